@@ -1,0 +1,78 @@
+"""Diagnostics and fixes: first as CST-holding objects that rules return, then as plain data.
+
+A rule reports a ``Diagnostic`` holding CST nodes. ``lint.py`` turns each into a
+``Report``: plain, picklable data with 1-based rows and columns and text edits, which the
+reporters, the fixer, the cache and worker processes all use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+SAFE = "safe"
+UNSAFE = "unsafe"
+
+
+@dataclass
+class NodeEdit:
+    """Replace ``node`` with ``replacement`` (a CST node or source text)."""
+
+    node: cst.CSTNode
+    replacement: object
+
+
+@dataclass
+class Fix:
+    applicability: str  # SAFE | UNSAFE
+    message: str
+    edits: list  # [NodeEdit]
+
+
+@dataclass
+class Diagnostic:
+    code: str
+    message: str
+    node: cst.CSTNode
+    fix: Fix | None = None
+
+
+@dataclass(frozen=True)
+class TextEdit:
+    """Replace text between two 0-based offsets (also kept as 1-based row/column)."""
+
+    start: int
+    end: int
+    content: str
+    row: int
+    column: int
+    end_row: int
+    end_column: int
+
+
+@dataclass
+class TextFix:
+    applicability: str
+    message: str
+    edits: tuple  # (TextEdit, ...)
+
+
+@dataclass
+class Report:
+    """One diagnostic as plain data. Rows and columns are 1-based, columns in characters."""
+
+    code: str
+    message: str
+    row: int
+    column: int
+    end_row: int
+    end_column: int
+    fix: TextFix | None = None
+    noqa_row: int | None = None
+    cell: int | None = None  # notebook cell (1-based) when the file is a notebook
+    cell_row: int | None = None
+    extra: dict = field(default_factory=dict)
+
+    def sort_key(self):
+        return (self.row, self.column, self.code)

@@ -1,0 +1,105 @@
+"""Finding the files to lint and reading them as text."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import os
+import tokenize
+from pathlib import Path
+
+SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", ".venv", "venv", "build", "dist", "node_modules",
+             ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".kerlint_cache", ".eggs"}
+SOURCE_SUFFIXES = (".py", ".pyi")
+
+
+class ReadError(Exception):
+    """The file cannot be read as source text; the message says why."""
+
+
+def _skip_dir(path: Path) -> bool:
+    return path.name in SKIP_DIRS or path.name.endswith(".egg-info") or (path / "pyvenv.cfg").exists()
+
+
+def discover(paths, suffixes=SOURCE_SUFFIXES):
+    """Yield (path, explicit) for every file to lint under ``paths``, each once, sorted."""
+    seen = set()
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for f in _walk(p, suffixes):
+                key = os.path.normcase(os.path.abspath(f))
+                if key not in seen:
+                    seen.add(key)
+                    yield f, False
+        else:
+            key = os.path.normcase(os.path.abspath(p))
+            if key not in seen:
+                seen.add(key)
+                yield p, True
+
+
+def _walk(root: Path, suffixes):
+    stack = [root]
+    visited = set()
+    out = []
+    while stack:
+        d = stack.pop()
+        try:
+            real = d.resolve()
+        except (OSError, RuntimeError):
+            continue
+        if real in visited:
+            continue  # symlink loop
+        visited.add(real)
+        try:
+            entries = sorted(os.scandir(d), key=lambda e: e.name)
+        except OSError:
+            continue
+        for e in entries:
+            path = Path(e.path)
+            try:
+                if e.is_dir():
+                    if not _skip_dir(path):
+                        stack.append(path)
+                elif e.name.endswith(suffixes) and e.is_file():
+                    out.append(path)
+            except OSError:
+                continue
+    out.sort()
+    return out
+
+
+def decode(data: bytes) -> str:
+    """Source bytes to text, honouring a BOM and a PEP 263 coding declaration."""
+    if b"\x00" in data:
+        raise ReadError("the file contains NUL bytes (binary, not Python source)")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        raise ReadError(f"unknown or invalid encoding declaration: {exc}") from None
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise ReadError(f"the file is not valid {encoding}: {exc}") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text
+
+
+def read_source(path: Path) -> tuple[bytes, str]:
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise ReadError("is a directory") from None
+    except FileNotFoundError:
+        raise ReadError("no such file") from None
+    except PermissionError:
+        raise ReadError("permission denied") from None
+    except OSError as exc:
+        raise ReadError(exc.strerror or str(exc)) from None
+    return data, decode(data)
+
+
+def has_bom(data: bytes) -> bool:
+    return data.startswith(codecs.BOM_UTF8)

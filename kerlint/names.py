@@ -1,0 +1,141 @@
+"""Resolve names in a file to canonical Keras paths, with kerlint's own small table.
+
+A canonical path is the Keras 3 public path without the package: ``layers.Dense``,
+``models.Sequential``, ``losses.CategoricalCrossentropy``. TensorFlow objects outside
+Keras get a ``tf.`` prefix (``tf.nn.softmax``). LibCST's QualifiedNameProvider would do
+this too, at several times the cost of the parse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from .catalog import legacy
+
+
+@dataclass(frozen=True)
+class KerasPath:
+    canonical: str  # e.g. "layers.Dense"
+    raw: str  # the fully qualified path as written, e.g. "keras.layers.core.Dense"
+    legacy_module: str | None = None  # e.g. "layers.core" when an old module path was used
+
+
+def dotted_name(node: cst.CSTNode) -> str | None:
+    """``a.b.c`` for a Name/Attribute chain, else None."""
+    parts = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if isinstance(node, cst.Name):
+        parts.append(node.value)
+        return ".".join(reversed(parts))
+    return None
+
+
+def canonicalize(qualified: str) -> KerasPath | None:
+    """Map a fully qualified dotted path onto the canonical Keras (or tf.) path."""
+    for root in legacy.KERAS_ROOTS:
+        if qualified == root or qualified.startswith(root + "."):
+            rest = qualified[len(root) + 1 :]
+            break
+    else:
+        if qualified == "tensorflow" or qualified.startswith("tensorflow."):
+            return KerasPath("tf." + qualified[len("tensorflow.") :] if qualified != "tensorflow" else "tf", qualified)
+        return None
+    legacy_module = None
+    for old, new in legacy.LEGACY_SUBMODULES.items():
+        if rest == old or rest.startswith(old + "."):
+            legacy_module = old
+            rest = new + rest[len(old) :]
+            break
+    head, _, tail = rest.partition(".")
+    if head in legacy.TOP_LEVEL:
+        rest = legacy.TOP_LEVEL[head] + ("." + tail if tail else "")
+    return KerasPath(rest, qualified, legacy_module)
+
+
+@dataclass
+class ImportRecord:
+    node: cst.CSTNode  # the Import / ImportFrom statement
+    module: str  # fully qualified module (or object) path imported
+    local: str | None  # the name bound, None for star imports
+    alias_node: cst.ImportAlias | None = None
+
+
+class Resolver:
+    """Local name -> fully qualified path, built from the file's import statements."""
+
+    def __init__(self):
+        self.bindings: dict[str, str] = {}
+        self.imports: list[ImportRecord] = []
+        self.keras_star_modules: list[str] = []
+        self.foreign_star = False
+
+    def add(self, node: cst.Import | cst.ImportFrom) -> list[str]:
+        """Record an import statement; return the local names it binds."""
+        bound = []
+        if isinstance(node, cst.Import):
+            for alias in node.names:
+                full = dotted_name(alias.name)
+                if full is None:
+                    continue
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                    local = alias.asname.name.value
+                    self.bindings[local] = full
+                else:
+                    local = full.split(".")[0]
+                    self.bindings[local] = local
+                bound.append(local)
+                self.imports.append(ImportRecord(node, full, local, alias))
+            return bound
+        if node.relative or node.module is None:
+            if not isinstance(node.names, cst.ImportStar):
+                for alias in node.names:
+                    local = _alias_local(alias)
+                    if local:
+                        self.bindings.pop(local, None)
+                        bound.append(local)
+            else:
+                self.foreign_star = True
+            return bound
+        module = dotted_name(node.module)
+        if module is None:
+            return bound
+        if isinstance(node.names, cst.ImportStar):
+            self.imports.append(ImportRecord(node, module, None))
+            if canonicalize(module) is not None:
+                self.keras_star_modules.append(module)
+            else:
+                self.foreign_star = True
+            return bound
+        for alias in node.names:
+            name = dotted_name(alias.name)
+            local = _alias_local(alias)
+            if name is None or local is None:
+                continue
+            full = f"{module}.{name}"
+            self.bindings[local] = full
+            bound.append(local)
+            self.imports.append(ImportRecord(node, full, local, alias))
+        return bound
+
+    def qualify(self, dotted: str) -> str | None:
+        """Fully qualified path of a dotted name used in code, if its root is imported."""
+        root, _, rest = dotted.partition(".")
+        target = self.bindings.get(root)
+        if target is None:
+            return None
+        return f"{target}.{rest}" if rest else target
+
+    def resolve(self, dotted: str) -> KerasPath | None:
+        qualified = self.qualify(dotted)
+        return canonicalize(qualified) if qualified else None
+
+
+def _alias_local(alias: cst.ImportAlias) -> str | None:
+    if alias.asname is not None:
+        return alias.asname.name.value if isinstance(alias.asname.name, cst.Name) else None
+    name = dotted_name(alias.name)
+    return name.split(".")[0] if name else None

@@ -1,0 +1,1 @@
+"""Output formats. Each module renders a list of FileResults."""

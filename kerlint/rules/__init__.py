@@ -1,0 +1,63 @@
+"""The rule registry. Each rule module declares a ``RULE`` with its metadata and check.
+
+Docs (``docs/rules.md``, ``kerlint rule CODE``) and tests read the same metadata.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+URL = "https://kerlint.invalid/rules/{code}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    summary: str
+    explanation: str
+    bad: str
+    good: str
+    fix: str  # "safe" | "unsafe" | "sometimes" | "none"
+    check: Callable = field(repr=False, compare=False)
+    default: bool = True
+
+    @property
+    def url(self) -> str:
+        return URL.format(code=self.code)
+
+
+_MODULES = (
+    "ker101",
+    "ker104",
+    "ker203",
+    "ker301",
+)
+
+
+def _load() -> dict[str, Rule]:
+    rules = {}
+    for name in _MODULES:
+        module = importlib.import_module(f"{__name__}.{name}")
+        for rule in getattr(module, "RULES", None) or [module.RULE]:
+            rules[rule.code] = rule
+    return dict(sorted(rules.items()))
+
+
+_RULES: dict[str, Rule] | None = None
+
+
+def all_rules() -> dict[str, Rule]:
+    global _RULES
+    if _RULES is None:
+        _RULES = _load()
+    return _RULES
+
+
+def run_rules(ir, selected: Iterable[str]):
+    rules = all_rules()
+    for code in selected:
+        rule = rules[code]
+        yield rule, rule.check

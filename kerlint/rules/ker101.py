@@ -1,0 +1,58 @@
+"""KER101: a linear output layer fed to a loss that expects probabilities."""
+
+from __future__ import annotations
+
+from ..analysis import LINEAR, PROBABILISTIC_LOSSES, compile_loss, compiles_in_effect, output_head
+from ..diagnostics import SAFE, Diagnostic, Fix
+from . import Rule
+from .common import activation_edit, quote_of
+
+
+def check(ir):
+    for model in ir.models:
+        head = output_head(model)
+        if head is None or head.activation != LINEAR:
+            continue
+        for compile in compiles_in_effect(model):
+            loss = compile_loss(compile)
+            if loss is None or loss.name not in PROBABILISTIC_LOSSES or loss.from_logits is not False:
+                continue
+            wanted = PROBABILISTIC_LOSSES[loss.name]
+            edit = activation_edit(head.activation_layer, wanted, quote_of(head.layer.node, compile.node))
+            fix = Fix(SAFE, f'Give the output layer activation="{wanted}"', [edit]) if edit else None
+            yield Diagnostic(
+                "KER101",
+                f"output layer {head.layer.kind} is linear (it outputs logits) but the loss "
+                f"{loss.name} expects probabilities (from_logits=False): Keras clips the raw "
+                "outputs into [1e-7, 1 - 1e-7] and training stalls or diverges, with losses near "
+                f'multiples of 16.1 = -log(1e-7); use activation="{wanted}" or from_logits=True',
+                head.layer.node,
+                fix,
+            )
+
+
+RULE = Rule(
+    code="KER101",
+    name="logits-without-from-logits",
+    summary="Linear output layer trained with a crossentropy loss that expects probabilities",
+    explanation=(
+        "A `Dense(n)` with no activation outputs logits: any real number. Categorical, sparse "
+        "categorical and binary crossentropy (and their focal variants) expect probabilities "
+        "unless `from_logits=True`. Keras does not check: it clips the logits into "
+        "[1e-7, 1 - 1e-7] (and for categorical losses divides by their sum), so the gradients "
+        "vanish or point the wrong way. Training stalls at a loss near a multiple of "
+        "-log(1e-7) = 16.118, or accuracy falls after the first epochs.\n\n"
+        "The fix gives the output layer the activation the loss expects, so `predict()` keeps "
+        "returning probabilities. `from_logits=True` on the loss is the other correct choice."
+    ),
+    bad=(
+        "model = keras.Sequential([keras.Input(shape=(20,)), layers.Dense(3)])\n"
+        'model.compile(loss="categorical_crossentropy", optimizer="adam")'
+    ),
+    good=(
+        'model = keras.Sequential([keras.Input(shape=(20,)), layers.Dense(3, activation="softmax")])\n'
+        'model.compile(loss="categorical_crossentropy", optimizer="adam")'
+    ),
+    fix="safe",
+    check=check,
+)

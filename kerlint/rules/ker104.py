@@ -1,0 +1,61 @@
+"""KER104: a sigmoid output over several exclusive classes."""
+
+from __future__ import annotations
+
+from ..analysis import CATEGORICAL_LOSSES, compile_loss, compiles_in_effect, output_head
+from ..diagnostics import SAFE, Diagnostic, Fix
+from . import Rule
+from .common import activation_edit, looks_like_class_count, quote_of
+
+
+def check(ir):
+    for model in ir.models:
+        head = output_head(model)
+        if head is None or head.activation not in ("sigmoid", "hard_sigmoid"):
+            continue
+        if head.units is not None:
+            if head.units <= 1:
+                continue
+        elif not looks_like_class_count(head.units_expr):
+            continue
+        for compile in compiles_in_effect(model):
+            loss = compile_loss(compile)
+            if loss is None or loss.name not in CATEGORICAL_LOSSES or loss.from_logits is not False:
+                continue
+            edit = activation_edit(head.activation_layer, "softmax", quote_of(head.activation_layer.node))
+            fix = Fix(SAFE, 'Use activation="softmax"', [edit]) if edit else None
+            units = head.units if head.units is not None else "n"
+            yield Diagnostic(
+                "KER104",
+                f"{head.activation} output with {units} units trained with {loss.name}: the "
+                "classes are exclusive, but sigmoid scores each one on its own, so predict() "
+                "returns scores that do not sum to 1 (and on JAX, PyTorch or Keras 2 the loss "
+                'differs from softmax training); use activation="softmax"',
+                head.activation_layer.node,
+                fix,
+            )
+
+
+RULE = Rule(
+    code="KER104",
+    name="sigmoid-multiclass",
+    summary="Sigmoid output with several units trained as exclusive classes",
+    explanation=(
+        "Categorical and sparse categorical crossentropy treat the outputs as one "
+        "probability distribution over exclusive classes. A sigmoid output scores every "
+        "class independently: the scores do not sum to 1, so `predict()` is not a "
+        "distribution, and outside the TensorFlow backend the loss itself differs from the "
+        "softmax one. If several labels can be true at once (multi-label), the loss should "
+        "be binary crossentropy instead, and this rule stays silent."
+    ),
+    bad=(
+        'model.add(Dense(num_classes, activation="sigmoid"))\n'
+        'model.compile(loss="categorical_crossentropy", optimizer="adam")'
+    ),
+    good=(
+        'model.add(Dense(num_classes, activation="softmax"))\n'
+        'model.compile(loss="categorical_crossentropy", optimizer="adam")'
+    ),
+    fix="safe",
+    check=check,
+)

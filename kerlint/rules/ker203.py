@@ -1,0 +1,104 @@
+"""KER203: a Dropout noise_shape that cannot broadcast against the Dropout's input."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ..analysis import layer_inputs
+from ..diagnostics import SAFE, Diagnostic, Fix, NodeEdit
+from ..ir import Const, Seq
+from ..shapes import VAR, fmt_shape
+from . import Rule
+
+
+def _entries(value):
+    """The noise_shape entries as ints / None / '?' (not a literal), or None."""
+    if not isinstance(value, Seq) or not isinstance(value.node, (cst.List, cst.Tuple)):
+        return None
+    out = []
+    for item in value.items:
+        if isinstance(item, Const) and (item.value is None or (isinstance(item.value, int) and not isinstance(item.value, bool))):
+            out.append(item.value)
+        else:
+            out.append("?")
+    return out
+
+
+def check(ir):
+    seen = set()
+    for layer, shape, _ in layer_inputs(ir):
+        if layer.kind != "Dropout" or shape is None:
+            continue
+        arg = layer.args.get("noise_shape")
+        if arg is None:
+            continue
+        entries = _entries(arg.value)
+        if entries is None:
+            continue
+        key = (id(arg.node), shape)
+        if key in seen:
+            continue
+        seen.add(key)
+        if len(entries) != len(shape):
+            yield Diagnostic(
+                "KER203",
+                f"noise_shape has {len(entries)} entries but the Dropout's input {fmt_shape(shape)} "
+                f"has rank {len(shape)} (batch included): the mask cannot broadcast, and Keras "
+                "raises only inside fit() (training=True), not when the model is built",
+                arg.node.value,
+            )
+            continue
+        bad = []
+        reasons = []
+        for i, (n, dim) in enumerate(zip(entries, shape)):
+            if i == 0 or not isinstance(n, int) or n == 1:
+                continue
+            if dim is VAR:
+                bad.append(i)
+                reasons.append(f"entry {i} fixes {n} on an axis the model leaves variable")
+            elif isinstance(dim, int) and dim != n:
+                bad.append(i)
+                reasons.append(f"entry {i} is {n} but that axis has size {dim}")
+        if not bad:
+            continue
+        elements = arg.node.value.elements
+        edits = [NodeEdit(elements[i].value, cst.Name("None")) for i in bad]
+        yield Diagnostic(
+            "KER203",
+            f"noise_shape {_fmt(entries)} does not match the Dropout's input {fmt_shape(shape)} "
+            f"({'; '.join(reasons)}): Keras checks nothing when the model is built, and fit() "
+            "fails with an incompatible-shapes error when Dropout runs with training=True; "
+            "use None to let Keras take the size from the input",
+            arg.node.value,
+            Fix(SAFE, "Replace the mismatching noise_shape entries with None", edits),
+        )
+
+
+def _fmt(entries):
+    return "[" + ", ".join("None" if e is None else str(e) for e in entries) + "]"
+
+
+RULE = Rule(
+    code="KER203",
+    name="noise-shape-mismatch",
+    summary="Dropout noise_shape that cannot broadcast against the layer's input",
+    explanation=(
+        "`Dropout(rate, noise_shape=...)` draws one mask of `noise_shape` and broadcasts it "
+        "over the input. Its length must equal the input's rank (batch included), and each "
+        "entry must be `None`, 1, or the input's size on that axis. Keras does not check this "
+        "when the model is built, and `predict()`/`evaluate()` skip Dropout, so the mistake "
+        "shows up only inside `fit()`, or only for inputs of another length when the axis is "
+        "variable (an `Embedding` without a fixed input length). `None` entries take the size "
+        "from the input at run time."
+    ),
+    bad=(
+        "layers.Embedding(10000, 300),\n"
+        "layers.Dropout(0.2, noise_shape=[None, 50, 1]),"
+    ),
+    good=(
+        "layers.Embedding(10000, 300),\n"
+        "layers.Dropout(0.2, noise_shape=[None, None, 1]),"
+    ),
+    fix="safe",
+    check=check,
+)

@@ -1,0 +1,83 @@
+"""KER301: a training run with no validation data."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ..diagnostics import UNSAFE, Diagnostic, Fix, NodeEdit
+from ..edits import add_keyword
+from ..ir import UNKNOWN, Const
+from . import Rule
+
+
+def _validated(fit) -> bool:
+    for name in ("validation_data", "validation_split"):
+        arg = fit.args.get(name)
+        if arg is None:
+            continue
+        v = arg.value
+        if isinstance(v, Const) and (v.value is None or v.value == 0):
+            continue
+        return True
+    return False
+
+
+def _epochs_is_run(fit) -> bool:
+    arg = fit.args.get("epochs")
+    if arg is None:
+        return False
+    v = arg.value
+    if isinstance(v, Const):
+        return isinstance(v.value, int) and not isinstance(v.value, bool) and v.value > 1
+    return isinstance(arg.node.value, (cst.Name, cst.Attribute))
+
+
+def check(ir):
+    fits = [f for f in ir.fits if f.method in ("fit", "fit_generator")]
+    for fit in fits:
+        if fit.method != "fit" or fit.args.has_star:
+            continue
+        if fit.model is None and not ir.uses_keras:
+            continue
+        if fit.model is not None and fit.model.style == "opaque" and not ir.uses_keras:
+            continue
+        if fit.args.get("x") is None or fit.args.get("y") is None:
+            continue
+        if fit.args.get("y").value is not UNKNOWN and isinstance(fit.args.get("y").value, Const) and fit.args.get("y").value.value is None:
+            continue
+        if not _epochs_is_run(fit) or _validated(fit):
+            continue
+        if any(_validated(other) and other.seq < fit.seq for other in fits):
+            continue  # a final refit on all data after a validated run
+        call = fit.node
+        fix = None
+        if isinstance(call, cst.Call):
+            fix = Fix(UNSAFE, "Add validation_split=0.2", [NodeEdit(call, add_keyword(call, "validation_split", "0.2"))])
+        yield Diagnostic(
+            "KER301",
+            "fit() trains for several epochs with neither validation_data nor validation_split: "
+            "nothing shows when the model starts to overfit, so the training loss alone decides "
+            "when to stop",
+            call,
+            fix,
+        )
+
+
+RULE = Rule(
+    code="KER301",
+    name="fit-without-validation",
+    summary="Training run on arrays with no validation data",
+    explanation=(
+        "`fit(x, y, epochs=n)` with neither `validation_data` nor `validation_split` reports "
+        "only the training loss, which keeps falling while the model overfits. Hold out data "
+        "so that `val_loss` shows when to stop. Silent for datasets and generators (which "
+        "carry their own labels), for `epochs` absent or 1, when `**kwargs` are passed, and "
+        "for a final refit on all data after a validated run in the same file. The fix adds "
+        "`validation_split=0.2`, which takes the last 20% of the arrays: it is unsafe because "
+        "it trains on less data and assumes the arrays are shuffled."
+    ),
+    bad="model.fit(x_train, y_train, epochs=20)",
+    good="model.fit(x_train, y_train, epochs=20, validation_split=0.2)",
+    fix="unsafe",
+    check=check,
+)

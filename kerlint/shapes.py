@@ -1,0 +1,597 @@
+"""Static shape inference: what each layer family does to the rank and dims of a tensor.
+
+A shape is a tuple of dims with the batch axis first, each an ``int`` or ``None``
+(unknown or variable); an unknown shape (rank not known) is ``None``. ``infer`` returns
+the output shapes and, when Keras would refuse the input, a ``ShapeError`` that rules
+report (KER202 for a rank the layer cannot take, KER206 for a dimension driven to zero).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .catalog import get_catalog
+from .ir import Const, Layer, Seq
+
+
+class _Var:
+    """A dimension the model leaves variable (``None`` in Keras's own shape): its size
+    comes from the data at run time. Plain ``None`` means kerlint does not know the size."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return "VAR"
+
+
+VAR = _Var()
+
+
+def known(d):
+    return d if isinstance(d, int) else None
+
+
+@dataclass
+class ShapeError:
+    kind: str  # "rank" | "collapse"
+    message: str
+    expected_rank: int | None = None
+    got: tuple | None = None
+
+
+def const(value):
+    """The Python value of a literal IR value, else None."""
+    if isinstance(value, Const):
+        return value.value
+    if isinstance(value, Seq):
+        items = [const(v) for v in value.items]
+        if any(isinstance(v, Const) is False and c is None and not _is_none(v) for v, c in zip(value.items, items)):
+            return None
+        return tuple(items)
+    return None
+
+
+def _is_none(value) -> bool:
+    return isinstance(value, Const) and value.value is None
+
+
+def int_or_none(value):
+    v = const(value) if not isinstance(value, int) else value
+    return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+
+def shape_from_seq(value, batch=True):
+    """A per-sample shape literal (``(50,)``, ``[None, 8]``) as a full shape, or None."""
+    if isinstance(value, Const) and isinstance(value.value, int) and not isinstance(value.value, bool):
+        dims = (value.value,)
+    elif isinstance(value, Seq):
+        dims = []
+        for item in value.items:
+            if isinstance(item, Const) and item.value is None:
+                dims.append(VAR)
+            elif isinstance(item, Const) and isinstance(item.value, int) and not isinstance(item.value, bool):
+                dims.append(item.value)
+            elif isinstance(item, Const):
+                return None
+            else:
+                dims.append(None)  # a name: the rank is known, the dim is not
+        dims = tuple(dims)
+    else:
+        return None
+    return ((None,) + dims) if batch else dims
+
+
+def _tuple_arg(layer: Layer, name: str, rank: int, default):
+    value = layer.args.value(name)
+    v = const(value)
+    if v is None and not (isinstance(value, Const) and value.value is None):
+        return None
+    if v is None:
+        v = default
+    if isinstance(v, int) and not isinstance(v, bool):
+        return (v,) * rank
+    if isinstance(v, tuple) and len(v) == rank and all(isinstance(x, int) for x in v):
+        return v
+    return None
+
+
+def _conv_len(n, k, s, d, padding):
+    if n is VAR:
+        return VAR
+    if n is None or k is None or s is None or d is None:
+        return None
+    if padding == "same" or padding == "causal":
+        return math.ceil(n / s) if n > 0 else n
+    eff = d * (k - 1) + 1
+    return (n - eff) // s + 1
+
+
+def _deconv_len(n, k, s, d, padding):
+    if n is VAR:
+        return VAR
+    if n is None or k is None or s is None or d is None:
+        return None
+    k = k + (k - 1) * (d - 1)
+    length = n * s
+    if padding == "valid":
+        length += max(k - s, 0)
+    return length
+
+
+def _channels_last(layer: Layer) -> bool | None:
+    fmt = layer.args.value("data_format") if layer.args.signature and layer.args.signature.accepts("data_format") else Const(None)
+    v = const(fmt)
+    if isinstance(fmt, Const) and fmt.value is None:
+        return True  # Keras's default image_data_format
+    if v == "channels_last":
+        return True
+    if v == "channels_first":
+        return False
+    return None
+
+
+def _rank_error(layer: Layer, expected: str, expected_rank: int | None, got: tuple) -> ShapeError:
+    return ShapeError(
+        "rank",
+        f"{layer.kind} expects a {expected} input but receives a tensor of rank {len(got)} "
+        f"{_fmt(got)}",
+        expected_rank,
+        got,
+    )
+
+
+def _fmt(shape) -> str:
+    return "(" + ", ".join(str(d) if isinstance(d, int) else "None" for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+fmt_shape = _fmt
+
+
+def infer(layer: Layer, in_shapes: list, call_kwargs: dict | None = None):
+    """Output shapes of ``layer`` applied to ``in_shapes``: (list or None, ShapeError or None)."""
+    family, params = get_catalog().layer_family(layer.kind)
+    fn = _FAMILIES.get(family)
+    if fn is None:
+        return None, None
+    try:
+        return fn(layer, in_shapes, params, call_kwargs or {})
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        return None, None
+
+
+def _single(in_shapes):
+    if len(in_shapes) != 1:
+        return None
+    return in_shapes[0]
+
+
+def _identity(layer, in_shapes, params, kw):
+    s = _single(in_shapes)
+    if s is None:
+        return None, None
+    rank = params.get("rank")
+    if rank is not None and len(s) != rank:
+        return None, _rank_error(layer, f"rank-{rank}", rank, s)
+    return [s], None
+
+
+def _input_layer(layer, in_shapes, params, kw):
+    shape = shape_from_seq(layer.args.value("shape"))
+    if shape is None:
+        shape = shape_from_seq(layer.args.value("batch_shape"), batch=False)
+    return ([shape] if shape else None), None
+
+
+def _dense(layer, in_shapes, params, kw):
+    s = _single(in_shapes)
+    if s is None:
+        return None, None
+    if len(s) < 2:
+        return None, _rank_error(layer, "rank ≥ 2", 2, s)
+    return [s[:-1] + (int_or_none(layer.args.value("units")),)], None
+
+
+def _embedding(layer, in_shapes, params, kw):
+    s = _single(in_shapes)
+    if s is None:
+        return None, None
+    return [s + (int_or_none(layer.args.value("output_dim")),)], None
+
+
+def _flatten(layer, in_shapes, params, kw):
+    s = _single(in_shapes)
+    if s is None:
+        return None, None
+    if len(s) < 2:
+        return None, None
+    rest = s[1:]
+    total = math.prod(rest) if all(isinstance(d, int) for d in rest) else None
+    return [(s[0], total)], None
+
+
+def _reshape(layer, in_shapes, params, kw):
+    s = _single(in_shapes)
+    target = const(layer.args.value("target_shape"))
+    if not isinstance(target, tuple) or not all(isinstance(d, int) for d in target):
+        return None, None
+    dims = list(target)
+    if -1 in dims:
+        fixed = math.prod(d for d in dims if d != -1)
+        if s is not None and all(isinstance(d, int) for d in s[1:]) and fixed:
+            dims[dims.index(-1)] = math.prod(s[1:]) // fixed
+        else:
+            dims[dims.index(-1)] = None
+    return [((s[0] if s else None),) + tuple(dims)], None
+
+
+def _permute(layer, in_shapes, params, kw):
+    s = _single(in_shapes)
+    dims = const(layer.args.value("dims"))
+    if s is None or not isinstance(dims, tuple) or len(dims) != len(s) - 1:
+        return None, None
+    return [(s[0],) + tuple(s[d] for d in dims)], None
+
+
+def _repeat_vector(layer, in_shapes, params, kw):
+    s = _single(in_shapes)
+    if s is None:
+        return None, None
+    if len(s) != 2:
+        return None, _rank_error(layer, "rank-2", 2, s)
+    return [(s[0], int_or_none(layer.args.value("n")), s[1])], None
+
+
+def _rnn_out(layer, s):
+    units = int_or_none(layer.args.value("units"))
+    seqs = const(layer.args.value("return_sequences"))
+    state = const(layer.args.value("return_state"))
+    if not isinstance(seqs, bool) or not isinstance(state, bool):
+        return None
+    main = (s[0], s[1], units) if seqs else (s[0], units)
+    if not state:
+        return [main]
+    n_states = 2 if layer.kind in ("LSTM", "CuDNNLSTM") else 1
+    return [main] + [(s[0], units)] * n_states
+
+
+def _rnn(layer, in_shapes, params, kw):
+    s = in_shapes[0] if in_shapes else None
+    if s is None:
+        return None, None
+    if len(s) != 3:
+        return None, _rank_error(layer, "rank-3 (batch, timesteps, features)", 3, s)
+    if params.get("units_from_cell"):
+        return None, None
+    return _rnn_out(layer, s), None
+
+
+def _conv_rnn(layer, in_shapes, params, kw):
+    s = _single(in_shapes)
+    rank = params["rank"]
+    if s is None:
+        return None, None
+    if len(s) != rank + 3:
+        return None, _rank_error(layer, f"rank-{rank + 3}", rank + 3, s)
+    filters = int_or_none(layer.args.value("filters"))
+    seqs = const(layer.args.value("return_sequences"))
+    if not isinstance(seqs, bool):
+        return None, None
+    spatial = (None,) * rank
+    return [((s[0], s[1]) if seqs else (s[0],)) + spatial + (filters,)], None
+
+
+def _bidirectional(layer, in_shapes, params, kw):
+    s = in_shapes[0] if in_shapes else None
+    inner = layer.inner
+    if s is None or inner is None or get_catalog().layer_family(inner.kind)[0] != "rnn":
+        return None, None
+    if len(s) != 3:
+        return None, _rank_error(inner, "rank-3 (batch, timesteps, features)", 3, s)
+    outs = _rnn_out(inner, s)
+    if outs is None:
+        return None, None
+    mode = const(layer.args.value("merge_mode"))
+    main = outs[0]
+    if mode == "concat":
+        last = main[-1] * 2 if isinstance(main[-1], int) else None
+        merged = main[:-1] + (last,)
+    elif mode in ("sum", "mul", "ave"):
+        merged = main
+    elif isinstance(layer.args.value("merge_mode"), Const) and mode is None:
+        return [main, main] + outs[1:] * 2, None
+    else:
+        return None, None
+    return [merged] + outs[1:] * 2, None
+
+
+def _time_distributed(layer, in_shapes, params, kw):
+    s = _single(in_shapes)
+    inner = layer.inner
+    if s is None or inner is None:
+        return None, None
+    if len(s) < 3:
+        return None, _rank_error(layer, "rank ≥ 3 (batch, timesteps, ...)", 3, s)
+    outs, err = infer(inner, [(s[0],) + s[2:]])
+    if err is not None:
+        return None, err
+    if not outs or len(outs) != 1 or outs[0] is None:
+        return None, None
+    return [(s[0], s[1]) + outs[0][1:]], None
+
+
+def _conv(layer, in_shapes, params, kw):
+    s = _single(in_shapes)
+    rank = params["rank"]
+    if s is None:
+        return None, None
+    if len(s) != rank + 2:
+        return None, _rank_error(layer, f"rank-{rank + 2} (batch, {'spatial, ' * rank}channels)", rank + 2, s)
+    last = _channels_last(layer)
+    if last is None:
+        return None, None
+    spatial = s[1:-1] if last else s[2:]
+    chans = s[-1] if last else s[1]
+    kernel = _tuple_arg(layer, "kernel_size", rank, None)
+    strides = _tuple_arg(layer, "strides", rank, 1)
+    dil = _tuple_arg(layer, "dilation_rate", rank, 1)
+    padding = const(layer.args.value("padding"))
+    if isinstance(padding, str):
+        padding = padding.lower()
+    if padding not in ("valid", "same", "causal"):
+        padding = None
+    if params.get("depthwise"):
+        mult = int_or_none(layer.args.value("depth_multiplier"))
+        filters = chans * mult if isinstance(chans, int) and mult is not None else None
+    else:
+        filters = int_or_none(layer.args.value("filters"))
+    if kernel is None or strides is None or dil is None or padding is None:
+        out = (None,) * rank
+    else:
+        f = _deconv_len if params.get("transpose") else _conv_len
+        if params.get("transpose") and not isinstance(layer.args.value("output_padding"), Const):
+            out = (None,) * rank
+        elif params.get("transpose") and const(layer.args.value("output_padding")) is not None:
+            out = (None,) * rank
+        else:
+            out = tuple(f(n, k, st, d, padding) for n, k, st, d in zip(spatial, kernel, strides, dil))
+    for n, o in zip(spatial, out):
+        if isinstance(o, int) and o <= 0:
+            return None, _collapse(layer, s, n, o)
+    shape = (s[0],) + out + (filters,) if last else (s[0], filters) + out
+    return [shape], None
+
+
+def _collapse(layer, s, n, o):
+    return ShapeError(
+        "collapse",
+        f"{layer.kind} reduces a spatial dimension of {n} to {o}: input {_fmt(s)} is too small "
+        "for its kernel, pool size or strides, and Keras raises when the model is built",
+        None,
+        s,
+    )
+
+
+def _pool(layer, in_shapes, params, kw):
+    s = _single(in_shapes)
+    rank = params["rank"]
+    if s is None:
+        return None, None
+    if len(s) != rank + 2:
+        return None, _rank_error(layer, f"rank-{rank + 2} (batch, {'spatial, ' * rank}channels)", rank + 2, s)
+    last = _channels_last(layer)
+    if last is None:
+        return None, None
+    spatial = s[1:-1] if last else s[2:]
+    pool = _tuple_arg(layer, "pool_size", rank, 2)
+    strides_val = layer.args.value("strides")
+    if isinstance(strides_val, Const) and strides_val.value is None:
+        strides = pool
+    else:
+        strides = _tuple_arg(layer, "strides", rank, None)
+    padding = const(layer.args.value("padding"))
+    if isinstance(padding, str):
+        padding = padding.lower()
+    if pool is None or strides is None or padding not in ("valid", "same"):
+        out = (None,) * rank
+    else:
+        out = tuple(_conv_len(n, k, st, 1, padding) for n, k, st in zip(spatial, pool, strides))
+    for n, o in zip(spatial, out):
+        if isinstance(o, int) and o <= 0:
+            return None, _collapse(layer, s, n, o)
+    chans = s[-1] if last else s[1]
+    return [((s[0],) + out + (chans,)) if last else ((s[0], chans) + out)], None
+
+
+def _global_pool(layer, in_shapes, params, kw):
+    s = _single(in_shapes)
+    rank = params["rank"]
+    if s is None:
+        return None, None
+    if len(s) != rank + 2:
+        return None, _rank_error(layer, f"rank-{rank + 2} (batch, {'spatial, ' * rank}channels)", rank + 2, s)
+    last = _channels_last(layer)
+    keep = const(layer.args.value("keepdims"))
+    if last is None or not isinstance(keep, bool):
+        return None, None
+    chans = s[-1] if last else s[1]
+    if keep:
+        ones = (1,) * rank
+        return [((s[0],) + ones + (chans,)) if last else ((s[0], chans) + ones)], None
+    return [(s[0], chans)], None
+
+
+def _adaptive_pool(layer, in_shapes, params, kw):
+    s = _single(in_shapes)
+    rank = params["rank"]
+    if s is None or len(s) != rank + 2:
+        return None, None
+    size = _tuple_arg(layer, "output_size", rank, None)
+    last = _channels_last(layer)
+    if last is None:
+        return None, None
+    out = size or (None,) * rank
+    return [((s[0],) + out + (s[-1],)) if last else ((s[0], s[1]) + out)], None
+
+
+def _upsampling(layer, in_shapes, params, kw):
+    s = _single(in_shapes)
+    rank = params["rank"]
+    if s is None:
+        return None, None
+    if len(s) != rank + 2:
+        return None, _rank_error(layer, f"rank-{rank + 2}", rank + 2, s)
+    size = _tuple_arg(layer, "size", rank, 2)
+    last = _channels_last(layer) if rank > 1 else True
+    if size is None or last is None:
+        return None, None
+    spatial = s[1:-1] if last else s[2:]
+    out = tuple(n * k if isinstance(n, int) else n for n, k in zip(spatial, size))
+    return [((s[0],) + out + (s[-1],)) if last else ((s[0], s[1]) + out)], None
+
+
+def _padding(layer, in_shapes, params, kw):
+    s = _single(in_shapes)
+    rank = params["rank"]
+    if s is None:
+        return None, None
+    if len(s) != rank + 2:
+        return None, _rank_error(layer, f"rank-{rank + 2}", rank + 2, s)
+    name = "padding" if params["sign"] > 0 else "cropping"
+    raw = const(layer.args.value(name))
+    pairs = None
+    if isinstance(raw, int):
+        pairs = [(raw, raw)] * rank
+    elif isinstance(raw, tuple) and len(raw) == rank:
+        pairs = []
+        for p in raw:
+            if isinstance(p, int):
+                pairs.append((p, p))
+            elif isinstance(p, tuple) and len(p) == 2 and all(isinstance(x, int) for x in p):
+                pairs.append(p)
+            else:
+                return None, None
+    elif isinstance(raw, tuple) and rank == 1 and len(raw) == 2 and all(isinstance(x, int) for x in raw):
+        pairs = [raw]
+    last = _channels_last(layer) if rank > 1 else True
+    if pairs is None or last is None:
+        return None, None
+    spatial = s[1:-1] if last else s[2:]
+    out = tuple(n + params["sign"] * (a + b) if isinstance(n, int) else n for n, (a, b) in zip(spatial, pairs))
+    for n, o in zip(spatial, out):
+        if isinstance(o, int) and o <= 0:
+            return None, _collapse(layer, s, n, o)
+    return [((s[0],) + out + (s[-1],)) if last else ((s[0], s[1]) + out)], None
+
+
+def _concatenate(layer, in_shapes, params, kw):
+    if len(in_shapes) < 2 or any(s is None for s in in_shapes):
+        return None, None
+    rank = len(in_shapes[0])
+    if any(len(s) != rank for s in in_shapes):
+        return None, None
+    axis = const(layer.args.value("axis"))
+    if not isinstance(axis, int):
+        return None, None
+    axis = axis % rank
+    out = []
+    for i in range(rank):
+        dims = [s[i] for s in in_shapes]
+        if i == axis:
+            out.append(sum(dims) if all(isinstance(d, int) for d in dims) else None)
+        else:
+            fixed = {d for d in dims if isinstance(d, int)}
+            out.append(fixed.pop() if len(fixed) == 1 else None)
+    return [tuple(out)], None
+
+
+def _elementwise(layer, in_shapes, params, kw):
+    if len(in_shapes) < 2 or any(s is None for s in in_shapes):
+        return None, None
+    rank = len(in_shapes[0])
+    if any(len(s) != rank for s in in_shapes):
+        return None, None
+    out = []
+    for i in range(rank):
+        fixed = {d for d in (s[i] for s in in_shapes) if isinstance(d, int) and d != 1}
+        out.append(fixed.pop() if len(fixed) == 1 else None)
+    return [tuple(out)], None
+
+
+def _attention(layer, in_shapes, params, kw):
+    if len(in_shapes) < 2 or in_shapes[0] is None or in_shapes[1] is None:
+        return None, None
+    q, v = in_shapes[0], in_shapes[1]
+    if len(q) != 3 or len(v) != 3:
+        return None, None
+    return [q[:-1] + (v[-1],)], None
+
+
+def _mha(layer, in_shapes, params, kw):
+    if not in_shapes or in_shapes[0] is None:
+        return None, None
+    q = in_shapes[0]
+    out_shape = layer.args.value("output_shape")
+    if isinstance(out_shape, Const) and out_shape.value is None:
+        return [q], None
+    return None, None
+
+
+def _drop_time_axis(layer, in_shapes, params, kw):
+    s = _single(in_shapes)
+    if s is None or len(s) != 3:
+        return None, None
+    return [(s[0], s[2])], None
+
+
+_FAMILIES = {
+    "identity": _identity,
+    "input_layer": _input_layer,
+    "dense": _dense,
+    "embedding": _embedding,
+    "flatten": _flatten,
+    "reshape": _reshape,
+    "permute": _permute,
+    "repeat_vector": _repeat_vector,
+    "rnn": _rnn,
+    "conv_rnn": _conv_rnn,
+    "bidirectional": _bidirectional,
+    "time_distributed": _time_distributed,
+    "conv": _conv,
+    "pool": _pool,
+    "global_pool": _global_pool,
+    "adaptive_pool": _adaptive_pool,
+    "upsampling": _upsampling,
+    "padding": _padding,
+    "concatenate": _concatenate,
+    "elementwise": _elementwise,
+    "attention": _attention,
+    "multi_head_attention": _mha,
+    "drop_time_axis": _drop_time_axis,
+}
+
+
+def declared_input_shape(layer: Layer):
+    """The full input shape a first layer declares (``input_shape``, ``input_dim``, ...)."""
+    args = layer.args
+    if args.has("batch_input_shape"):
+        return shape_from_seq(args.get("batch_input_shape").value, batch=False)
+    if args.has("input_shape"):
+        return shape_from_seq(args.get("input_shape").value)
+    if args.has("batch_shape"):
+        return shape_from_seq(args.get("batch_shape").value, batch=False)
+    if args.has("input_dim") and layer.kind != "Embedding":
+        dim = int_or_none(args.get("input_dim").value)
+        length = args.get("input_length")
+        if length is not None:
+            return (None, int_or_none(length.value), dim)
+        return (None, dim)
+    if layer.kind == "Embedding":
+        length = args.get("input_length")
+        if length is not None:
+            return (None, int_or_none(length.value))
+        # Without a length the sequence axis is left to the data.
+        return (None, VAR)
+    if layer.inner is not None:
+        return declared_input_shape(layer.inner)
+    return None
