@@ -22,13 +22,15 @@ def _codes(values) -> list[str]:
 
 def expand(codes, known) -> set[str]:
     """Codes and prefixes (``KER1``, ``KER``, ``ALL``) to the set of rule codes."""
+    from .rules import CATALOG_CODES
+
     out = set()
     for code in codes:
         if code == "ALL":
             out.update(known)
             continue
         matched = {k for k in known if k.startswith(code)}
-        if not matched:
+        if not matched and not any(c.startswith(code) for c in CATALOG_CODES):
             raise UsageError(f"unknown rule code or prefix: {code}")
         out.update(matched)
     return out

@@ -20,7 +20,7 @@ from typing import Iterable
 import libcst as cst
 
 from . import shapes
-from .catalog import get_catalog, legacy, shape_rules
+from .catalog import Signature, get_catalog, legacy, shape_rules
 from .ir import (
     UNKNOWN,
     AttributeAccess,
@@ -72,6 +72,11 @@ _MAX_LOOP_BODY = 1  # loop bodies run once: the order inside stays certain up to
 _THIRD_PARTY_BY_MODULE = {
     module: name for name, info in legacy.THIRD_PARTY_LAYERS.items() for module in info["modules"]
 }
+
+
+# keras.Model(*args, **kwargs) forwards to Functional(inputs, outputs, name=None, ...).
+_MODEL_SIGNATURE = Signature(("inputs", "outputs", "name"), frozenset({"trainable"}),
+                             {"name": None, "trainable": True}, var_kwargs=True)
 
 
 class _Return(Exception):
@@ -769,7 +774,7 @@ class Extractor:
             self.ir.calls.append(CallSite(node, ref, bound, m))
             return m
         if c == "models.Model":
-            bound = self._bind(cat.signature("models", "Model"), args)
+            bound = self._bind(_MODEL_SIGNATURE, args)
             ins = bound.get("inputs")
             outs = bound.get("outputs")
             if ins is None and outs is None:

@@ -42,6 +42,21 @@ def parse_error_report(exc, source: str) -> Report:
     return Report("KER000", f"syntax error, the file cannot be parsed: {message}", row, col + 1, row, col + 1)
 
 
+def _syntax_report(exc, source: str) -> Report:
+    """Python's own message and position where it has one: they read better than LibCST's."""
+    import ast
+
+    try:
+        ast.parse(source)
+    except SyntaxError as py_exc:
+        row = py_exc.lineno or 1
+        col = max((py_exc.offset or 1) - 1, 0)
+        return Report("KER000", f"syntax error, the file cannot be parsed: {py_exc.msg}", row, col + 1, row, col + 1)
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    return parse_error_report(exc, source)
+
+
 class _Positions:
     def __init__(self, module, source: str):
         from libcst.metadata import MetadataWrapper, PositionProvider
@@ -74,7 +89,7 @@ def lint_source(source: str, path: str, select, *, keep_source=False) -> FileRes
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
-        result.reports.append(parse_error_report(exc, source))
+        result.reports.append(_syntax_report(exc, source))
         return result
     except RecursionError:
         result.reports.append(Report("KER000", "the file is nested too deeply to be parsed", 1, 1, 1, 1))

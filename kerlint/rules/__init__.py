@@ -29,6 +29,15 @@ class Rule:
         return URL.format(code=self.code)
 
 
+# Every code of the rule catalog; prefixes are checked against these.
+CATALOG_CODES = tuple(
+    [f"KER1{n:02d}" for n in range(1, 11)]
+    + [f"KER2{n:02d}" for n in range(1, 11)]
+    + [f"KER3{n:02d}" for n in range(1, 7)]
+    + [f"KER4{n:02d}" for n in range(1, 8)]
+    + ["KER501", "KER502"]
+)
+
 _MODULES = (
     "ker101",
     "ker104",

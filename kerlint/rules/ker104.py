@@ -24,7 +24,7 @@ def check(ir):
                 continue
             edit = activation_edit(head.activation_layer, "softmax", quote_of(head.activation_layer.node))
             fix = Fix(SAFE, 'Use activation="softmax"', [edit]) if edit else None
-            units = head.units if head.units is not None else "n"
+            units = head.units if head.units is not None else f"`{_code(head.units_expr)}`"
             yield Diagnostic(
                 "KER104",
                 f"{head.activation} output with {units} units trained with {loss.name}: the "
@@ -34,6 +34,12 @@ def check(ir):
                 head.activation_layer.node,
                 fix,
             )
+
+
+def _code(node) -> str:
+    import libcst as cst
+
+    return cst.Module([]).code_for_node(node)
 
 
 RULE = Rule(

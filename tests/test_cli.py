@@ -1,0 +1,115 @@
+"""The command line as a user runs it: output lines, sorting, summary, exit codes."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+
+from .conftest import FIXTURES, run_kerlint
+
+SEED000 = FIXTURES / "seeds" / "seed000_sentiment.py"
+
+
+def test_seed000_text_output_and_exit_code():
+    proc = run_kerlint("check", str(SEED000))
+    assert proc.returncode == 1
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith(f"{SEED000}:6:46: KER203 noise_shape [None, 50, 1]")
+    assert lines[1].startswith(f"{SEED000}:9:5: KER101 output layer Dense is linear")
+    assert lines[-1] == "Found 2 errors."
+
+
+def test_clean_file_exits_zero(tmp_path):
+    (tmp_path / "ok.py").write_text("import keras\nx = keras.layers.Dense(3, activation='softmax')\n")
+    proc = run_kerlint("check", str(tmp_path))
+    assert proc.returncode == 0, proc.stdout
+    assert proc.stdout.strip() == "All checks passed!"
+
+
+def test_python_dash_m_and_default_path(tmp_path):
+    (tmp_path / "m.py").write_text(SEED000.read_text())
+    proc = run_kerlint("check", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert proc.stdout.startswith("m.py:6:46: KER203")
+
+
+def test_sorted_by_path_then_position(tmp_path):
+    src = SEED000.read_text()
+    for name in ("b.py", "a.py", os.path.join("sub", "c.py")):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(src)
+    proc = run_kerlint("check", ".", cwd=tmp_path)
+    paths = [line.split(":")[0] for line in proc.stdout.splitlines()[:-1]]
+    assert paths == ["a.py", "a.py", "b.py", "b.py", os.path.join("sub", "c.py"), os.path.join("sub", "c.py")]
+    rows = [int(line.split(":")[1]) for line in proc.stdout.splitlines()[:2]]
+    assert rows == sorted(rows)
+
+
+def test_syntax_error_gives_ker000_and_run_goes_on(tmp_path):
+    (tmp_path / "broken.py").write_text("import keras\ndef f(:\n    pass\n")
+    (tmp_path / "seed.py").write_text(SEED000.read_text())
+    proc = run_kerlint("check", str(tmp_path))
+    assert proc.returncode == 1
+    broken = [line for line in proc.stdout.splitlines() if "broken.py" in line]
+    assert len(broken) == 1 and ":2:" in broken[0] and "KER000 syntax error" in broken[0]
+    assert any("seed.py:9:5: KER101" in line for line in proc.stdout.splitlines())
+    assert "Traceback" not in proc.stderr
+
+
+def test_discovery_skips_tool_and_environment_folders(tmp_path):
+    src = SEED000.read_text()
+    for folder in (".git", ".venv", "venv", "__pycache__", "build", "dist", "node_modules", "env"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "m.py").write_text(src)
+    (tmp_path / "env" / "pyvenv.cfg").write_text("home = /usr\n")
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "m.py").write_text(src)
+    proc = run_kerlint("check", ".", cwd=tmp_path)
+    files = {line.split(":")[0] for line in proc.stdout.splitlines()[:-1]}
+    assert files == {os.path.join("real", "m.py")}
+
+
+def test_unknown_option_and_code_are_usage_errors(tmp_path):
+    assert run_kerlint("check", "--no-such-flag").returncode == 2
+    proc = run_kerlint("check", "--select", "KER999", str(tmp_path))
+    assert proc.returncode == 2
+    assert "KER999" in proc.stderr
+
+
+def test_select_and_ignore(tmp_path):
+    (tmp_path / "m.py").write_text(SEED000.read_text())
+    only = run_kerlint("check", "--select", "KER2", str(tmp_path))
+    assert [line.split(": ")[1].split()[0] for line in only.stdout.splitlines()[:-1]] == ["KER203"]
+    ignored = run_kerlint("check", "--ignore", "KER101,KER203,KER5", str(tmp_path))
+    assert ignored.returncode == 0
+
+
+def test_stdin(tmp_path):
+    proc = run_kerlint("check", "-", "--stdin-filename", "model.py", input=SEED000.read_text())
+    assert proc.returncode == 1
+    assert proc.stdout.startswith("model.py:6:46: KER203")
+
+
+def test_no_tensorflow_import_on_lint_path():
+    proc = run_kerlint("check", str(SEED000), env={"PYTHONPROFILEIMPORTTIME": "1"})
+    imported = [line.split("|")[-1].strip() for line in proc.stderr.splitlines() if "|" in line]
+    assert imported, "import timing was not reported"
+    assert not [m for m in imported if m.split(".")[0] in ("tensorflow", "keras", "tf_keras", "jax", "torch")]
+
+
+def test_rule_and_rules_commands():
+    proc = run_kerlint("rule", "KER101")
+    assert proc.returncode == 0
+    assert proc.stdout.startswith("KER101 (logits-without-from-logits)")
+    listing = run_kerlint("rules").stdout
+    assert "KER203  noise-shape-mismatch" in listing
+
+
+def test_snippet_without_imports(tmp_path):
+    (tmp_path / "s.py").write_text(textwrap.dedent("""\
+        model = Sequential()
+        model.add(Dense(10, input_dim=8))
+        model.compile(loss='binary_crossentropy', optimizer='adam')
+    """))
+    proc = run_kerlint("check", str(tmp_path / "s.py"))
+    assert ":2:11: KER101" in proc.stdout

@@ -1,0 +1,121 @@
+"""The structured fix each diagnostic carries, applied to the source it came from."""
+
+from __future__ import annotations
+
+import textwrap
+
+import libcst as cst
+
+from kerlint.fix import apply_edits
+from kerlint.lint import lint_source
+from kerlint.rules import all_rules
+
+
+def fixed(source: str, code: str) -> tuple[str, str]:
+    source = textwrap.dedent(source)
+    result = lint_source(source, "t.py", sorted(all_rules()))
+    reports = [r for r in result.reports if r.code == code]
+    assert len(reports) == 1, result.reports
+    fix = reports[0].fix
+    assert fix is not None
+    out = apply_edits(source, fix.edits)
+    cst.parse_module(out)
+    again = lint_source(out, "t.py", [code])
+    assert not [r for r in again.reports if r.code == code], "the fix must silence its own rule"
+    return out, fix.applicability
+
+
+def test_ker101_adds_activation_keeping_quotes_and_layout():
+    out, applicability = fixed(
+        """\
+        import keras
+        model = keras.Sequential([
+            keras.Input(shape=(8,)),
+            keras.layers.Dense(3, name='head'),  # the output
+        ])
+        model.compile(loss='categorical_crossentropy', optimizer='adam')
+        """,
+        "KER101",
+    )
+    assert applicability == "safe"
+    assert "    keras.layers.Dense(3, name='head', activation='softmax'),  # the output\n" in out
+
+
+def test_ker101_replaces_explicit_linear_and_activation_layer():
+    out, _ = fixed(
+        """\
+        from keras.models import Sequential
+        from keras.layers import Dense, Activation
+        model = Sequential()
+        model.add(Dense(1, input_dim=4))
+        model.add(Activation("linear"))
+        model.compile(loss="binary_crossentropy", optimizer="sgd")
+        """,
+        "KER101",
+    )
+    assert 'model.add(Activation("sigmoid"))' in out
+
+
+def test_ker104_softmax_instead_of_sigmoid():
+    out, applicability = fixed(
+        """\
+        import keras
+        model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(4, activation="sigmoid")])
+        model.compile(loss="categorical_crossentropy", optimizer="adam")
+        """,
+        "KER104",
+    )
+    assert applicability == "safe"
+    assert 'keras.layers.Dense(4, activation="softmax")' in out
+
+
+def test_ker203_replaces_only_the_mismatching_entry():
+    out, applicability = fixed(
+        """\
+        import tensorflow as tf
+        model = tf.keras.Sequential([
+            tf.keras.layers.Embedding(input_dim=1000, output_dim=300),
+            tf.keras.layers.Dropout(0.2, noise_shape=[None, 50, 1]),
+        ])
+        """,
+        "KER203",
+    )
+    assert applicability == "safe"
+    assert "tf.keras.layers.Dropout(0.2, noise_shape=[None, None, 1])," in out
+
+
+def test_ker301_unsafe_validation_split_one_line_and_multiline():
+    out, applicability = fixed(
+        """\
+        import keras
+        model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(1)])
+        model.fit(x, y, epochs=10)
+        """,
+        "KER301",
+    )
+    assert applicability == "unsafe"
+    assert "model.fit(x, y, epochs=10, validation_split=0.2)\n" in out
+    out, _ = fixed(
+        """\
+        import keras
+        model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(1)])
+        model.fit(
+            x,
+            y,
+            epochs=10,
+        )
+        """,
+        "KER301",
+    )
+    assert "    epochs=10,\n    validation_split=0.2,\n)\n" in out
+    out, _ = fixed(
+        """\
+        import keras
+        model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(1)])
+        model.fit(x,
+                  y,
+                  epochs=10)
+        """,
+        "KER301",
+    )
+    assert "          epochs=10,\n          validation_split=0.2)\n" in out
