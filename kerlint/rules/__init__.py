@@ -38,17 +38,19 @@ CATALOG_CODES = tuple(
     + ["KER501", "KER502"]
 )
 
-_MODULES = (
-    "ker101",
-    "ker104",
-    "ker203",
-    "ker301",
-)
+def _modules() -> list[str]:
+    """Rule modules are the ``kerNNN`` modules of this package: adding a file adds a rule."""
+    import pkgutil
+    import re
+
+    return sorted(
+        m.name for m in pkgutil.iter_modules(__path__) if re.fullmatch(r"ker\d{3}(_\w+)?", m.name)
+    )
 
 
 def _load() -> dict[str, Rule]:
     rules = {}
-    for name in _MODULES:
+    for name in _modules():
         module = importlib.import_module(f"{__name__}.{name}")
         for rule in getattr(module, "RULES", None) or [module.RULE]:
             rules[rule.code] = rule
