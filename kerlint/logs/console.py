@@ -1,0 +1,373 @@
+"""Streaming parser for Keras console output (fit() with verbose=1 or 2, Keras 1/2/3 formats).
+
+The text is cut into segments: at hard separators (newline, carriage return, backspace runs: the
+redraws of a progress bar) and before each token that starts a new record (an `Epoch k/N` header,
+a `12/345 [====` or `12/345 ━━━` progress bar, `Train on N samples`, callback messages). Logs
+pasted from a web page put a whole training run on one line; this split recovers the records.
+Memory stays bounded by the number of epochs, not by the size of the log.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from typing import BinaryIO, Iterable, Iterator
+
+from .model import Epoch, Run, Trace, is_accuracy_name, is_loss_name, is_val
+
+CHUNK = 1 << 20
+# a segment longer than this with no boundary in it is not a Keras record (binary junk, minified
+# data): it is dropped instead of buffered
+MAX_SEGMENT = 1 << 20
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
+ANSI_PARTIAL = re.compile(r"\x1b(?:\[[0-9;?]*[ -/]*)?$")
+HARD = re.compile(r"[\r\n\b\x00]+")
+START = re.compile(
+    r"Epoch \d+/\d+"
+    r"|(?<![\d/.])\d+/(?:\d+|Unknown)\s*(?:\[|\u2501|-\s)"
+    r"|Train (?:on|for) \d+"
+    r"|Restoring model weights"
+    r"|Epoch \d+: "
+)
+HEADER = re.compile(r"Epoch (\d+)/(\d+)")
+PROGRESS = re.compile(r"(\d+)/(\d+|Unknown)\s*(?:\[[=>.]*\]|\u2501+)?")
+TRAIN_ON = re.compile(
+    r"Train (on|for) (\d+) (samples|steps)(?:, validate (?:on|for) (\d+) (?:samples|steps))?")
+RESTORE = re.compile(r"Restoring model weights from the end of the best epoch(?:: (\d+))?")
+EARLY_STOP = re.compile(r"Epoch (\d+): early stopping")
+NOISE = re.compile(
+    r"[IWEF]\d{4} \d\d:\d\d:\d\d"
+    r"|\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d"
+    r"|(?:WARNING|INFO|ERROR|DEBUG):(?:tensorflow|absl|root)"
+    r"|WARNING: All log messages"
+)
+_NUM = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|NaN|inf|Inf|Infinity)"
+PAIR_SEARCH = re.compile(r"(?:(?<=\s)|^)([A-Za-z_][\w.]*(?:/[\w.]+)*): (" + _NUM + r")(?=\s|$)")
+PAIR_NEXT = re.compile(r"\s*-\s*([A-Za-z_][\w.]*(?:/[\w.]+)*): (" + _NUM + r")(?=\s|$)")
+# timing tokens that may surround metrics: "- 23s", "4ms/sample", "49s/epoch", "- ETA: 1:02"
+TIMING = re.compile(r"\s*-?\s*(?:ETA: \S+|\d+(?:\.\d+)?(?:s|ms|us|\u00b5s|m|h)(?:/\w+)?)")
+NOT_METRICS = {"ETA"}
+
+
+def iter_text(stream: BinaryIO) -> Iterator[str]:
+    """Decode a byte stream in chunks; undecodable bytes become U+FFFD, never an error."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    while True:
+        data = stream.read(CHUNK)
+        if not data:
+            break
+        yield decoder.decode(data)
+    tail = decoder.decode(b"", final=True)
+    if tail:
+        yield tail
+
+
+def iter_segments(chunks: Iterable[str]) -> Iterator[str]:
+    buf = ""
+    for chunk in chunks:
+        buf += chunk
+        hold = ""
+        m = ANSI_PARTIAL.search(buf[-64:])
+        if m:
+            cut = len(buf) - 64 + m.start() if len(buf) > 64 else m.start()
+            buf, hold = buf[:cut], buf[cut:]
+        buf = ANSI.sub("", buf)
+        parts = HARD.split(buf)
+        buf = parts.pop()
+        for part in parts:
+            yield from _soft_split(part)
+        if len(buf) > CHUNK // 4:
+            # one long line (a log pasted from a web page): emit all but its last record
+            last = None
+            for last in START.finditer(buf):
+                pass
+            if last is not None and last.start() > 0:
+                yield from _soft_split(buf[: last.start()])
+                buf = buf[last.start():]
+            if len(buf) > MAX_SEGMENT:
+                buf = ""
+        buf += hold
+    yield from _soft_split(ANSI.sub("", buf))
+
+
+def _soft_split(text: str) -> Iterator[str]:
+    if len(text) > MAX_SEGMENT:
+        text = text[:MAX_SEGMENT]
+    pos = 0
+    for m in START.finditer(text):
+        if m.start() > pos:
+            seg = text[pos: m.start()].strip()
+            if seg:
+                yield seg
+        pos = m.start()
+    seg = text[pos:].strip()
+    if seg:
+        yield seg
+
+
+def _to_float(text: str) -> float:
+    return float(text)
+
+
+def parse_pairs(seg: str, pos: int) -> tuple[dict[str, float], int]:
+    """Metrics written as `name: value` pairs joined by ` - `, from the first pair at or after pos.
+
+    Reading stops at the first thing that is not a pair, so prose after a log line is ignored.
+    """
+    metrics: dict[str, float] = {}
+    m = PAIR_SEARCH.search(seg, pos)
+    while m is not None and m.group(1) in NOT_METRICS:
+        m = PAIR_SEARCH.search(seg, m.end())
+    if m is None:
+        return metrics, pos
+    metrics[m.group(1)] = _to_float(m.group(2))
+    end = m.end()
+    while True:
+        n = PAIR_NEXT.match(seg, end)
+        if n is None:
+            break
+        if n.group(1) not in NOT_METRICS:
+            metrics[n.group(1)] = _to_float(n.group(2))
+        end = n.end()
+    return metrics, end
+
+
+def _skip_timing(text: str, pos: int) -> int:
+    while True:
+        m = TIMING.match(text, pos)
+        if m is None or m.end() == pos:
+            return pos
+        pos = m.end()
+
+
+def parse_metrics_only(text: str) -> dict[str, float] | None:
+    """A line that holds only metrics and timings (seed 001's `loss: 0.9452 - acc: 0.5781`, the
+    Keras 2.2 verbose=2 ` - 23s - loss: ...`). Anything else (prose, TF messages) gives None."""
+    pos = _skip_timing(text, 0)
+    first = PAIR_SEARCH.search(text, pos)
+    if first is None or text[pos: first.start()].strip(" -"):
+        return None
+    metrics, end = parse_pairs(text, pos)
+    if text[_skip_timing(text, end):].strip(" -"):
+        return None
+    if not any(is_loss_name(k) or is_accuracy_name(k) for k in metrics):
+        return None
+    return metrics
+
+
+class _EpochBuilder:
+    __slots__ = ("number", "final", "last", "total", "trace", "closed", "loss_key", "acc_key")
+
+    def __init__(self, number: int | None) -> None:
+        self.number = number
+        self.final: dict[str, float] | None = None
+        self.last: dict[str, float] | None = None
+        self.total: int | None = None
+        self.trace: Trace | None = None
+        # after the final line: later progress bars are evaluate()/predict() output
+        self.closed = False
+        self.loss_key: str | None = None
+        self.acc_key: str | None = None
+
+    def has_data(self) -> bool:
+        return self.final is not None or self.last is not None
+
+    def add_progress(self, step: int, total: int | None, metrics: dict[str, float],
+                     is_final: bool) -> None:
+        if total is not None:
+            self.total = total
+        if metrics:
+            self._trace(step, metrics)
+            self.last = metrics
+        if is_final:
+            if self.final is None:
+                self.final = dict(metrics)
+            else:
+                self.final.update(metrics)
+            self.closed = True
+
+    def _trace(self, step: int, metrics: dict[str, float]) -> None:
+        if self.loss_key is None:
+            self.loss_key = "loss" if "loss" in metrics else next(
+                (k for k in metrics if is_loss_name(k) and not is_val(k)), None)
+            self.acc_key = next(
+                (k for k in metrics if is_accuracy_name(k) and not is_val(k)), None)
+        if self.loss_key is None or self.loss_key not in metrics:
+            return
+        if self.trace is None:
+            self.trace = Trace()
+        acc = metrics.get(self.acc_key) if self.acc_key else None
+        self.trace.add(step, metrics[self.loss_key], acc)
+
+    def build(self, number: int) -> Epoch | None:
+        metrics = self.final if self.final is not None else self.last
+        if not metrics:
+            return None
+        trace = self.trace if self.trace is not None and self.trace.n > 1 else None
+        return Epoch(number=number, metrics=dict(metrics), partial=self.final is None,
+                     total_steps=self.total, trace=trace)
+
+
+class ConsoleParser:
+    def __init__(self) -> None:
+        self.runs: list[Run] = []
+        self.run: Run | None = None
+        self.epoch: _EpochBuilder | None = None
+        self.pending: _EpochBuilder | None = None
+        # epochs of a log with no `Epoch k/N` headers at all
+        self.headerless: list[Epoch] = []
+        self.saw_header = False
+        self.samples: tuple[int, int | None, str] | None = None
+        self.new_run_due = False
+
+    # -- records ---------------------------------------------------------------------------
+    def feed(self, seg: str) -> None:
+        if NOISE.match(seg):
+            return
+        m = HEADER.match(seg)
+        if m:
+            self._header(int(m.group(1)), int(m.group(2)))
+            rest = seg[m.end():].strip()
+            if rest:
+                metrics = parse_metrics_only(rest)
+                if metrics:
+                    self._summary(metrics)
+            return
+        m = PROGRESS.match(seg)
+        if m and (m.end() == len(seg) or seg[m.end()] in " -"):
+            step = int(m.group(1))
+            total = None if m.group(2) == "Unknown" else int(m.group(2))
+            metrics, _ = parse_pairs(seg, m.end())
+            eta = "ETA" in seg[m.end(): m.end() + 40]
+            self._progress(step, total, metrics, total is not None and step >= total and not eta)
+            return
+        m = TRAIN_ON.match(seg)
+        if m:
+            unit = m.group(3)
+            self.samples = (int(m.group(2)), int(m.group(4)) if m.group(4) else None, unit)
+            if self.run is not None and (self.run.epochs or self.epoch is not None):
+                self.new_run_due = True
+            return
+        m = RESTORE.match(seg)
+        if m:
+            run = self.run
+            if run is not None:
+                run.restored_best = True
+                if m.group(1):
+                    run.restored_best_epoch = int(m.group(1))
+            return
+        m = EARLY_STOP.match(seg)
+        if m:
+            if self.run is not None:
+                self.run.early_stopped_epoch = int(m.group(1))
+            return
+        metrics = parse_metrics_only(seg)
+        if metrics:
+            self._summary(metrics)
+
+    def _header(self, k: int, total: int) -> None:
+        self.saw_header = True
+        self._close_epoch()
+        run = self.run
+        if (run is None or self.new_run_due or (run.epochs and k <= run.epochs[-1].number)
+                or (run.declared_epochs is not None and total != run.declared_epochs)):
+            run = self._new_run(total)
+        pending = self.pending
+        self.pending = None
+        if pending is not None and pending.has_data() and k > 1 and not run.epochs:
+            # the log starts inside the epoch before this header (seed 003)
+            ep = pending.build(k - 1)
+            if ep is not None:
+                run.epochs.append(ep)
+        self.epoch = _EpochBuilder(k)
+
+    def _new_run(self, total: int | None) -> Run:
+        self._close_run()
+        run = Run(index=len(self.runs) + 1, declared_epochs=total)
+        if self.samples is not None:
+            run.train_samples, run.val_samples, run.samples_unit = self.samples
+            self.samples = None
+        self.runs.append(run)
+        self.run = run
+        self.new_run_due = False
+        return run
+
+    def _progress(self, step: int, total: int | None, metrics: dict[str, float],
+                  is_final: bool) -> None:
+        ep = self.epoch
+        if ep is not None:
+            if ep.closed:
+                return
+            ep.add_progress(step, total, metrics, is_final)
+            return
+        if self.pending is not None and self.pending.closed:
+            if self.saw_header:
+                # output after the last epoch (evaluate, predict) or before the next run
+                self.pending = _EpochBuilder(None)
+            else:
+                self._push_headerless()
+        if self.pending is None:
+            self.pending = _EpochBuilder(None)
+        self.pending.add_progress(step, total, metrics, is_final)
+
+    def _summary(self, metrics: dict[str, float]) -> None:
+        ep = self.epoch
+        if ep is not None:
+            if ep.final is None:
+                ep.final = dict(metrics)
+                ep.closed = True
+            return
+        if not self.saw_header:
+            if self.pending is not None and self.pending.has_data():
+                if self.pending.final is None:
+                    self.pending.final = dict(metrics)
+                    self.pending.closed = True
+                    return
+                self._push_headerless()
+            self.pending = _EpochBuilder(None)
+            self.pending.final = dict(metrics)
+            self.pending.closed = True
+
+    def _push_headerless(self) -> None:
+        if self.pending is not None:
+            ep = self.pending.build(len(self.headerless) + 1)
+            if ep is not None:
+                self.headerless.append(ep)
+        self.pending = None
+
+    def _close_epoch(self) -> None:
+        ep, self.epoch = self.epoch, None
+        if ep is None or self.run is None:
+            return
+        built = ep.build(ep.number)
+        if built is not None:
+            self.run.epochs.append(built)
+        else:
+            self.run.truncated_at = ep.number
+
+    def _close_run(self) -> None:
+        self._close_epoch()
+        if self.run is not None and not self.run.epochs:
+            self.runs.remove(self.run)
+            for i, r in enumerate(self.runs):
+                r.index = i + 1
+        self.run = None
+
+    def finish(self) -> list[Run]:
+        self._close_run()
+        if not self.saw_header:
+            self._push_headerless()
+            if self.headerless:
+                run = Run(index=1, epochs=self.headerless)
+                if self.samples is not None:
+                    run.train_samples, run.val_samples, run.samples_unit = self.samples
+                self.runs = [run]
+        return self.runs
+
+
+def parse_console(stream: BinaryIO) -> list[Run]:
+    parser = ConsoleParser()
+    for seg in iter_segments(iter_text(stream)):
+        parser.feed(seg)
+    return parser.finish()

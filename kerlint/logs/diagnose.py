@@ -1,0 +1,663 @@
+"""Diagnoses of a parsed training log: KER601... codes, each with the epochs and numbers behind it
+and the `kerlint check` rules that usually cause that signature."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .model import CLIP_LOSS, FLOOR_LOSS, Log, Run, is_loss_name, is_val, pinned_loss
+
+# source rules a diagnosis can point at (names from the rule catalog)
+RULE_NAMES = {
+    "KER101": "logits-without-from-logits",
+    "KER103": "softmax-single-unit",
+    "KER104": "sigmoid-multiclass",
+    "KER105": "categorical-loss-single-unit",
+    "KER106": "binary-loss-on-softmax",
+    "KER109": "regression-loss-on-classifier",
+    "KER207": "layer-after-output",
+    "KER301": "fit-without-validation",
+    "KER304": "learning-rate-out-of-range",
+    "KER305": "accuracy-on-multilabel",
+    "KER306": "fit-without-early-stopping",
+}
+
+CODES = {
+    "KER601": "loss-divergence",
+    "KER602": "saturated-probabilities",
+    "KER603": "frozen-metrics",
+    "KER604": "overfitting-onset",
+    "KER605": "accuracy-falls",
+    "KER606": "chance-level",
+    "KER607": "majority-level",
+    "KER608": "non-finite-loss",
+    "KER609": "perfect-fit-at-floor",
+    "KER610": "early-plateau",
+    "KER611": "zero-loss",
+    "KER612": "no-validation",
+}
+
+FLOOR_MAX = 2.5e-7  # printed 1.1921e-07 and its neighbours
+
+
+@dataclass
+class Diagnosis:
+    code: str
+    run: int
+    epochs: list[int]
+    message: str
+    explanation: str
+    rules: list[str] = field(default_factory=list)
+    evidence: dict[str, Any] = field(default_factory=dict)
+    suggestion: str | None = None
+
+    @property
+    def name(self) -> str:
+        return CODES[self.code]
+
+
+def fmt(v: float) -> str:
+    """Numbers as Keras prints them: 4 decimals, scientific below 1e-3."""
+    if not math.isfinite(v):
+        return "nan" if math.isnan(v) else ("inf" if v > 0 else "-inf")
+    if v != 0 and abs(v) < 1e-3:
+        return f"{v:.4e}"
+    return f"{v:.4f}"
+
+
+def epochs_text(epochs: list[int]) -> str:
+    if not epochs:
+        return ""
+    if len(epochs) == 1:
+        return f"epoch {epochs[0]}"
+    if epochs == list(range(epochs[0], epochs[-1] + 1)):
+        return f"epochs {epochs[0]}-{epochs[-1]}"
+    return "epochs " + ", ".join(str(e) for e in epochs)
+
+
+def _finite(series: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    return [(e, v) for e, v in series if math.isfinite(v)]
+
+
+def _constant_streaks(series: list[tuple[int, float]], min_len: int = 3,
+                      keep: Callable[[float], bool] = lambda v: True) -> list[list[tuple[int, float]]]:
+    """Runs of consecutive epochs whose values agree to 1e-4 relative (equal as printed)."""
+    streaks: list[list[tuple[int, float]]] = []
+    cur: list[tuple[int, float]] = []
+    lo = hi = 0.0
+    for e, v in series:
+        if not math.isfinite(v) or not keep(v):
+            if len(cur) >= min_len:
+                streaks.append(cur)
+            cur = []
+            continue
+        if cur and e == cur[-1][0] + 1:
+            nlo, nhi = min(lo, v), max(hi, v)
+            if nhi - nlo <= 1e-4 * max(abs(nlo), abs(nhi)):
+                cur.append((e, v))
+                lo, hi = nlo, nhi
+                continue
+        if len(cur) >= min_len:
+            streaks.append(cur)
+        cur, lo, hi = [(e, v)], v, v
+    if len(cur) >= min_len:
+        streaks.append(cur)
+    return streaks
+
+
+def _acc_for(run: Run, loss_name: str) -> str | None:
+    """The accuracy metric reported next to a loss: `val_accuracy` for `val_loss`, and so on."""
+    return run.acc_key(val=is_val(loss_name))
+
+
+def _loss_names(run: Run) -> list[str]:
+    names = [n for n in run.metric_names() if is_loss_name(n)]
+    main = run.loss_key()
+    names.sort(key=lambda n: (is_val(n), n != main and n != "val_" + (main or ""), n))
+    return names
+
+
+def _has_accuracy(run: Run) -> bool:
+    return run.acc_key() is not None or run.acc_key(val=True) is not None
+
+
+def _split_name(name: str) -> str:
+    return "validation" if is_val(name) else "training"
+
+
+def _at(step: int, total: int | None) -> str:
+    return f"{step}/{total}" if total else f"step {step}"
+
+
+# -- KER601 ----------------------------------------------------------------------------------
+def _divergence(run: Run, out: list[Diagnosis]) -> None:
+    key = run.loss_key()
+    if key is None:
+        return
+    series = _finite(run.series(key))
+    if not series:
+        return
+    first_v = series[0][1]
+    val_key = run.loss_key(val=True)
+    val = dict(_finite(run.series(val_key))) if val_key else {}
+    events: dict[int, dict[str, Any]] = {}
+    for (e0, v0), (e1, v1) in zip(series, series[1:]):
+        # small late spikes (0.05 -> 0.12 after starting at 0.7) are noise, not divergence
+        if v0 > 0 and v1 >= 2 * v0 and (v1 >= 0.5 * first_v or v1 >= 10 * v0):
+            events.setdefault(e1, {})["jump"] = (e0, v0, e1, v1)
+    prev_loss = {}
+    for (e0, v0), (e1, _) in zip(series, series[1:]):
+        prev_loss[e1] = v0
+    for ep in run.epochs:
+        t = ep.trace
+        if t is None or t.rise is None:
+            continue
+        ratio, (s0, v0), (s1, v1) = t.rise
+        base = prev_loss.get(ep.number, t.first[1] if t.first else v0)
+        if ratio >= 3 and v1 >= 2 * base and v1 > v0:
+            events.setdefault(ep.number, {})["within"] = (s0, v0, s1, v1, ep.total_steps)
+    for e, ev in sorted(events.items()):
+        parts, evidence = [], {"metric": key}
+        if "jump" in ev:
+            e0, v0, e1, v1 = ev["jump"]
+            parts.append(f"{key} jumped x{v1 / v0:.1f} from {fmt(v0)} (epoch {e0}) to {fmt(v1)} "
+                         f"(epoch {e1})")
+            evidence.update(from_epoch=e0, from_value=v0, to_epoch=e1, to_value=v1,
+                            factor=round(v1 / v0, 3))
+            if val_key and e0 in val and e1 in val and val[e0] > 0 and val[e1] >= 2 * val[e0]:
+                parts.append(f"{val_key} x{val[e1] / val[e0]:.1f} ({fmt(val[e0])} -> "
+                             f"{fmt(val[e1])})")
+                evidence.update(val_from=val[e0], val_to=val[e1])
+        if "within" in ev:
+            s0, v0, s1, v1, total = ev["within"]
+            parts.append(f"inside epoch {e} the running {key} rose from {fmt(v0)} (at "
+                         f"{_at(s0, total)}) to {fmt(v1)} (at {_at(s1, total)})")
+            evidence.update(within_epoch=e, batch_from=s0, batch_from_value=v0, batch_to=s1,
+                            batch_to_value=v1, steps=total)
+        out.append(Diagnosis(
+            "KER601", run.index, [e], "; ".join(parts),
+            "A loss that multiplies between or inside epochs means an update threw the weights out "
+            "of the region they were descending; training rarely recovers from it by itself. "
+            "Usual causes: a learning rate too high (KER304), or a linear output fed to a "
+            "probability loss (KER101), whose clipped loss moves in steps of 16.118.",
+            ["KER304", "KER101"], evidence))
+    # a steady climb over several epochs, with no single jump
+    flagged = set(events)
+    i = 0
+    while i < len(series) - 1:
+        j = i
+        while (j + 1 < len(series) and series[j + 1][1] > series[j][1]
+               and series[j + 1][0] == series[j][0] + 1):
+            j += 1
+        if j - i >= 3:
+            (ea, va), (eb, vb) = series[i], series[j]
+            span = list(range(ea, eb + 1))
+            if va > 0 and vb >= 2 * va and vb >= 0.5 * first_v and not flagged & set(span):
+                out.append(Diagnosis(
+                    "KER601", run.index, span,
+                    f"{key} rose at every epoch from {fmt(va)} (epoch {ea}) to {fmt(vb)} "
+                    f"(epoch {eb}), x{vb / va:.1f}",
+                    "Training loss that climbs epoch after epoch means the optimizer is not "
+                    "descending: a learning rate too high (KER304), or a loss that does not "
+                    "match the output layer (KER101).",
+                    ["KER304", "KER101"],
+                    {"metric": key, "from_epoch": ea, "from_value": va, "to_epoch": eb,
+                     "to_value": vb, "factor": round(vb / va, 3)}))
+        i = max(j, i + 1)
+
+
+# -- KER602 ----------------------------------------------------------------------------------
+def _samples_for(run: Run, name: str) -> int | None:
+    if run.samples_unit != "samples":
+        return None
+    return run.val_samples if is_val(name) else run.train_samples
+
+
+def _saturation(run: Run, out: list[Diagnosis]) -> None:
+    any_acc = _has_accuracy(run)
+    for name in _loss_names(run):
+        acc_name = _acc_for(run, name)
+        series = _finite(run.series(name))
+        parts: list[str] = []
+        epochs: set[int] = set()
+        evidence: dict[str, Any] = {"metric": name}
+        floor = [e for e, v in series if 0 < v <= FLOOR_MAX]
+        if floor:
+            epochs.update(floor)
+            parts.append(f"{name} is {fmt(run.epoch(floor[0]).metrics[name])} at "
+                         f"{epochs_text(floor)}, the floor -log(float32(1 - 1e-7)) = 1.1921e-07")
+            evidence["floor_epochs"] = floor
+        # inside epochs: the running loss at the floor (seed 003's first batches)
+        if not is_val(name) and name == run.loss_key():
+            for ep in run.epochs:
+                t = ep.trace
+                if t is not None and t.floor_first is not None and ep.number not in floor:
+                    epochs.add(ep.number)
+                    acc_txt = f" with {run.acc_key()} {fmt(t.floor_acc)}" if (
+                        t.floor_acc is not None and run.acc_key()) else ""
+                    where = (_at(t.floor_first, ep.total_steps) if t.floor_first == t.floor_last
+                             else f"{_at(t.floor_first, ep.total_steps)}-"
+                                  f"{_at(t.floor_last, ep.total_steps)}")
+                    parts.append(f"inside epoch {ep.number} the running {name} is 1.1921e-07"
+                                 f"{acc_txt} at {where}: -log(float32(1 - 1e-7)), the floor")
+                    evidence.setdefault("batch_floor", []).append(
+                        {"epoch": ep.number, "from": t.floor_first, "to": t.floor_last})
+        # loss = (1 - accuracy) x 16.118: every output at a clip bound
+        if acc_name:
+            accs = dict(run.series(acc_name))
+            pinned = []
+            for e, v in series:
+                if v < 0.05 or e not in accs:
+                    continue
+                if not pinned_loss(v, accs[e]):
+                    continue
+                ep = run.epoch(e)
+                t = ep.trace if ep is not None and not is_val(name) else None
+                pinned.append((e, v, accs[e], t))
+            strong = [p for p in pinned if p[3] is not None and p[3].pinnable >= 5
+                      and p[3].pinned >= 0.8 * p[3].pinnable]
+            if len(pinned) >= 2 or strong:
+                e, v, a, t = (strong or pinned)[0]
+                calc = f"(1 - {fmt(a)}) x 16.118 = {(1 - a) * CLIP_LOSS:.4f}, logged {fmt(v)}"
+                if len(pinned) == 1:
+                    text = f"{name} = (1 - {acc_name}) x 16.118 in epoch {e}: {calc},"
+                else:
+                    text = (f"{name} = (1 - {acc_name}) x 16.118 at "
+                            f"{epochs_text([p[0] for p in pinned])} (epoch {e}: {calc})")
+                if t is not None:
+                    text += (f" and within 1% at {t.pinned} of the {t.pinnable} progress updates "
+                             f"of epoch {e}")
+                parts.append(text + ": each wrong prediction costs -log(1e-7) = 16.118 and each "
+                             "right one nothing, so the outputs sit at 0 or 1")
+                epochs.update(p[0] for p in pinned)
+                evidence["pinned_epochs"] = [p[0] for p in pinned]
+        # a frozen multiple of 16.118 (seed 000's val_loss 9.4066)
+        if any_acc:
+            for streak in _constant_streaks(series, keep=lambda v: 0.2 * CLIP_LOSS <= v <= CLIP_LOSS):
+                v = streak[0][1]
+                frac = v / CLIP_LOSS
+                text = (f"{name} stays at {fmt(v)} at {epochs_text([s[0] for s in streak])}: "
+                        f"{fmt(v)} = {frac:.4f} x 16.118")
+                n = _samples_for(run, name)
+                evidence.update(multiple_of_16_118=round(frac, 5))
+                if n:
+                    k = frac * n
+                    if abs(k - round(k)) <= 0.00005 * n / CLIP_LOSS + 0.002 and round(k) > 0:
+                        k = round(k)
+                        text += (f" = {k}/{n} x 16.118: {k} of the {n} {_split_name(name)} "
+                                 "samples get probability 1e-7 (the clip floor) for their true "
+                                 "class and the others about 1")
+                        evidence.update(samples_at_floor=k, samples=n)
+                    else:
+                        text += (f": about {frac:.0%} of the {_split_name(name)} samples get "
+                                 "probability 1e-7 (the clip floor) for their true class")
+                else:
+                    text += (f": about {frac:.0%} of the {_split_name(name)} samples get "
+                             "probability 1e-7 (the clip floor) for their true class")
+                parts.append(text)
+                epochs.update(s[0] for s in streak)
+                break
+        # above 16.118 the crossentropy came from logits: their size is the loss
+        if any_acc:
+            above = [(e, v) for e, v in series if v > CLIP_LOSS * 1.01]
+            if above:
+                peak = max(above, key=lambda p: p[1])
+                parts.append(
+                    f"{name} exceeds 16.118 = -log(1e-7) at {epochs_text([e for e, _ in above])} "
+                    f"(up to {fmt(peak[1])} at epoch {peak[0]}): a clipped probability cannot "
+                    "give that, so Keras computed the crossentropy from the logits, which are "
+                    "that large: the sigmoid/softmax outputs are pinned at 0 or 1")
+                epochs.update(e for e, _ in above)
+                evidence["above_clip_epochs"] = [e for e, _ in above]
+                evidence["peak"] = peak[1]
+        if parts:
+            out.append(Diagnosis(
+                "KER602", run.index, sorted(epochs), "; ".join(parts),
+                "Predictions pinned at 0 or 1 stop the gradient and make the loss jump between "
+                "multiples of 16.118. Typical of a linear output fed to a probability loss "
+                "(KER101: the loss clips what it takes for probabilities) or of a learning rate "
+                "too high (KER304).",
+                ["KER101", "KER304"], evidence))
+
+
+# -- KER603 ----------------------------------------------------------------------------------
+def _frozen(run: Run, out: list[Diagnosis]) -> None:
+    for name in _loss_names(run):
+        streaks = _constant_streaks(run.series(name), keep=lambda v: v > FLOOR_MAX)
+        if not streaks:
+            continue
+        streak = max(streaks, key=len)
+        eps = [e for e, _ in streak]
+        value = streak[0][1]
+        lo, hi = min(v for _, v in streak), max(v for _, v in streak)
+        shown = fmt(value) if fmt(lo) == fmt(hi) else f"{fmt(lo)}-{fmt(hi)}"
+        text = f"{name} is {shown} at every epoch from {eps[0]} to {eps[-1]}"
+        evidence: dict[str, Any] = {"metric": name, "value": value, "from_epoch": eps[0],
+                                    "to_epoch": eps[-1]}
+        acc_name = _acc_for(run, name)
+        if acc_name:
+            for acc_streak in _constant_streaks(run.series(acc_name)):
+                a_eps = [e for e, _ in acc_streak]
+                if set(a_eps) & set(eps):
+                    text += (f"; {acc_name} {fmt(acc_streak[0][1])} from epoch {a_eps[0]} "
+                             f"to {a_eps[-1]}")
+                    evidence.update(accuracy_metric=acc_name, accuracy=acc_streak[0][1],
+                                    accuracy_from_epoch=a_eps[0], accuracy_to_epoch=a_eps[-1])
+                    break
+        where = "validation " if is_val(name) else ""
+        out.append(Diagnosis(
+            "KER603", run.index, eps, text,
+            f"A loss that does not move in its 4th decimal while training goes on means the "
+            f"model's {where}outputs no longer change: the weights stopped updating (dead units, "
+            "an exploded layer) or the outputs are pinned at a clip bound. Usual causes: a "
+            "learning rate too high (KER304), a linear output under a probability loss (KER101), "
+            "a layer after the output activation (KER207).",
+            ["KER304", "KER101", "KER207"], evidence))
+
+
+# -- KER604 ----------------------------------------------------------------------------------
+def _overfitting(run: Run, out: list[Diagnosis], broken: bool) -> None:
+    key, val_key = run.loss_key(), run.loss_key(val=True)
+    if key is None or val_key is None or broken:
+        return
+    val = _finite(run.series(val_key))
+    train = dict(_finite(run.series(key)))
+    if len(val) < 2:
+        return
+    best_i = min(range(len(val)), key=lambda i: (val[i][1], i))
+    e_best, v_best = val[best_i]
+    after = val[best_i + 1:]
+    if not after or v_best <= 0:
+        return
+    e_last, v_last = val[-1]
+    peak = max(v for _, v in after)
+    if peak < 1.05 * v_best or v_last < 1.02 * v_best:
+        return
+    if e_best not in train or e_last not in train or train[e_last] > 0.95 * train[e_best]:
+        return
+    if run.restored_best and run.restored_best_epoch in (None, e_best):
+        return  # EarlyStopping(restore_best_weights=True) already kept that epoch
+    acc_name = run.acc_key(val=True)
+    acc_txt = ""
+    evidence: dict[str, Any] = {"metric": val_key, "best_epoch": e_best, "best_value": v_best,
+                                "last_epoch": e_last, "last_value": v_last,
+                                "train_at_best": train[e_best], "train_last": train[e_last]}
+    if acc_name:
+        accs = dict(run.series(acc_name))
+        if e_best in accs:
+            acc_txt = f", {acc_name} {fmt(accs[e_best])}"
+            evidence.update(accuracy_metric=acc_name, accuracy_at_best=accs[e_best])
+    patience = min(3, max(1, e_last - e_best))
+    stop = e_best + patience
+    suggestion = (f'keras.callbacks.EarlyStopping(monitor="val_loss", patience={patience}, '
+                  f"restore_best_weights=True): it would stop at epoch {stop} and keep the "
+                  f"weights of epoch {e_best}")
+    out.append(Diagnosis(
+        "KER604", run.index, list(range(e_best, e_last + 1)),
+        f"{val_key} is lowest at epoch {e_best} ({fmt(v_best)}{acc_txt}) and rises to "
+        f"{fmt(v_last)} by epoch {e_last} while {key} keeps falling ({fmt(train[e_best])} -> "
+        f"{fmt(train[e_last])}): overfitting from epoch {e_best} on",
+        "The model keeps fitting the training data but stops generalising: every epoch after "
+        f"{e_best} makes the validation predictions worse. Keep the weights of epoch {e_best} "
+        "(EarlyStopping with restore_best_weights), then regularise (dropout, weight decay, "
+        "more data) if that epoch is not good enough. `kerlint check` flags long runs without "
+        "early stopping (KER306, opt-in).",
+        ["KER306"], evidence, suggestion))
+
+
+# -- KER605 ----------------------------------------------------------------------------------
+def _accuracy_falls(run: Run, out: list[Diagnosis]) -> None:
+    acc, key = run.acc_key(), run.loss_key()
+    if acc is None:
+        return
+    series = _finite(run.series(acc))
+    if len(series) < 3:
+        return
+    best_i = max(range(len(series)), key=lambda i: (series[i][1], -i))
+    e_best, a_best = series[best_i]
+    e_last, a_last = series[-1]
+    if a_last > a_best - 0.05 or len(series) - best_i < 3:
+        return
+    losses = dict(_finite(run.series(key))) if key else {}
+    # longest stretch of epochs over which accuracy and loss both fell at every step
+    streak: list[int] = []
+    longest: list[int] = []
+    for (e0, a0), (e1, a1) in zip(series[best_i:], series[best_i + 1:]):
+        both = (a1 < a0 and e1 == e0 + 1 and e0 in losses and e1 in losses
+                and losses[e1] < losses[e0])
+        streak = (streak or [e0]) + [e1] if both else []
+        if len(streak) > len(longest):
+            longest = streak
+    disagree = len(longest) >= 4
+    text = f"{acc} falls from {fmt(a_best)} (epoch {e_best}) to {fmt(a_last)} (epoch {e_last})"
+    evidence: dict[str, Any] = {"metric": acc, "best_epoch": e_best, "best_value": a_best,
+                                "last_epoch": e_last, "last_value": a_last}
+    if disagree:
+        accs = dict(series)
+        ea, eb = longest[0], longest[-1]
+        text += (f"; from epoch {ea} to {eb} {key} fell ({fmt(losses[ea])} -> "
+                 f"{fmt(losses[eb])}) while {acc} fell ({fmt(accs[ea])} -> {fmt(accs[eb])}): "
+                 "the loss is not measuring what accuracy counts")
+        explanation = ("Training accuracy that falls while the optimizer lowers the loss means "
+                       "the loss rewards something other than the right class: a linear output "
+                       "that a probability loss normalises itself (KER101), a binary loss on a "
+                       "softmax (KER106), a regression loss on a classifier (KER109).")
+        rules = ["KER101", "KER106", "KER109"]
+        evidence["both_fell"] = [ea, eb]
+    else:
+        explanation = ("Training accuracy should not fall for long: the optimizer is moving "
+                       "away from the solution it had. Usual causes: a learning rate too high "
+                       "(KER304), or a linear output under a probability loss (KER101).")
+        rules = ["KER304", "KER101"]
+    out.append(Diagnosis("KER605", run.index, list(range(e_best, e_last + 1)), text,
+                         explanation, rules, evidence))
+
+
+# -- KER606 ----------------------------------------------------------------------------------
+def _chance(run: Run, out: list[Diagnosis]) -> None:
+    for name in _loss_names(run):
+        series = _finite(run.series(name))
+        for classes in range(2, 11):
+            target = math.log(classes)
+            cur: list[int] = []
+            best: list[int] = []
+            for e, v in series:
+                if abs(v - target) <= 0.002 * target and (not cur or e == cur[-1] + 1):
+                    cur.append(e)
+                elif abs(v - target) <= 0.002 * target:
+                    cur = [e]
+                else:
+                    cur = []
+                if len(cur) > len(best):
+                    best = list(cur)
+            if len(best) >= 3:
+                values = dict(series)
+                out.append(Diagnosis(
+                    "KER606", run.index, best,
+                    f"{name} stays at {fmt(values[best[0]])} ~ ln {classes} = {target:.4f} at "
+                    f"{epochs_text(best)}: the crossentropy of predicting 1/{classes} for every "
+                    "class of every sample",
+                    "The model outputs the same uniform distribution for every input: it has "
+                    "learned nothing and its accuracy is chance level. Look for a layer after the "
+                    "output activation (KER207), a learning rate that killed the units (KER304), "
+                    "or inputs that carry no signal (constant, unscaled, shuffled apart from "
+                    "their labels).",
+                    ["KER207", "KER304"],
+                    {"metric": name, "value": values[best[0]], "classes": classes}))
+                break
+
+
+# -- KER607 ----------------------------------------------------------------------------------
+def _majority(run: Run, out: list[Diagnosis]) -> None:
+    for val in (False, True):
+        acc, key = run.acc_key(val=val), run.loss_key(val=val)
+        if acc is None or key is None:
+            continue
+        acc_series = _finite(run.series(acc))
+        losses = dict(_finite(run.series(key)))
+        for streak in _constant_streaks(acc_series, keep=lambda a: 1e-4 < a < 0.9999):
+            eps = [e for e, _ in streak]
+            if val and eps[0] != acc_series[0][0]:
+                continue  # a converged model on a small validation set repeats its accuracy
+            ls = [losses[e] for e in eps if e in losses]
+            if len(ls) < 3 or max(ls) - min(ls) <= 0.01 * max(abs(x) for x in ls):
+                continue
+            a = streak[0][1]
+            out.append(Diagnosis(
+                "KER607", run.index, eps,
+                f"{acc} is {fmt(a)} at every epoch from {eps[0]} to {eps[-1]} while {key} moves "
+                f"({fmt(losses[eps[0]])} -> {fmt(losses[eps[-1]])}): the predicted class never "
+                f"changes, {fmt(a)} is the share of the class the model always predicts",
+                "Accuracy frozen while the loss changes means the outputs move but never cross "
+                "the decision threshold: typical of a softmax over a single unit, whose output is "
+                "always 1.0 (KER103), or of a second activation after the output (KER207).",
+                ["KER103", "KER207"],
+                {"metric": acc, "value": a, "from_epoch": eps[0], "to_epoch": eps[-1]}))
+            return
+
+
+# -- KER608 ----------------------------------------------------------------------------------
+def _non_finite(run: Run, out: list[Diagnosis]) -> bool:
+    found = False
+    for name in _loss_names(run):
+        bad = [(e, v) for e, v in run.series(name) if not math.isfinite(v)]
+        first_batch = None
+        if name == run.loss_key():
+            for ep in run.epochs:
+                if ep.trace is not None and ep.trace.nonfinite is not None:
+                    first_batch = (ep.number, ep.trace.nonfinite[0], ep.total_steps,
+                                   ep.trace.nonfinite[1])
+                    break
+        if not bad and first_batch is None:
+            continue
+        found = True
+        eps = [e for e, _ in bad]
+        if first_batch is not None and first_batch[0] not in eps:
+            eps = sorted(set(eps) | {first_batch[0]})
+        text = f"{name} is {fmt(bad[0][1]) if bad else 'nan'} at {epochs_text(eps)}"
+        evidence: dict[str, Any] = {"metric": name, "epochs": eps}
+        if first_batch is not None and (not bad or first_batch[0] <= bad[0][0]):
+            text += (f", first at {_at(first_batch[1], first_batch[2])} of epoch "
+                     f"{first_batch[0]}")
+            evidence.update(first_epoch=first_batch[0], first_batch=first_batch[1])
+        last_good = [(e, v) for e, v in _finite(run.series(name)) if e < eps[0]]
+        if last_good:
+            text += f" (last finite value {fmt(last_good[-1][1])} at epoch {last_good[-1][0]})"
+        out.append(Diagnosis(
+            "KER608", run.index, eps, text,
+            "Once one weight is NaN every later update is NaN: training is over. Usual causes: "
+            "a learning rate too high (KER304), a Dropout or BatchNormalization after the "
+            "softmax (KER207), NaN or inf in the inputs or labels, a log or division by zero in "
+            "a custom loss.",
+            ["KER304", "KER207"], evidence))
+    return found
+
+
+# -- KER609 ----------------------------------------------------------------------------------
+def _perfect_floor(run: Run, out: list[Diagnosis]) -> None:
+    for val in (False, True):
+        acc, key = run.acc_key(val=val), run.loss_key(val=val)
+        if acc is None or key is None:
+            continue
+        accs = dict(run.series(acc))
+        eps = [e for e, v in run.series(key)
+               if 0 < v <= FLOOR_MAX and accs.get(e, 0) >= 0.99995]
+        if not eps:
+            continue
+        where = "validation" if val else "training"
+        out.append(Diagnosis(
+            "KER609", run.index, eps,
+            f"{acc} 1.0000 with {key} at the floor 1.1921e-07 at {epochs_text(eps)}: every "
+            f"{where} prediction is pinned at the clip bound on the right side",
+            "Real data is rarely that easy. Look for the label leaking into the inputs (a "
+            "label-derived column left in the features, samples shared between training and "
+            f"validation), or a {where} set that holds one class only.",
+            [], {"metric": key, "accuracy_metric": acc, "epochs": eps}))
+
+
+# -- KER610 ----------------------------------------------------------------------------------
+def _early_plateau(run: Run, out: list[Diagnosis]) -> None:
+    acc, key = run.acc_key(), run.loss_key()
+    if acc is None or key is None:
+        return
+    series = _finite(run.series(acc))
+    losses = _finite(run.series(key))
+    if len(series) < 3 or len(losses) < 3:
+        return
+    (e1, a1), best = series[0], max(v for _, v in series)
+    if best - a1 > 0.02 or min(v for _, v in series) < a1 - 0.02 or all(
+            v == a1 for _, v in series):
+        return
+    l_first, l_last = losses[0][1], losses[-1][1]
+    if l_first <= 0 or l_last > 0.8 * l_first:
+        return
+    text = (f"{acc} is {fmt(a1)} after epoch {e1} and gains at most {best - a1:.4f} by epoch "
+            f"{series[-1][0]} while {key} falls from {fmt(l_first)} to {fmt(l_last)}: the "
+            "accuracy does not follow the learning")
+    out.append(Diagnosis(
+        "KER610", run.index, [e for e, _ in series], text,
+        "With several sigmoid outputs (multi-label), 'accuracy' is not a multi-label measure: "
+        "Keras 2 reports per-label binary accuracy, which sparse labels inflate toward 1 minus the "
+        "share of positive labels (0.95 when 5% of the labels are 1), and Keras 3 top-1 "
+        "categorical accuracy (KER305); use AUC(multi_label=True), precision and recall. With a "
+        "single-label model, compare it with the share of the majority class, and check a "
+        "sigmoid over exclusive classes (KER104).",
+        ["KER305", "KER104"],
+        {"metric": acc, "first_value": a1, "best_value": best, "loss_first": l_first,
+         "loss_last": l_last}))
+
+
+# -- KER611 / KER612 -------------------------------------------------------------------------
+def _zero_loss(run: Run, out: list[Diagnosis]) -> None:
+    key = run.loss_key()
+    if key is None:
+        return
+    series = run.series(key)
+    if series and all(v == 0 for _, v in series):
+        out.append(Diagnosis(
+            "KER611", run.index, [e for e, _ in series],
+            f"{key} is exactly 0 at {epochs_text([e for e, _ in series])}",
+            "A crossentropy of exactly 0 from the first epoch is not a perfect model: categorical "
+            "crossentropy over a single output unit is identically 0 (KER105), so no gradient "
+            "flows and nothing is learned.",
+            ["KER105"], {"metric": key}))
+
+
+def _no_validation(run: Run, out: list[Diagnosis]) -> None:
+    if len(run.epochs) < 2 or any(is_val(n) for n in run.metric_names()):
+        return
+    out.append(Diagnosis(
+        "KER612", run.index, [],
+        f"no validation metrics in {len(run.epochs)} epochs: nothing tells when the model "
+        "starts to overfit",
+        "Pass validation_data= or validation_split= to fit() so that every epoch reports "
+        "val_loss; `kerlint check` flags such fit() calls (KER301).",
+        ["KER301"], {"epochs": len(run.epochs)}))
+
+
+def diagnose_run(run: Run) -> list[Diagnosis]:
+    out: list[Diagnosis] = []
+    broken = _non_finite(run, out)
+    _divergence(run, out)
+    _saturation(run, out)
+    broken = broken or any(d.code in ("KER601", "KER602") for d in out)
+    _frozen(run, out)
+    _overfitting(run, out, broken)
+    _accuracy_falls(run, out)
+    _chance(run, out)
+    _majority(run, out)
+    _perfect_floor(run, out)
+    _early_plateau(run, out)
+    _zero_loss(run, out)
+    _no_validation(run, out)
+    return out
+
+
+def diagnose(log: Log) -> list[Diagnosis]:
+    out: list[Diagnosis] = []
+    for run in log.runs:
+        out.extend(diagnose_run(run))
+    out.sort(key=lambda d: (d.run, d.code, d.epochs[0] if d.epochs else 0))
+    return out
