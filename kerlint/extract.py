@@ -72,6 +72,8 @@ _MAX_LOOP_BODY = 1  # loop bodies run once: the order inside stays certain up to
 _THIRD_PARTY_BY_MODULE = {
     module: name for name, info in legacy.THIRD_PARTY_LAYERS.items() for module in info["modules"]
 }
+# Calls that shuffle or split data at random (KER303 reads ``ir.shuffle_evidence``).
+_SHUFFLE_CALLS = {"train_test_split", "permutation", "shuffle", "ShuffleSplit", "StratifiedShuffleSplit"}
 
 
 # keras.Model(*args, **kwargs) forwards to Functional(inputs, outputs, name=None, ...).
@@ -622,6 +624,9 @@ class Extractor:
         else:
             callee = self.eval(func, env)
         args = self.eval_args(node, env)
+        called = method if method is not None else (func.value if isinstance(func, cst.Name) else None)
+        if called in _SHUFFLE_CALLS or (called == "sample" and any(a.keyword and a.keyword.value == "frac" for a in node.args)):
+            self.ir.shuffle_evidence = True
 
         if method is not None and not isinstance(receiver, KerasRef):
             return self.call_method(node, receiver, method, args, env, statement)
@@ -636,6 +641,10 @@ class Extractor:
             return self.call_function(callee, [v for a, v in args if a.keyword is None and a.star == ""],
                                       {a.keyword.value: v for a, v in args if a.keyword is not None},
                                       star=any(a.star for a, _ in args))
+        if isinstance(callee, KerasObject):
+            # ``loss_fn(y, model(x))`` in a custom training loop: rules judge it like a compile.
+            self.ir.object_calls.append(CallSite(node, callee.ref, self._bind(None, args), callee))
+            return UNKNOWN
         if isinstance(callee, ClassVal):
             if callee.keras_base == "model":
                 m = Model("subclassed", node)

@@ -270,3 +270,4 @@ class FileIR:
     snippet_names: set = field(default_factory=set)  # unbound names taken for Keras
     uses_keras: bool = False  # the file imports Keras/TensorFlow or uses snippet names
     shuffle_evidence: bool = False  # a random shuffle/split is visible in the file
+    object_calls: list = field(default_factory=list)  # CallSite: a loss/metric object applied to tensors
