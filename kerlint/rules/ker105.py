@@ -1,0 +1,63 @@
+"""KER105: categorical crossentropy over a one-unit output, a loss that is always 0."""
+
+from __future__ import annotations
+
+from ..analysis import LINEAR
+from ..diagnostics import UNSAFE, Diagnostic, Fix
+from . import Rule
+from .common import quote_of
+from .heads import compiled_heads, loss_swap, output_units, set_activation
+
+_LOSSES = {"categorical_crossentropy", "categorical_focal_crossentropy"}
+
+
+def _fix(head, compile, loss):
+    if head is None or loss.name != "categorical_crossentropy":
+        return None
+    quote = quote_of(compile.node, head.layer.node)
+    edits = [loss_swap(compile, loss, "binary_crossentropy", quote)]
+    if loss.from_logits is True:
+        # Binary crossentropy on logits: the output stays linear.
+        if head.activation != LINEAR:
+            return None
+    elif head.activation not in ("sigmoid", "hard_sigmoid"):
+        edits.append(set_activation(head.activation_layer, "sigmoid", quote))
+    if any(e is None for e in edits):
+        return None
+    return Fix(UNSAFE, 'Use binary_crossentropy with a sigmoid output', edits)
+
+
+def check(ir):
+    for model, head, compile, loss in compiled_heads(ir):
+        if loss.name not in _LOSSES or output_units(model, head) != 1:
+            continue
+        yield Diagnostic(
+            "KER105",
+            f"{loss.name} over a one-unit output: the loss normalises the single output to "
+            "1.0 (or applies softmax to it), so it is exactly 0 for every sample and the model "
+            "learns nothing, while Keras only warns once fit() runs; for one yes/no output use "
+            "binary_crossentropy with a sigmoid output",
+            compile.args.get("loss").node.value,
+            _fix(head, compile, loss),
+        )
+
+
+RULE = Rule(
+    code="KER105",
+    name="categorical-loss-single-unit",
+    summary="Categorical crossentropy over a one-unit output: the loss is always 0",
+    explanation=(
+        "Categorical crossentropy compares a distribution over classes with the labels. With "
+        "one output unit there is one class: Keras divides the output by its own sum (or "
+        "applies softmax to one logit), which gives 1.0, and -log(1.0) is 0. The loss is 0 "
+        "from the first step, so no gradient ever reaches the weights. Keras 3 warns only "
+        "once `fit()` runs.\n\n"
+        "A single yes/no output is trained with binary crossentropy on a sigmoid output. The "
+        "fix is unsafe: if the labels are really several classes, the output needs one unit "
+        "per class instead."
+    ),
+    bad='model.add(Dense(1, activation="sigmoid"))\nmodel.compile(loss="categorical_crossentropy", optimizer="adam")',
+    good='model.add(Dense(1, activation="sigmoid"))\nmodel.compile(loss="binary_crossentropy", optimizer="adam")',
+    fix="unsafe",
+    check=check,
+)

@@ -1,0 +1,42 @@
+"""KER108: sparse categorical crossentropy over a one-unit output."""
+
+from __future__ import annotations
+
+from ..diagnostics import Diagnostic
+from . import Rule
+from .heads import compiled_heads, output_units
+
+
+def check(ir):
+    for model, head, compile, loss in compiled_heads(ir):
+        if loss.name != "sparse_categorical_crossentropy" or output_units(model, head) != 1:
+            continue
+        yield Diagnostic(
+            "KER108",
+            "sparse_categorical_crossentropy over a one-unit output: the labels are class "
+            "indices into the output units, so the only valid label is 0 and every label of 1 "
+            "or more is out of range (on TensorFlow fit() fails with an InvalidArgumentError "
+            "about a label outside [0, 1)); give the output one unit per class, or use "
+            "binary_crossentropy with a sigmoid output for two classes",
+            compile.args.get("loss").node.value,
+        )
+
+
+RULE = Rule(
+    code="KER108",
+    name="sparse-loss-single-unit",
+    summary="Sparse categorical crossentropy over a one-unit output",
+    explanation=(
+        "Sparse categorical crossentropy takes integer labels that index the output units. "
+        "A one-unit output has a single valid index, 0: every label of 1 or more is out of "
+        "range. TensorFlow raises an `InvalidArgumentError` inside `fit()`, after the "
+        "data has been loaded and the model built.\n\n"
+        "Which fix is right depends on the task: one unit per class with softmax for several "
+        "classes, or binary crossentropy with a sigmoid output for two. kerlint does not "
+        "guess."
+    ),
+    bad='model.add(Dense(1, activation="sigmoid"))\nmodel.compile(loss="sparse_categorical_crossentropy", optimizer="adam")',
+    good='model.add(Dense(10, activation="softmax"))\nmodel.compile(loss="sparse_categorical_crossentropy", optimizer="adam")',
+    fix="none",
+    check=check,
+)
