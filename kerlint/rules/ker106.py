@@ -1,0 +1,55 @@
+"""KER106: binary crossentropy over a softmax of several exclusive classes."""
+
+from __future__ import annotations
+
+from ..analysis import BINARY_LOSSES
+from ..diagnostics import UNSAFE, Diagnostic, Fix
+from . import Rule
+from .common import quote_of
+from .heads import activation_units, compiled_heads, loss_swap
+
+
+def check(ir):
+    for model, head, compile, loss in compiled_heads(ir):
+        if head is None or head.activation != "softmax" or loss.name not in BINARY_LOSSES:
+            continue
+        if loss.from_logits is not False:
+            continue  # from_logits=True on a softmax is KER102's
+        units = activation_units(head, model)
+        if units is None or units <= 2:
+            continue
+        edit = None
+        if loss.name == "binary_crossentropy":
+            edit = loss_swap(compile, loss, "categorical_crossentropy", quote_of(compile.node))
+        yield Diagnostic(
+            "KER106",
+            f"{loss.name} on a softmax output of {units} units: softmax makes the classes "
+            "exclusive, but binary crossentropy scores each unit as an independent yes/no, "
+            "so the loss is not the one for exclusive classes, and Keras 2 or an explicit "
+            '"binary_accuracy" report an inflated accuracy (0.80 for a model that predicts '
+            "nothing on 5 classes); use categorical_crossentropy",
+            compile.args.get("loss").node.value,
+            Fix(UNSAFE, "Use categorical_crossentropy", [edit]) if edit else None,
+        )
+
+
+RULE = Rule(
+    code="KER106",
+    name="binary-loss-on-softmax",
+    summary="Binary crossentropy on a softmax output over more than two classes",
+    explanation=(
+        "A softmax output says the classes are exclusive: exactly one is true. Binary "
+        "crossentropy treats every output unit as a separate yes/no question and averages "
+        "them, which is the loss for multi-label outputs (with sigmoid). Trained this way the "
+        "model optimises the wrong objective, and any per-unit accuracy (Keras 2's "
+        '"accuracy" with this loss, or an explicit "binary_accuracy") is inflated by all the '
+        "easy \"no\" answers: 0.80 for a model that predicts nothing on 5 classes.\n\n"
+        "Exclusive classes are trained with categorical crossentropy (one-hot labels) or "
+        "sparse categorical crossentropy (integer labels). The fix picks the first; it is "
+        "unsafe because integer labels need the sparse variant."
+    ),
+    bad='model.add(Dense(5, activation="softmax"))\nmodel.compile(loss="binary_crossentropy", optimizer="adam")',
+    good='model.add(Dense(5, activation="softmax"))\nmodel.compile(loss="categorical_crossentropy", optimizer="adam")',
+    fix="unsafe",
+    check=check,
+)

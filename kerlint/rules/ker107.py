@@ -1,0 +1,58 @@
+"""KER107: a crossentropy loss after an output activation whose range is not probabilities."""
+
+from __future__ import annotations
+
+from ..analysis import CATEGORICAL_LOSSES, LINEAR, PROBABILISTIC_LOSSES
+from ..diagnostics import SAFE, Diagnostic, Fix
+from . import Rule
+from .common import quote_of
+from .heads import compiled_heads, output_units, set_activation
+
+# Activations whose outputs are probabilities (or linear, which is KER101's).
+_NOT_RANGE = {LINEAR, "softmax", "sigmoid", "hard_sigmoid", "sparsemax", "sparse_sigmoid"}
+
+
+def check(ir):
+    for model, head, compile, loss in compiled_heads(ir):
+        if head is None or head.activation in _NOT_RANGE:
+            continue
+        if loss.name not in PROBABILISTIC_LOSSES or loss.from_logits is not False:
+            continue
+        wanted = PROBABILISTIC_LOSSES[loss.name]
+        fix = None
+        # Softmax over one unit would only trade this for KER103/KER105.
+        if not (loss.name in CATEGORICAL_LOSSES and output_units(model, head) == 1):
+            edit = set_activation(head.activation_layer, wanted, quote_of(head.activation_layer.node, compile.node))
+            fix = Fix(SAFE, f'Use activation="{wanted}"', [edit]) if edit else None
+        yield Diagnostic(
+            "KER107",
+            f"the output activation {head.activation} does not produce probabilities, but "
+            f"{loss.name} (from_logits=False) reads its inputs as probabilities: Keras clips "
+            "them into [1e-7, 1 - 1e-7]"
+            + (" and divides by their sum" if loss.name in CATEGORICAL_LOSSES else "")
+            + f", so the loss and its gradients are wrong; use activation=\"{wanted}\"",
+            head.activation_layer.node,
+            fix,
+        )
+
+
+RULE = Rule(
+    code="KER107",
+    name="non-probabilistic-output",
+    summary="Crossentropy loss on an output activation that does not give probabilities",
+    explanation=(
+        "Crossentropy losses with `from_logits=False` expect probabilities: values in [0, 1] "
+        "(summing to 1 for the categorical ones). An output activation such as `relu`, "
+        "`tanh`, `elu`, `softplus`, `selu` or `leaky_relu` produces other values: negative "
+        "numbers, or numbers above 1. Keras does not check: it clips the outputs into "
+        "[1e-7, 1 - 1e-7] (and divides categorical outputs by their sum), so the loss is "
+        "computed on distorted values, the gradients vanish where the clip holds, and "
+        "training stalls or gives a model whose outputs are not probabilities.\n\n"
+        "The fix gives the output layer the activation the loss expects: softmax for "
+        "categorical and sparse categorical crossentropy, sigmoid for binary crossentropy."
+    ),
+    bad='model.add(Dense(10, activation="relu"))\nmodel.compile(loss="categorical_crossentropy", optimizer="adam")',
+    good='model.add(Dense(10, activation="softmax"))\nmodel.compile(loss="categorical_crossentropy", optimizer="adam")',
+    fix="safe",
+    check=check,
+)
