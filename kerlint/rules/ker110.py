@@ -1,0 +1,75 @@
+"""KER110: an "accuracy" metric on a regression model."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ..analysis import LINEAR, REGRESSION_LOSSES
+from ..diagnostics import UNSAFE, Diagnostic, Fix, NodeEdit
+from ..edits import replace_string
+from ..ir import Const, Seq
+from . import Rule
+from .heads import any_one_hot, compiled_heads
+from .ker109 import classifier_with_regression_loss
+
+_ACCURACY = {"accuracy", "acc"}
+_MAE = {"mae", "mean_absolute_error"}
+
+
+def _metric_strings(compile):
+    """The string entries of ``metrics=`` (a list, a tuple or one string)."""
+    arg = compile.args.get("metrics")
+    if arg is None:
+        return []
+    value = arg.value
+    items = value.items if isinstance(value, Seq) and not getattr(value, "opaque", False) else [value]
+    return [v for v in items if isinstance(v, Const) and isinstance(v.value, str)]
+
+
+def check(ir):
+    for model, head, compile, loss in compiled_heads(ir):
+        if head is None or head.activation != LINEAR or loss.name not in REGRESSION_LOSSES:
+            continue
+        if classifier_with_regression_loss(ir, model, head, compile, loss):
+            continue  # the labels are classes: KER109 reports the loss instead
+        if not model.fits and any_one_hot(ir):
+            continue  # labels may be classes, and no fit() says which
+        strings = _metric_strings(compile)
+        has_mae = any(s.value.lower() in _MAE for s in strings)
+        for metric in strings:
+            if metric.value.lower() not in _ACCURACY or not isinstance(metric.node, cst.SimpleString):
+                continue
+            fix = None
+            if not has_mae:
+                fix = Fix(UNSAFE, 'Report "mae" instead', [NodeEdit(metric.node, replace_string(metric.node, "mae"))])
+            yield Diagnostic(
+                "KER110",
+                f'"{metric.value}" on a regression model (linear output, {loss.name} loss): '
+                "Keras turns it into binary accuracy (prediction above 0.5 equal to the target) "
+                "for one output and into argmax agreement for several, so for real-valued "
+                'targets the number measures nothing; report an error such as "mae" instead',
+                metric.node,
+                fix,
+            )
+
+
+RULE = Rule(
+    code="KER110",
+    name="accuracy-on-regression",
+    summary='"accuracy" reported for a regression model',
+    explanation=(
+        'Keras picks the meaning of the `"accuracy"` metric from the shapes: binary accuracy '
+        "(is the prediction above 0.5 equal to the target?) for one output, categorical "
+        "accuracy (do the largest prediction and the largest target agree?) for several. "
+        "For a regression model (a linear output trained with mean squared or absolute error, "
+        "MSLE, Huber or log-cosh) and real-valued targets, neither compares anything "
+        "meaningful: the number stays near 0 or moves at random while the model improves.\n\n"
+        'The fix (unsafe: it changes what training reports) uses `"mae"`, the mean absolute '
+        "error, in the units of the target. If the labels are classes, the loss is the "
+        "mistake (see KER109)."
+    ),
+    bad='model.add(Dense(1))\nmodel.compile(loss="mse", optimizer="adam", metrics=["accuracy"])',
+    good='model.add(Dense(1))\nmodel.compile(loss="mse", optimizer="adam", metrics=["mae"])',
+    fix="unsafe",
+    check=check,
+)
