@@ -878,12 +878,14 @@ class Extractor:
             tensors = tensors + extra
         lc = LayerCall(layer, tensors, node)
         lc.in_shapes = [t.shape for t in tensors]
+        lc.raw_input = inputs_val  # type: ignore[attr-defined]  # what was passed, for KER210
         if layer.model is not None or not layer.known:
             outs = None
         elif any(s is None for s in lc.in_shapes):
             outs = None
         else:
-            outs, err = shapes.infer(layer, lc.in_shapes)
+            call_kw = {a.keyword.value: v for a, v in args if a.keyword is not None}
+            outs, err = shapes.infer(layer, lc.in_shapes, call_kw)
             lc.error = err  # type: ignore[attr-defined]
         lc.out_shapes = outs or []
         self.ir.layer_calls.append(lc)

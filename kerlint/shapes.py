@@ -43,13 +43,20 @@ class ShapeError:
 def const(value):
     """The Python value of a literal IR value, else None."""
     if isinstance(value, Const):
-        return value.value
+        return _tuples(value.value)
     if isinstance(value, Seq):
         items = [const(v) for v in value.items]
         if any(isinstance(v, Const) is False and c is None and not _is_none(v) for v, c in zip(value.items, items)):
             return None
         return tuple(items)
     return None
+
+
+def _tuples(v):
+    """Catalog defaults hold JSON lists where Keras has tuples: ``([1, 1], [1, 1])``."""
+    if isinstance(v, (list, tuple)):
+        return tuple(_tuples(x) for x in v)
+    return v
 
 
 def _is_none(value) -> bool:
@@ -107,16 +114,36 @@ def _conv_len(n, k, s, d, padding):
     return (n - eff) // s + 1
 
 
-def _deconv_len(n, k, s, d, padding):
+def _deconv_len(n, k, s, d, padding, output_padding=None):
     if n is VAR:
         return VAR
     if n is None or k is None or s is None or d is None:
         return None
     k = k + (k - 1) * (d - 1)
-    length = n * s
-    if padding == "valid":
-        length += max(k - s, 0)
-    return length
+    if output_padding is None:
+        length = n * s
+        if padding == "valid":
+            length += max(k - s, 0)
+        return length
+    pad = k // 2 if padding == "same" else 0
+    return (n - 1) * s + k - 2 * pad + output_padding
+
+
+def _output_padding(layer: Layer, rank: int):
+    """A transposed conv's ``output_padding`` as a tuple, None when absent, False when unknown."""
+    value = layer.args.value("output_padding")
+    if isinstance(value, Const) and value.value is None:
+        return None
+    padding = _tuple_arg(layer, "output_padding", rank, None)
+    return padding if padding is not None else False
+
+
+def _keras1_rows_cols(layer: Layer) -> bool:
+    """``Conv2D(n, rows, cols)``: Keras 1's kernel, which Keras 2/3 bind to ``strides``
+    (KER406 reports it); the spatial size then depends on which reading the author meant."""
+    arg = layer.args.get("strides")
+    rank = get_catalog().layer_family(layer.kind)[1].get("rank", 1)
+    return arg is not None and arg.positional and rank >= 2
 
 
 def _channels_last(layer: Layer) -> bool | None:
@@ -177,9 +204,9 @@ def _identity(layer, in_shapes, params, kw):
 
 
 def _input_layer(layer, in_shapes, params, kw):
-    shape = shape_from_seq(layer.args.value("shape"))
-    if shape is None:
-        shape = shape_from_seq(layer.args.value("batch_shape"), batch=False)
+    shape = declared_input_shape(layer)
+    if shape is None and len(in_shapes) == 1:
+        shape = in_shapes[0]
     return ([shape] if shape else None), None
 
 
@@ -206,7 +233,12 @@ def _flatten(layer, in_shapes, params, kw):
     if len(s) < 2:
         return None, None
     rest = s[1:]
-    total = math.prod(rest) if all(isinstance(d, int) for d in rest) else None
+    if all(isinstance(d, int) for d in rest):
+        total = math.prod(rest)
+    elif any(d is None for d in rest):
+        total = None
+    else:
+        total = VAR  # the size follows a variable axis
     return [(s[0], total)], None
 
 
@@ -272,13 +304,37 @@ def _conv_rnn(layer, in_shapes, params, kw):
     if s is None:
         return None, None
     if len(s) != rank + 3:
-        return None, _rank_error(layer, f"rank-{rank + 3}", rank + 3, s)
+        return None, _rank_error(layer, f"rank-{rank + 3} (batch, timesteps, {'spatial, ' * rank}channels)", rank + 3, s)
     filters = int_or_none(layer.args.value("filters"))
     seqs = const(layer.args.value("return_sequences"))
-    if not isinstance(seqs, bool):
+    state = const(layer.args.value("return_state"))
+    last = _channels_last(layer)
+    if not isinstance(seqs, bool) or not isinstance(state, bool) or last is None:
         return None, None
-    spatial = (None,) * rank
-    return [((s[0], s[1]) if seqs else (s[0],)) + spatial + (filters,)], None
+    spatial = s[2:-1] if last else s[3:]
+    kernel = _tuple_arg(layer, "kernel_size", rank, None)
+    strides = _tuple_arg(layer, "strides", rank, 1)
+    dil = _tuple_arg(layer, "dilation_rate", rank, 1)
+    padding = _padding_mode(layer)
+    if kernel is None or strides is None or dil is None or padding not in ("valid", "same"):
+        out = (None,) * rank
+    else:
+        out = tuple(_conv_len(n, k, st, d, padding) for n, k, st, d in zip(spatial, kernel, strides, dil))
+    for n, o in zip(spatial, out):
+        if isinstance(o, int) and o <= 0:
+            return None, _collapse(layer, s, n, o)
+    step = (out + (filters,)) if last else ((filters,) + out)
+    main = ((s[0], s[1]) if seqs else (s[0],)) + step
+    if not state:
+        return [main], None
+    return [main, (s[0],) + step, (s[0],) + step], None
+
+
+def _padding_mode(layer: Layer):
+    padding = const(layer.args.value("padding"))
+    if isinstance(padding, str):
+        padding = padding.lower()
+    return padding if padding in ("valid", "same", "causal") else None
 
 
 def _bidirectional(layer, in_shapes, params, kw):
@@ -335,26 +391,27 @@ def _conv(layer, in_shapes, params, kw):
     kernel = _tuple_arg(layer, "kernel_size", rank, None)
     strides = _tuple_arg(layer, "strides", rank, 1)
     dil = _tuple_arg(layer, "dilation_rate", rank, 1)
-    padding = const(layer.args.value("padding"))
-    if isinstance(padding, str):
-        padding = padding.lower()
-    if padding not in ("valid", "same", "causal"):
+    padding = _padding_mode(layer)
+    if padding == "causal" and rank != 1:
         padding = None
     if params.get("depthwise"):
         mult = int_or_none(layer.args.value("depth_multiplier"))
         filters = chans * mult if isinstance(chans, int) and mult is not None else None
     else:
         filters = int_or_none(layer.args.value("filters"))
-    if kernel is None or strides is None or dil is None or padding is None:
+    if kernel is None or strides is None or dil is None or padding is None or _keras1_rows_cols(layer):
         out = (None,) * rank
-    else:
-        f = _deconv_len if params.get("transpose") else _conv_len
-        if params.get("transpose") and not isinstance(layer.args.value("output_padding"), Const):
-            out = (None,) * rank
-        elif params.get("transpose") and const(layer.args.value("output_padding")) is not None:
+    elif params.get("transpose"):
+        out_pad = _output_padding(layer, rank)
+        if out_pad is False:
             out = (None,) * rank
         else:
-            out = tuple(f(n, k, st, d, padding) for n, k, st, d in zip(spatial, kernel, strides, dil))
+            out = tuple(
+                _deconv_len(n, k, st, d, padding, op)
+                for n, k, st, d, op in zip(spatial, kernel, strides, dil, out_pad or (None,) * rank)
+            )
+    else:
+        out = tuple(_conv_len(n, k, st, d, padding) for n, k, st, d in zip(spatial, kernel, strides, dil))
     for n, o in zip(spatial, out):
         if isinstance(o, int) and o <= 0:
             return None, _collapse(layer, s, n, o)
@@ -491,18 +548,32 @@ def _concatenate(layer, in_shapes, params, kw):
     if any(len(s) != rank for s in in_shapes):
         return None, None
     axis = const(layer.args.value("axis"))
-    if not isinstance(axis, int):
+    if not isinstance(axis, int) or isinstance(axis, bool) or not -rank <= axis < rank:
         return None, None
     axis = axis % rank
+    if axis == 0:
+        return None, None
     out = []
     for i in range(rank):
         dims = [s[i] for s in in_shapes]
         if i == axis:
-            out.append(sum(dims) if all(isinstance(d, int) for d in dims) else None)
+            if all(isinstance(d, int) for d in dims):
+                out.append(sum(dims))
+            else:
+                out.append(VAR if any(d is VAR for d in dims) and None not in dims else None)
         else:
-            fixed = {d for d in dims if isinstance(d, int)}
-            out.append(fixed.pop() if len(fixed) == 1 else None)
+            out.append(_common_dim(dims))
     return [tuple(out)], None
+
+
+def _common_dim(dims):
+    """The dim several inputs share on one axis: the fixed size if any, else VAR / None."""
+    fixed = {d for d in dims if isinstance(d, int)}
+    if len(fixed) == 1:
+        return fixed.pop()
+    if not fixed and dims and all(d is VAR for d in dims):
+        return VAR
+    return None
 
 
 def _elementwise(layer, in_shapes, params, kw):
@@ -518,23 +589,81 @@ def _elementwise(layer, in_shapes, params, kw):
     return [tuple(out)], None
 
 
+def _scores_flag(kw):
+    """``return_attention_scores`` in the call: False, True, or None when not a literal."""
+    value = kw.get("return_attention_scores")
+    if value is None:
+        return False
+    v = const(value)
+    return v if isinstance(v, bool) else None
+
+
 def _attention(layer, in_shapes, params, kw):
+    """``Attention()([query, value(, key)])``: the query's steps with the value's features."""
     if len(in_shapes) < 2 or in_shapes[0] is None or in_shapes[1] is None:
         return None, None
     q, v = in_shapes[0], in_shapes[1]
     if len(q) != 3 or len(v) != 3:
         return None, None
-    return [q[:-1] + (v[-1],)], None
+    scores = _scores_flag(kw)
+    if scores is None:
+        return None, None
+    out = q[:-1] + (v[-1],)
+    return ([out, (q[0], q[1], v[1])] if scores else [out]), None
 
 
 def _mha(layer, in_shapes, params, kw):
+    """``MultiHeadAttention(...)(query, value)``: the query's shape, or ``output_shape``."""
     if not in_shapes or in_shapes[0] is None:
         return None, None
     q = in_shapes[0]
+    scores = _scores_flag(kw)
+    if scores is None or (scores and (len(in_shapes) < 2 or in_shapes[1] is None or len(q) != 3)):
+        return None, None
     out_shape = layer.args.value("output_shape")
     if isinstance(out_shape, Const) and out_shape.value is None:
-        return [q], None
-    return None, None
+        out = q
+    elif int_or_none(out_shape) is not None:
+        out = q[:-1] + (int_or_none(out_shape),)
+    else:
+        return None, None
+    if not scores:
+        return [out], None
+    heads = int_or_none(layer.args.value("num_heads"))
+    return [out, (q[0], heads, q[1], in_shapes[1][1])], None
+
+
+def _dot(layer, in_shapes, params, kw):
+    """``Dot(axes)([x, y])``: x without its axis, then y without batch and its axis."""
+    if len(in_shapes) != 2 or any(s is None for s in in_shapes):
+        return None, None
+    x, y = in_shapes
+    axes = const(layer.args.value("axes"))
+    if isinstance(axes, int) and not isinstance(axes, bool):
+        axes = (axes, axes)
+    if not (isinstance(axes, tuple) and len(axes) == 2 and all(isinstance(a, int) for a in axes)):
+        return None, None
+    if not (-len(x) <= axes[0] < len(x) and -len(y) <= axes[1] < len(y)):
+        return None, None
+    ax, ay = axes[0] % len(x), axes[1] % len(y)
+    if ax == 0 or ay == 0:
+        return None, None
+    out = x[:ax] + x[ax + 1:] + y[1:ay] + y[ay + 1:]
+    if len(out) == 1:
+        out = out + (1,)
+    return [out], None
+
+
+def _resize(layer, in_shapes, params, kw):
+    """Resizing / CenterCrop / RandomCrop: a fixed ``(height, width)``, channels kept."""
+    s = _single(in_shapes)
+    if s is None or len(s) != 4:
+        return None, None
+    h, w = int_or_none(layer.args.value("height")), int_or_none(layer.args.value("width"))
+    last = _channels_last(layer)
+    if last is None:
+        return None, None
+    return [(s[0], h, w, s[3]) if last else (s[0], s[1], h, w)], None
 
 
 def _drop_time_axis(layer, in_shapes, params, kw):
@@ -567,6 +696,8 @@ _FAMILIES = {
     "elementwise": _elementwise,
     "attention": _attention,
     "multi_head_attention": _mha,
+    "dot": _dot,
+    "resize": _resize,
     "drop_time_axis": _drop_time_axis,
 }
 
@@ -574,6 +705,11 @@ _FAMILIES = {
 def declared_input_shape(layer: Layer):
     """The full input shape a first layer declares (``input_shape``, ``input_dim``, ...)."""
     args = layer.args
+    if layer.kind == "InputLayer":
+        for name, batch in (("shape", True), ("batch_shape", False)):
+            shape = shape_from_seq(args.get(name).value, batch) if args.has(name) else None
+            if shape is not None:
+                return shape
     if args.has("batch_input_shape"):
         return shape_from_seq(args.get("batch_input_shape").value, batch=False)
     if args.has("input_shape"):

@@ -18,7 +18,7 @@ _IDENTITY = (
     "RandomColorJitter RandomGrayscale RandomInvert RandomPosterization RandomGaussianBlur "
     "RandomErasing RandomElasticTransform RandomPerspective AutoContrast Equalization "
     "Solarization AugMix CutMix MixUp RandAugment ThresholdedReLU Highway "
-    "ContrastLimitedAdaptiveHistogramEqualization SpectralNormalization"
+    "ContrastLimitedAdaptiveHistogramEqualization"
 ).split()
 
 FAMILIES: dict[str, tuple[str, dict]] = {name: ("identity", {}) for name in _IDENTITY}
@@ -92,6 +92,9 @@ FAMILIES.update(
         "Maximum": ("elementwise", {}),
         "Minimum": ("elementwise", {}),
         "Dot": ("dot", {}),
+        "Resizing": ("resize", {}),
+        "CenterCrop": ("resize", {}),
+        "RandomCrop": ("resize", {}),
         "Attention": ("attention", {}),
         "AdditiveAttention": ("attention", {}),
         "MultiHeadAttention": ("multi_head_attention", {}),
