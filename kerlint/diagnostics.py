@@ -17,10 +17,16 @@ UNSAFE = "unsafe"
 
 @dataclass
 class NodeEdit:
-    """Replace ``node`` with ``replacement`` (a CST node or source text)."""
+    """Replace ``node`` with ``replacement`` (a CST node or source text).
+
+    With ``insert="before"`` / ``"after"`` the text (whole lines, ending in a newline) is
+    inserted at the start of the node's first line / of the line after its last line, and
+    the node is kept: how an import is added (see ``edits.keras_name``).
+    """
 
     node: cst.CSTNode
     replacement: object
+    insert: str | None = None
 
 
 @dataclass

@@ -1,6 +1,30 @@
-"""Applying text edits to source: the fixer's core, shared by --fix, --diff and tests."""
+"""Applying fixes: edits to a fixpoint, a check that the result still parses, atomic writes,
+diffs, and the summary lines that tell what was fixed.
+
+A fix never breaks a file: every round's text must parse (and compile, if the original did),
+or the file is left as it was with an internal-error diagnostic; the bytes written keep the
+file's encoding, BOM, line endings and permissions; a write is a rename of a synced temporary
+file, so an interrupted run leaves the original intact.
+"""
 
 from __future__ import annotations
+
+import difflib
+import io
+import os
+import re
+import stat
+import tempfile
+import tokenize
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import SAFE, UNSAFE, Report, TextEdit
+
+# Rounds of lint -> fix. Non-overlapping fixes all land in one round; only fixes that touch
+# the same text wait, so real files settle in two or three.
+MAX_ROUNDS = 10
 
 
 def apply_edits(source: str, edits) -> str:
@@ -15,3 +39,332 @@ def apply_edits(source: str, edits) -> str:
         pos = edit.end
     out.append(source[pos:])
     return "".join(out)
+
+
+@dataclass(frozen=True)
+class FixMode:
+    unsafe: bool = False  # apply unsafe fixes too
+    write: bool = True  # False for --diff and stdin
+    diff: bool = False
+
+
+@dataclass
+class FileFix:
+    """What fixing did to one file (``FileResult.fix``)."""
+
+    fixed: Counter = field(default_factory=Counter)  # code -> fixes applied (or that would be)
+    diff: str | None = None
+    output: bytes | None = None  # the fixed file's bytes (stdin mode)
+
+
+@dataclass
+class FixOutcome:
+    text: str  # the fixed text; the original when nothing applied or on error
+    reports: list  # diagnostics that remain in ``text``
+    fixed: Counter
+    original_reports: list
+    error: Report | None = None
+
+
+def applies(report, unsafe: bool) -> bool:
+    fix = report.fix
+    return fix is not None and bool(fix.edits) and (fix.applicability == SAFE or (unsafe and fix.applicability == UNSAFE))
+
+
+def _overlap(a: TextEdit, b: TextEdit) -> bool:
+    if a.start == a.end == b.start == b.end:
+        return True  # two insertions at one point: their order would be a guess
+    return a.start < b.end and b.start < a.end
+
+
+def _newline(text: str) -> str:
+    m = re.search(r"\r\n|\r|\n", text)
+    return m.group(0) if m else "\n"
+
+
+def _normalized(edit: TextEdit, newline: str) -> TextEdit:
+    if newline == "\n" or not re.search(r"\r\n|\r|\n", edit.content):
+        return edit
+    return TextEdit(edit.start, edit.end, re.sub(r"\r\n|\r|\n", newline, edit.content), edit.row,
+                    edit.column, edit.end_row, edit.end_column)
+
+
+def choose(reports, text: str, unsafe: bool):
+    """The fixes to apply this round, in position order, none touching another's text.
+
+    Returns (chosen reports, malformed report or None): a fix whose own edits overlap is
+    a kerlint bug. A fix that changes nothing is skipped.
+    """
+    taken: list[TextEdit] = []
+    chosen = []
+    candidates = [r for r in reports if applies(r, unsafe)]
+    candidates.sort(key=lambda r: (min(e.start for e in r.fix.edits), r.code))
+    for report in candidates:
+        edits = report.fix.edits
+        if any(_overlap(a, b) for i, a in enumerate(edits) for b in edits[i + 1 :]):
+            return chosen, report
+        if all(text[e.start : e.end] == e.content for e in edits):
+            continue
+        if any(_overlap(a, b) for a in edits for b in taken):
+            continue  # waits for the next round, re-linted against the new text
+        taken.extend(edits)
+        chosen.append(report)
+    return chosen, None
+
+
+def _compiles(text: str) -> bool:
+    try:
+        compile(text, "<kerlint>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
+def parse_problem(text: str, must_compile: bool) -> str | None:
+    """Why ``text`` is not valid Python (Python's and LibCST's view), or None."""
+    import ast
+
+    import libcst as cst
+
+    try:
+        if must_compile:
+            compile(text, "<kerlint>", "exec", dont_inherit=True)
+        else:
+            ast.parse(text)
+    except SyntaxError as exc:
+        return f"{exc.msg} at line {exc.lineno}"
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    try:
+        cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        return f"LibCST cannot parse it: {exc.message} at line {exc.raw_line}"
+    except RecursionError:
+        return "LibCST cannot parse it: nested too deeply"
+    return None
+
+
+def _internal(message: str, at=None) -> Report:
+    row, col = (at.row, at.column) if at is not None else (1, 1)
+    return Report(
+        "KER000",
+        f"internal error in kerlint: {message}; the file was left unchanged. Please report this "
+        "with the file that caused it",
+        row,
+        col,
+        row,
+        col,
+    )
+
+
+def _codes(reports) -> str:
+    return ", ".join(sorted({r.code for r in reports}))
+
+
+def _broken(text: str, chosen, newline: str, must_compile: bool, problem: str) -> Report:
+    """Name the fix that breaks the file: try each of the round's fixes alone."""
+    culprits = []
+    for report in chosen:
+        alone = apply_edits(text, [_normalized(e, newline) for e in report.fix.edits])
+        if parse_problem(alone, must_compile) is not None:
+            culprits.append(report)
+    culprits = culprits or list(chosen)
+    return _internal(f"the fix for {_codes(culprits)} would make the file invalid Python ({problem})",
+                     culprits[0])
+
+
+def fix_text(source: str, lint, *, unsafe: bool = False, max_rounds: int = MAX_ROUNDS) -> FixOutcome:
+    """Lint, apply the applicable fixes, re-lint, until nothing more is fixable.
+
+    ``lint(text)`` returns the reports for a text. On any sign of a kerlint bug (a fixed
+    text that does not parse, a fix with overlapping edits, fixes that cycle or do not
+    settle) the outcome is the original text with an internal-error report added.
+    """
+    first = lint(source)
+    text, reports = source, first
+    fixed: Counter = Counter()
+    seen = {source}
+    newline = _newline(source)
+    must_compile = _compiles(source)
+
+    def failed(error: Report) -> FixOutcome:
+        return FixOutcome(source, sorted(first + [error], key=Report.sort_key), Counter(), first, error)
+
+    for _ in range(max_rounds):
+        chosen, malformed = choose(reports, text, unsafe)
+        if malformed is not None:
+            return failed(_internal(f"the fix for {malformed.code} has overlapping edits", malformed))
+        if not chosen:
+            return FixOutcome(text, reports, fixed, first)
+        new = apply_edits(text, [_normalized(e, newline) for r in chosen for e in r.fix.edits])
+        problem = parse_problem(new, must_compile)
+        if problem is not None:
+            return failed(_broken(text, chosen, newline, must_compile, problem))
+        if new in seen:
+            return failed(_internal(f"the fixes for {_codes(chosen)} undo each other", chosen[0]))
+        seen.add(new)
+        fixed.update(r.code for r in chosen)
+        text, reports = new, lint(new)
+    pending, _ = choose(reports, text, unsafe)
+    if pending:
+        return failed(_internal(f"the fixes did not settle after {max_rounds} rounds ({_codes(pending)})",
+                                pending[0]))
+    return FixOutcome(text, reports, fixed, first)
+
+
+# -- bytes, files, diffs ---------------------------------------------------------------
+
+
+class WriteError(Exception):
+    """The fixed text could not be written; the message says why."""
+
+
+def encode_like(original: bytes, text: str) -> bytes:
+    """``text`` encoded as ``original`` was: its declared encoding and its BOM."""
+    from .files import decode
+
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(original).readline)
+    try:
+        data = text.encode(encoding)  # "utf-8-sig" writes the BOM back
+    except UnicodeEncodeError as exc:
+        raise WriteError(f"the fixed text cannot be encoded as {encoding}: {exc}") from None
+    again, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    if again != encoding or decode(data) != text:
+        raise WriteError(f"the fixed text would not read back as {encoding}")
+    return data
+
+
+def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
+    """Replace ``path``'s content with ``data``: temporary file in the same directory,
+    fsync, rename. Keeps the mode (and owner, where allowed). Refuses when the file no
+    longer holds ``expected`` (edited meanwhile). A symlink's target is written."""
+    path = Path(os.path.realpath(path))
+    try:
+        st = os.stat(path)
+        with open(path, "rb") as f:
+            if f.read() != expected:
+                raise WriteError("the file changed on disk while kerlint was fixing it")
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".kerlint.tmp", dir=path.parent)
+    except OSError as exc:
+        raise WriteError(exc.strerror or str(exc)) from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, stat.S_IMODE(st.st_mode))
+        if hasattr(os, "chown"):
+            try:
+                os.chown(tmp, st.st_uid, st.st_gid)
+            except OSError:
+                pass  # not ours to give away; the mode is kept
+        os.replace(tmp, path)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise WriteError(exc.strerror or str(exc)) from None
+        raise
+    try:  # make the rename itself durable
+        dfd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+    except OSError:
+        pass
+
+
+def unified_diff(name: str, old: str, new: str) -> str:
+    a = old.splitlines(keepends=True)
+    b = new.splitlines(keepends=True)
+    out = []
+    for line in difflib.unified_diff(a, b, fromfile=name, tofile=name):
+        if line.endswith(("\n", "\r")):
+            out.append(line)
+        else:
+            out.append(line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def fix_source(data: bytes, source: str, name: str, lint, mode: FixMode, path: Path | None = None):
+    """Fix one decoded file (or stdin when ``path`` is None): FileResult with ``fix`` set.
+
+    The file is written only when the fixed text differs, parses and encodes as the
+    original did. For stdin, ``fix.output`` holds the bytes to emit (the original ones
+    when nothing changed).
+    """
+    from .lint import FileResult
+
+    outcome = fix_text(source, lint, unsafe=mode.unsafe)
+    result = FileResult(name, list(outcome.reports))
+    stdin = path is None
+    result.fix = ffix = FileFix(fixed=outcome.fixed, output=data if stdin else None)
+    if outcome.text == source:
+        return result
+    try:
+        new = encode_like(data, outcome.text)
+        if mode.write and not stdin:
+            write_atomic(path, new, data)
+    except WriteError as exc:
+        what = "cannot write the fixed file" if mode.write and not stdin else "cannot encode the fixed text"
+        error = Report("KER000", f"{what}: {exc}; the file was left unchanged", 1, 1, 1, 1)
+        result.reports = sorted(outcome.original_reports + [error], key=Report.sort_key)
+        ffix.fixed = Counter()
+        return result
+    if stdin:
+        ffix.output = new
+    if mode.diff:
+        ffix.diff = unified_diff(name, source, outcome.text)
+    return result
+
+
+# -- what the run tells the user ---------------------------------------------------------
+
+
+def _plural(n: int, word: str, suffix: str = "s") -> str:
+    return f"{n} {word}{'' if n == 1 else suffix}"
+
+
+def summary(results, *, fixing: bool, unsafe: bool, fix_only: bool, diff: bool) -> list[str]:
+    """The closing lines, in ruff's words: found/fixed/remaining, and what a flag would fix."""
+    fixed = sum(sum(r.fix.fixed.values()) for r in results if getattr(r, "fix", None) is not None)
+    remaining = [rep for r in results for rep in r.reports]
+    # After --fix, what is left either had no fix or waits on one that could not apply.
+    applicable = 0 if fixing else sum(1 for rep in remaining if applies(rep, unsafe))
+    hidden = 0 if unsafe else sum(1 for rep in remaining if rep.fix is not None and rep.fix.applicability == UNSAFE)
+    lines = []
+    if fix_only or diff:
+        verb = "Would fix" if diff else "Fixed"
+        if hidden:
+            extra = f"{_plural(hidden, 'additional fix', 'es')} available with `--unsafe-fixes`"
+            if fixed:
+                lines.append(f"{verb} {_plural(fixed, 'error')} ({extra}).")
+            else:
+                none = "No errors would be fixed" if diff else "No errors fixed"
+                lines.append(f"{none} ({_plural(hidden, 'fix', 'es')} available with `--unsafe-fixes`).")
+        elif fixed:
+            lines.append(f"{verb} {_plural(fixed, 'error')}.")
+        elif diff:
+            lines.append("No errors would be fixed.")
+        else:
+            lines.append("No errors fixed.")
+        return lines
+    if fixed:
+        total = fixed + len(remaining)
+        lines.append(f"Found {_plural(total, 'error')} ({fixed} fixed, {len(remaining)} remaining).")
+    elif remaining:
+        lines.append(f"Found {_plural(len(remaining), 'error')}.")
+    else:
+        lines.append("All checks passed!")
+    if applicable and hidden:
+        lines.append(f"{applicable} fixable with the `--fix` option "
+                     f"({_plural(hidden, 'hidden fix', 'es')} can be enabled with the `--unsafe-fixes` option).")
+    elif applicable:
+        lines.append(f"{applicable} fixable with the `--fix` option.")
+    elif hidden:
+        lines.append(f"No fixes available ({_plural(hidden, 'hidden fix', 'es')} can be enabled with the "
+                     "`--unsafe-fixes` option).")
+    return lines

@@ -29,6 +29,7 @@ class FileResult:
     reports: list = field(default_factory=list)  # [Report]
     source: str | None = None  # the decoded text, when the caller needs it (fixes)
     error: str | None = None  # a message when the file could not be read at all
+    fix: object = None  # fix.FileFix when run with --fix / --diff
 
 
 def parse_error_report(exc, source: str) -> Report:
@@ -67,6 +68,7 @@ class _Positions:
         self.line_starts = [0]
         for m in re.finditer(r"\r\n|\r|\n", source):
             self.line_starts.append(m.end())
+        self.length = len(source)
 
     def range(self, node):
         r = self.pos.get(node)
@@ -156,6 +158,9 @@ def _to_report(diag, positions: _Positions) -> Report | None:
             content = edit.replacement
             if not isinstance(content, str):
                 content = positions.module.code_for_node(content)
+            if getattr(edit, "insert", None) is not None:
+                edits.append(_insertion(edit.insert, er, content, positions))
+                continue
             edits.append(
                 TextEdit(
                     positions.offset(er[0], er[1]),
@@ -171,3 +176,13 @@ def _to_report(diag, positions: _Positions) -> Report | None:
             edits.sort(key=lambda e: e.start)
             fix = TextFix(diag.fix.applicability, diag.fix.message, tuple(edits))
     return Report(diag.code, diag.message, line, col + 1, end_line, end_col + 1, fix, noqa_row=line)
+
+
+def _insertion(where: str, er, content: str, positions: _Positions) -> TextEdit:
+    """A zero-width edit inserting whole lines before/after the lines of a node."""
+    row = er[0] if where == "before" else er[2] + 1
+    if row - 1 < len(positions.line_starts):
+        start = positions.line_starts[row - 1]
+    else:  # after the last line, which has no line break
+        start, content, row = positions.length, "\n" + content, er[2]
+    return TextEdit(start, start, content, row, 1, row, 1)
