@@ -720,14 +720,62 @@ def declared_input_shape(layer: Layer):
         dim = int_or_none(args.get("input_dim").value)
         length = args.get("input_length")
         if length is not None:
-            return (None, int_or_none(length.value), dim)
+            return (None, _length(length.value), dim)
+        if _takes_sequences(layer):
+            # Keras 1/2 RNNs and Conv1D read input_dim as features: (input_length, input_dim).
+            return (None, VAR, dim)
         return (None, dim)
     if layer.kind == "Embedding":
         length = args.get("input_length")
         if length is not None:
-            return (None, int_or_none(length.value))
+            return (None, _length(length.value))
         # Without a length the sequence axis is left to the data.
         return (None, VAR)
     if layer.inner is not None:
         return declared_input_shape(layer.inner)
     return None
+
+
+def _length(value):
+    """An ``input_length``: its int, VAR for a literal None, None when not known."""
+    if isinstance(value, Const) and value.value is None:
+        return VAR
+    return int_or_none(value)
+
+
+def _takes_sequences(layer: Layer) -> bool:
+    family, params = get_catalog().layer_family(layer.kind)
+    return family in ("rnn", "bidirectional") or (family in ("conv", "pool") and params.get("rank") == 1)
+
+
+def per_sample_rank(layer: Layer) -> int | None:
+    """The rank (batch excluded) of the input a layer takes, when Keras fixes it."""
+    family, params = get_catalog().layer_family(layer.kind)
+    rank = params.get("rank")
+    if family in ("conv", "pool", "global_pool", "upsampling", "padding"):
+        return rank + 1
+    if family == "conv_rnn":
+        return rank + 2
+    if family in ("rnn", "bidirectional"):
+        return 2
+    if family == "repeat_vector":
+        return 1
+    if family == "identity" and rank is not None:
+        return rank - 1
+    return None
+
+
+def batch_axis_in_input_shape(layer: Layer) -> bool:
+    """``input_shape=(None, 28, 28, 1)`` on a Conv2D: the batch axis written into a
+    per-sample shape (one entry too many, the first None)."""
+    arg = layer.args.get("input_shape")
+    if arg is None or not isinstance(arg.value, Seq):
+        return False
+    items = arg.value.items
+    want = per_sample_rank(layer)
+    return (
+        want is not None
+        and len(items) == want + 1
+        and isinstance(items[0], Const)
+        and items[0].value is None
+    )

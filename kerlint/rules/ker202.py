@@ -1,0 +1,116 @@
+"""KER202: a layer fed a tensor of a rank it cannot take."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ..diagnostics import SAFE, Diagnostic, Fix, NodeEdit
+from ..edits import set_keyword
+from ..ir import Const
+from ..shapes import batch_axis_in_input_shape, fmt_shape
+from . import Rule
+from ._shape_errors import SHAPE_KEEPING, family, issues
+
+_RNN_FAMILIES = ("rnn", "bidirectional", "conv_rnn")
+
+
+def _last_step_rnn(producers):
+    """The RNN right before (through rank-keeping layers) that returns only its last step."""
+    for layer in producers:
+        if not layer.known:
+            return None
+        if layer.kind in SHAPE_KEEPING:
+            continue
+        if family(layer) not in _RNN_FAMILIES:
+            return None
+        rnn = layer.inner if layer.kind == "Bidirectional" else layer
+        if rnn is None or family(rnn) not in ("rnn", "conv_rnn"):
+            return None
+        seqs = rnn.args.value("return_sequences")
+        if isinstance(seqs, Const) and seqs.value is False:
+            return rnn
+        return None
+    return None
+
+
+def _source(producers) -> str | None:
+    for layer in producers:
+        if layer.known and layer.kind not in SHAPE_KEEPING:
+            return layer.kind
+        if not layer.known:
+            return None
+    return None
+
+
+def check(ir):
+    for issue in issues(ir, "rank"):
+        layer, err, shape = issue.layer, issue.error, issue.in_shape
+        if batch_axis_in_input_shape(layer):
+            continue  # KER205: the declared input_shape holds the batch axis
+        wanted = err.expected_rank
+        fix = None
+        rnn = _last_step_rnn(issue.producers) if family(layer) in _RNN_FAMILIES else None
+        if rnn is not None and len(shape) + 1 == wanted:
+            arg = rnn.args.get("return_sequences")
+            if isinstance(rnn.node, cst.Call) and (arg is None or isinstance(arg.node.value, cst.Name)):
+                new = set_keyword(rnn.node, arg.node if arg is not None else None, "return_sequences", "True")
+                fix = Fix(SAFE, f"Set return_sequences=True on the previous {rnn.kind}", [NodeEdit(rnn.node, new)])
+            prev = next(_kind(p) for p in issue.producers if p is rnn or p.inner is rnn)
+            message = (
+                f"{_kind(layer)} gets the output of the previous {prev}, {fmt_shape(shape)}: "
+                "without return_sequences=True an RNN returns only its last step, but "
+                f"{_kind(layer)} needs (batch, timesteps, features), so Keras raises a ValueError "
+                f"(expected ndim={wanted}, found ndim={len(shape)}) when the model is built"
+            )
+        else:
+            source = _source(issue.producers)
+            came = f" from {source}" if source else ""
+            hint = ""
+            if not source and family(layer) in ("conv", "pool") and len(shape) + 1 == wanted:
+                hint = "; images need a channel axis, e.g. (28, 28, 1) for grayscale"
+            message = (
+                f"{_kind(layer)} takes a rank-{wanted} input (batch included) but receives "
+                f"{fmt_shape(shape)}{came}, rank {len(shape)}: Keras raises a ValueError "
+                f"(expected ndim={wanted}, found ndim={len(shape)}) when the model is built, "
+                f"often only after the data has loaded{hint}"
+            )
+        yield Diagnostic("KER202", message, issue.node, fix)
+
+
+def _kind(layer) -> str:
+    if layer.kind in ("Bidirectional", "TimeDistributed") and layer.inner is not None and layer.inner.kind:
+        return f"{layer.kind}({layer.inner.kind})"
+    return layer.kind
+
+
+RULE = Rule(
+    code="KER202",
+    name="rank-mismatch",
+    summary="Layer receives a tensor of a rank it cannot take",
+    explanation=(
+        "Each layer family takes inputs of one rank (batch axis included): recurrent layers "
+        "(batch, timesteps, features), `Conv1D` and 1D pooling rank 3, `Conv2D` and 2D "
+        "pooling rank 4, global pooling one rank above its output. A `Dense`, `Flatten` or "
+        "global pooling layer gives rank 2, and an RNN without `return_sequences=True` "
+        "returns only its last step, also rank 2. Keras checks the rank only when the model "
+        "is built, which in scripts that load data first happens minutes into the run.\n\n"
+        "For stacked RNNs the fix sets `return_sequences=True` on the previous RNN, which is "
+        "what stacking them means."
+    ),
+    bad=(
+        "model = keras.Sequential([\n"
+        "    keras.Input(shape=(50, 8)),\n"
+        "    layers.LSTM(64),\n"
+        "    layers.LSTM(32),\n"
+        "])"
+    ),
+    good=(
+        "model = keras.Sequential([\n"
+        "    keras.Input(shape=(50, 8)),\n"
+        "    layers.LSTM(64, return_sequences=True),\n"
+        "    layers.LSTM(32),\n"
+        "])"
+    ),
+    fix="sometimes",
+    check=check,
+)

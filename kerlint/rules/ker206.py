@@ -1,0 +1,51 @@
+"""KER206: a conv/pooling chain that drives a spatial dimension to zero or below."""
+
+from __future__ import annotations
+
+from ..diagnostics import Diagnostic
+from ..shapes import fmt_shape
+from . import Rule
+from ._shape_errors import issues
+
+
+def check(ir):
+    for issue in issues(ir, "collapse"):
+        yield Diagnostic(
+            "KER206",
+            f"{issue.layer.kind} receives {fmt_shape(issue.in_shape)}, too small for its kernel, "
+            "pool size, cropping or strides: an output dimension would be zero or negative, "
+            "so Keras raises a ValueError when the model is built; use padding=\"same\", a "
+            "smaller kernel or stride, fewer downsampling layers, or a larger input",
+            issue.node,
+        )
+
+
+RULE = Rule(
+    code="KER206",
+    name="feature-map-collapse",
+    summary="Conv/pooling chain shrinks a spatial dimension to zero",
+    explanation=(
+        "Every `padding=\"valid\"` convolution shrinks each spatial axis by `kernel_size - 1` "
+        "(times the dilation), and every pooling or strided layer divides it. On a known input "
+        "size the chain can run out of pixels or steps: a 28x28 image after three "
+        "`Conv2D(3)` + `MaxPooling2D(2)` blocks is 1x1, and a fourth block has nothing left. "
+        "Keras raises when the model is built (\"Computed output size would be zero or "
+        "negative\"). Use `padding=\"same\"`, fewer downsampling steps, or a larger input."
+    ),
+    bad=(
+        "model = keras.Sequential([\n"
+        "    keras.Input(shape=(8, 8, 1)),\n"
+        "    layers.Conv2D(16, 3), layers.MaxPooling2D(),\n"
+        "    layers.Conv2D(32, 3), layers.MaxPooling2D(),\n"
+        "])"
+    ),
+    good=(
+        "model = keras.Sequential([\n"
+        "    keras.Input(shape=(8, 8, 1)),\n"
+        "    layers.Conv2D(16, 3, padding=\"same\"), layers.MaxPooling2D(),\n"
+        "    layers.Conv2D(32, 3, padding=\"same\"), layers.MaxPooling2D(),\n"
+        "])"
+    ),
+    fix="none",
+    check=check,
+)
