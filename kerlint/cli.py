@@ -7,6 +7,7 @@ import sys
 import click
 
 from . import __version__
+from .report import FORMATS
 
 
 class UsageError(click.UsageError):
@@ -14,37 +15,26 @@ class UsageError(click.UsageError):
 
 
 def _codes(values) -> list[str]:
-    out = []
-    for value in values or ():
-        out.extend(c.strip().upper() for c in value.split(",") if c.strip())
-    return out
+    from .config import parse_codes
 
-
-def expand(codes, known) -> set[str]:
-    """Codes and prefixes (``KER1``, ``KER``, ``ALL``) to the set of rule codes."""
-    from .rules import CATALOG_CODES
-
-    out = set()
-    for code in codes:
-        if code == "ALL":
-            out.update(known)
-            continue
-        matched = {k for k in known if k.startswith(code)}
-        if not matched and not any(c.startswith(code) for c in CATALOG_CODES):
-            raise UsageError(f"unknown rule code or prefix: {code}")
-        out.update(matched)
-    return out
+    return parse_codes(values)
 
 
 def selection(select, ignore, extend_select) -> list[str]:
-    from .rules import all_rules
+    """The codes the command line selects with no configuration file (see config.Layer)."""
+    from .config import ConfigError, Layer, check_codes, default_codes, known_codes
 
-    rules = all_rules()
-    known = set(rules)
-    chosen = expand(select, known) if select else {c for c, r in rules.items() if r.default}
-    chosen |= expand(extend_select, known)
-    chosen -= expand(ignore, known)
-    return sorted(chosen)
+    try:
+        check_codes(list(select) + list(ignore) + list(extend_select), "command line")
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    layer = Layer(tuple(select) or None, tuple(extend_select), tuple(ignore))
+    return sorted(layer.apply(default_codes(), known_codes()))
+
+
+def _config_error(exc) -> None:
+    click.echo(f"kerlint: error: {exc}", err=True)
+    sys.exit(2)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -60,22 +50,125 @@ def main():
 @click.option("--ignore", multiple=True, help="Rule codes or prefixes to disable.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when diagnostics are found.")
 @click.option("--stdin-filename", default=None, help="The file name to report for source read from stdin (-).")
-def check(paths, select, extend_select, ignore, exit_zero, stdin_filename):
+@click.option("--fix", is_flag=True, help="Apply the safe fixes (with `-`: print the fixed source).")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply unsafe fixes (and count them as fixable).")
+@click.option("--diff", is_flag=True,
+              help="Print a diff of what --fix would change and write nothing; exit 1 if anything would change.")
+@click.option("--fix-only", is_flag=True, help="Apply fixes and report nothing that remains.")
+@click.option("--config", "config_file", default=None, type=click.Path(dir_okay=False),
+              help="Use this configuration file for every path instead of the nearest pyproject.toml.")
+@click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
+@click.option("--extend-exclude", multiple=True, help="Path patterns to exclude on top of the configured ones.")
+@click.option("--force-exclude", is_flag=True,
+              help="Apply exclude patterns to files named on the command line too (for pre-commit).")
+@click.option("--respect-gitignore/--no-respect-gitignore", default=None,
+              help="Skip files that .gitignore lists when walking folders (default: on).")
+@click.option("--output-format", type=click.Choice(FORMATS), default="full", show_default=True,
+              envvar="KERLINT_OUTPUT_FORMAT", help="How to print the diagnostics.")
+@click.option("--statistics", is_flag=True, help="Print the number of diagnostics of each code instead of them.")
+@click.option("--show-fixes", is_flag=True, help="Mark fixable diagnostics [*] and list the fixes applied.")
+def check(paths, select, extend_select, ignore, exit_zero, stdin_filename, config_file, isolated,
+          extend_exclude, force_exclude, respect_gitignore, fix, unsafe_fixes, diff, fix_only, output_format,
+          statistics, show_fixes):
     """Lint PATHS (files or directories; default: the current directory). `-` reads stdin."""
+    from .config import ConfigError, Resolver, cli_layer
+    from .fix import FixMode, summary
     from .runner import lint_paths
 
-    codes = selection(_codes(select), _codes(ignore), _codes(extend_select))
-    results = lint_paths(list(paths) or ["."], codes, stdin_filename=stdin_filename)
-    from .report import text
+    fixing = fix or fix_only or diff
+    fix_mode = FixMode(unsafe=unsafe_fixes, write=not diff, diff=diff) if fixing else None
+    try:
+        resolver = Resolver(
+            cli_layer(select, extend_select, ignore),
+            config=config_file,
+            isolated=isolated,
+            extend_exclude=[p for v in extend_exclude for p in v.split(",") if p.strip()],
+            respect_gitignore=respect_gitignore,
+        )
+        results = lint_paths(list(paths) or ["."], None, stdin_filename=stdin_filename, resolver=resolver,
+                             force_exclude=force_exclude, fix=fix_mode)
+    except ConfigError as exc:
+        _config_error(exc)
+    from .report import TEXT_FORMATS, render, stats
 
     out = click.get_text_stream("stdout")
-    text.render(results, out)
-    count = sum(len(r.reports) for r in results)
-    if count:
-        out.write(f"Found {count} error{'s' if count != 1 else ''}.\n")
+    if fixing:
+        out = _fixed_stdin(results, diff) or out
+    if diff or fix_only:
+        sys.exit(_fix_only_output(results, out, diff=diff, unsafe=unsafe_fixes, exit_zero=exit_zero))
+    if statistics:
+        stats.render(results, out, fmt=output_format, unsafe=unsafe_fixes)
     else:
-        out.write("All checks passed!\n")
+        render(output_format, results, out, color=_color(out), show_fixes=show_fixes, unsafe=unsafe_fixes)
+    count = sum(len(r.reports) for r in results)
+    if output_format in TEXT_FORMATS:
+        if show_fixes:
+            _list_fixes(results, out)
+        for line in summary(results, fixing=fixing, unsafe=unsafe_fixes, fix_only=False, diff=False):
+            out.write(line + "\n")
     sys.exit(0 if exit_zero or count == 0 else 1)
+
+
+def _color(stream) -> bool:
+    """Colour on a terminal only; NO_COLOR (any value) turns it off, FORCE_COLOR on."""
+    import os
+
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _list_fixes(results, out) -> None:
+    """--show-fixes after --fix: what was fixed, per file and code (ruff's layout)."""
+    from .report import rule_of
+
+    fixed = [(r.path, r.fix.fixed) for r in results if getattr(r, "fix", None) is not None and r.fix.fixed]
+    if not fixed:
+        return
+    total = sum(sum(c.values()) for _, c in fixed)
+    out.write(f"\nFixed {total} error{'s' if total != 1 else ''}:\n")
+    for path, counts in fixed:
+        out.write(f"- {path}:\n")
+        for code, n in sorted(counts.items()):
+            rule = rule_of(code)
+            out.write(f"    {n} × {code} ({rule.name if rule else code})\n")
+    out.write("\n")
+
+
+def _fixed_stdin(results, diff):
+    """``check --fix -``: the fixed source goes to stdout, so the reports go to stderr."""
+    outputs = [r.fix.output for r in results if r.fix is not None and r.fix.output is not None]
+    if not outputs or diff:
+        return None
+    sys.stdout.flush()
+    for data in outputs:
+        sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+    return sys.stderr
+
+
+def _fix_only_output(results, out, *, diff, unsafe, exit_zero) -> int:
+    """--diff / --fix-only: the diffs (to stdout), then only what stopped a fix (KER000)."""
+    from .fix import summary
+    from .lint import FileResult
+    from .report import text
+
+    diffs = [r.fix.diff for r in results if r.fix is not None and r.fix.diff]
+    for chunk in diffs:
+        sys.stdout.write(chunk)
+    if diff:
+        out = sys.stderr
+    errors = [FileResult(r.path, [rep for rep in r.reports if rep.code == "KER000"]) for r in results]
+    text.render(errors, out)
+    for line in summary(results, fixing=True, unsafe=unsafe, fix_only=True, diff=diff):
+        out.write(line + "\n")
+    failed = any(r.reports for r in errors)
+    return 0 if exit_zero else int(bool(diffs) or failed)
 
 
 @main.command("rule")

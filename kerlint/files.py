@@ -9,8 +9,9 @@ import tokenize
 from pathlib import Path
 
 SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", ".venv", "venv", "build", "dist", "node_modules",
-             ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".kerlint_cache", ".eggs"}
-SOURCE_SUFFIXES = (".py", ".pyi")
+             ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".kerlint_cache", ".eggs",
+             ".ipynb_checkpoints"}
+SOURCE_SUFFIXES = (".py", ".pyi", ".ipynb")
 
 
 class ReadError(Exception):
@@ -21,13 +22,17 @@ def _skip_dir(path: Path) -> bool:
     return path.name in SKIP_DIRS or path.name.endswith(".egg-info") or (path / "pyvenv.cfg").exists()
 
 
-def discover(paths, suffixes=SOURCE_SUFFIXES):
-    """Yield (path, explicit) for every file to lint under ``paths``, each once, sorted."""
+def discover(paths, suffixes=SOURCE_SUFFIXES, skip=None):
+    """Yield (path, explicit) for every file to lint under ``paths``, each once, sorted.
+
+    ``skip(path, is_dir)``, when given, decides which entries a walk leaves out (excludes,
+    .gitignore) in place of the default folder names; folders holding ``pyvenv.cfg`` are
+    always left out."""
     seen = set()
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            for f in _walk(p, suffixes):
+            for f in _walk(p, suffixes, skip):
                 key = os.path.normcase(os.path.abspath(f))
                 if key not in seen:
                     seen.add(key)
@@ -39,7 +44,7 @@ def discover(paths, suffixes=SOURCE_SUFFIXES):
                 yield p, True
 
 
-def _walk(root: Path, suffixes):
+def _walk(root: Path, suffixes, skip=None):
     stack = [root]
     visited = set()
     out = []
@@ -60,9 +65,11 @@ def _walk(root: Path, suffixes):
             path = Path(e.path)
             try:
                 if e.is_dir():
-                    if not _skip_dir(path):
+                    if skip is None and not _skip_dir(path):
                         stack.append(path)
-                elif e.name.endswith(suffixes) and e.is_file():
+                    elif skip is not None and not skip(path, True) and not (path / "pyvenv.cfg").exists():
+                        stack.append(path)
+                elif e.name.endswith(suffixes) and e.is_file() and not (skip and skip(path, False)):
                     out.append(path)
             except OSError:
                 continue

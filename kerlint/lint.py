@@ -80,14 +80,18 @@ class _Positions:
         return self.line_starts[line - 1] + column
 
 
-def lint_source(source: str, path: str, select, *, keep_source=False) -> FileResult:
-    """Lint decoded source text with the rules in ``select`` (codes)."""
+def lint_source(source: str, path: str, select, *, keep_source=False, noqa=True) -> FileResult:
+    """Lint decoded source text with the rules in ``select`` (codes). ``noqa=False`` leaves
+    ``# noqa`` comments to the caller (the flake8 plugin: flake8 reads them itself)."""
     import libcst as cst
 
     from .extract import extract
+    from .noqa import apply as apply_noqa, file_exemption
     from .rules import all_rules
 
     result = FileResult(path, source=source if keep_source else None)
+    if file_exemption(source)[0]:
+        return result
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
@@ -127,6 +131,8 @@ def lint_source(source: str, path: str, select, *, keep_source=False) -> FileRes
             if report is not None:
                 result.reports.append(report)
     result.reports.sort(key=Report.sort_key)
+    if noqa:
+        result.reports = apply_noqa(source, result.reports, select)
     return result
 
 
@@ -179,7 +185,15 @@ def _to_report(diag, positions: _Positions) -> Report | None:
 
 
 def _insertion(where: str, er, content: str, positions: _Positions) -> TextEdit:
-    """A zero-width edit inserting whole lines before/after the lines of a node."""
+    """A zero-width edit inserting whole lines before/after the lines of a node, or with
+    ``"lines"`` an edit replacing the node's whole lines (line break included)."""
+    if where == "lines":
+        end_row = er[2] + 1
+        if end_row - 1 < len(positions.line_starts):
+            end = positions.line_starts[end_row - 1]
+        else:
+            end, end_row = positions.length, er[2]
+        return TextEdit(positions.line_starts[er[0] - 1], end, content, er[0], 1, end_row, 1)
     row = er[0] if where == "before" else er[2] + 1
     if row - 1 < len(positions.line_starts):
         start = positions.line_starts[row - 1]

@@ -10,13 +10,31 @@ from .conftest import FIXTURES, run_kerlint
 SEED000 = FIXTURES / "seeds" / "seed000_sentiment.py"
 
 
-def test_seed000_text_output_and_exit_code():
-    proc = run_kerlint("check", str(SEED000))
+def test_seed000_concise_output_and_exit_code():
+    proc = run_kerlint("check", "--output-format", "concise", str(SEED000))
     assert proc.returncode == 1
     lines = proc.stdout.splitlines()
     assert lines[0].startswith(f"{SEED000}:6:46: KER203 noise_shape [None, 50, 1]")
     assert lines[1].startswith(f"{SEED000}:9:5: KER101 output layer Dense is linear")
-    assert lines[-1] == "Found 2 errors."
+    assert lines[2] == "Found 2 errors."
+
+
+def test_full_output_is_the_default_with_source_and_caret():
+    proc = run_kerlint("check", str(SEED000))
+    assert proc.returncode == 1
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith(f"{SEED000}:6:46: KER203 [*] noise_shape [None, 50, 1]")
+    assert lines[1:6] == [
+        "  |",
+        "6 |     tf.keras.layers.Dropout(0.2, noise_shape=[None, 50, 1]),  # error: KER203",
+        "  |                                              ^^^^^^^^^^^^^ KER203",
+        "  |",
+        "  = help: Replace the mismatching noise_shape entries with None",
+    ]
+    assert lines[6] == ""
+    assert lines[7].startswith(f"{SEED000}:9:5: KER101 [*] output layer Dense is linear")
+    assert "Found 2 errors." in lines
+    assert "\x1b[" not in proc.stdout  # not a terminal: no colour
 
 
 def test_clean_file_exits_zero(tmp_path):
@@ -31,6 +49,8 @@ def test_python_dash_m_and_default_path(tmp_path):
     proc = run_kerlint("check", cwd=tmp_path)
     assert proc.returncode == 1
     assert proc.stdout.startswith("m.py:6:46: KER203")
+    proc = run_kerlint("check", "--output-format", "concise", cwd=tmp_path)
+    assert proc.stdout.startswith("m.py:6:46: KER203")
 
 
 def test_sorted_by_path_then_position(tmp_path):
@@ -38,8 +58,8 @@ def test_sorted_by_path_then_position(tmp_path):
     for name in ("b.py", "a.py", os.path.join("sub", "c.py")):
         (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_text(src)
-    proc = run_kerlint("check", ".", cwd=tmp_path)
-    paths = [line.split(":")[0] for line in proc.stdout.splitlines()[:-1]]
+    proc = run_kerlint("check", "--output-format", "concise", ".", cwd=tmp_path)
+    paths = [line.split(":")[0] for line in proc.stdout.splitlines() if ": KER" in line]
     assert paths == ["a.py", "a.py", "b.py", "b.py", os.path.join("sub", "c.py"), os.path.join("sub", "c.py")]
     rows = [int(line.split(":")[1]) for line in proc.stdout.splitlines()[:2]]
     assert rows == sorted(rows)
@@ -48,7 +68,7 @@ def test_sorted_by_path_then_position(tmp_path):
 def test_syntax_error_gives_ker000_and_run_goes_on(tmp_path):
     (tmp_path / "broken.py").write_text("import keras\ndef f(:\n    pass\n")
     (tmp_path / "seed.py").write_text(SEED000.read_text())
-    proc = run_kerlint("check", str(tmp_path))
+    proc = run_kerlint("check", "--output-format", "concise", str(tmp_path))
     assert proc.returncode == 1
     broken = [line for line in proc.stdout.splitlines() if "broken.py" in line]
     assert len(broken) == 1 and ":2:" in broken[0] and "KER000 syntax error" in broken[0]
@@ -64,8 +84,8 @@ def test_discovery_skips_tool_and_environment_folders(tmp_path):
     (tmp_path / "env" / "pyvenv.cfg").write_text("home = /usr\n")
     (tmp_path / "real").mkdir()
     (tmp_path / "real" / "m.py").write_text(src)
-    proc = run_kerlint("check", ".", cwd=tmp_path)
-    files = {line.split(":")[0] for line in proc.stdout.splitlines()[:-1]}
+    proc = run_kerlint("check", "--output-format", "concise", ".", cwd=tmp_path)
+    files = {line.split(":")[0] for line in proc.stdout.splitlines() if ": KER" in line}
     assert files == {os.path.join("real", "m.py")}
 
 
@@ -78,8 +98,8 @@ def test_unknown_option_and_code_are_usage_errors(tmp_path):
 
 def test_select_and_ignore(tmp_path):
     (tmp_path / "m.py").write_text(SEED000.read_text())
-    only = run_kerlint("check", "--select", "KER2", str(tmp_path))
-    assert [line.split(": ")[1].split()[0] for line in only.stdout.splitlines()[:-1]] == ["KER203"]
+    only = run_kerlint("check", "--output-format", "concise", "--select", "KER2", str(tmp_path))
+    assert [line.split(": ")[1].split()[0] for line in only.stdout.splitlines() if ": KER" in line] == ["KER203"]
     ignored = run_kerlint("check", "--ignore", "KER101,KER203,KER5", str(tmp_path))
     assert ignored.returncode == 0
 
@@ -88,6 +108,8 @@ def test_stdin(tmp_path):
     proc = run_kerlint("check", "-", "--stdin-filename", "model.py", input=SEED000.read_text())
     assert proc.returncode == 1
     assert proc.stdout.startswith("model.py:6:46: KER203")
+    # The full format shows the source line from stdin too.
+    assert "6 |     tf.keras.layers.Dropout(0.2, noise_shape=[None, 50, 1])," in proc.stdout
 
 
 def test_no_tensorflow_import_on_lint_path():
@@ -111,5 +133,5 @@ def test_snippet_without_imports(tmp_path):
         model.add(Dense(10, input_dim=8))
         model.compile(loss='binary_crossentropy', optimizer='adam')
     """))
-    proc = run_kerlint("check", str(tmp_path / "s.py"))
+    proc = run_kerlint("check", "--output-format", "concise", str(tmp_path / "s.py"))
     assert ":2:11: KER101" in proc.stdout

@@ -1,1 +1,64 @@
-"""Output formats. Each module renders a list of FileResults."""
+"""Output formats. Each module renders a list of FileResults; ``render`` picks the module."""
+
+from __future__ import annotations
+
+import os
+
+FORMATS = ("full", "concise", "json", "json-lines", "sarif", "github", "junit")
+TEXT_FORMATS = ("full", "concise")
+
+
+def render(fmt: str, results, out, *, color: bool = False, show_fixes: bool = False, unsafe: bool = False):
+    if fmt in TEXT_FORMATS:
+        from . import text
+
+        (text.render_full if fmt == "full" else text.render)(
+            results, out, show_fixes=show_fixes or fmt == "full", unsafe=unsafe, color=color
+        )
+    elif fmt in ("json", "json-lines"):
+        from . import json_
+
+        json_.render(results, out, lines=fmt == "json-lines")
+    elif fmt == "sarif":
+        from . import sarif
+
+        sarif.render(results, out)
+    elif fmt == "github":
+        from . import github
+
+        github.render(results, out)
+    elif fmt == "junit":
+        from . import junit
+
+        junit.render(results, out)
+    else:  # pragma: no cover - click only lets FORMATS through
+        raise ValueError(fmt)
+
+
+def documented_rules() -> dict:
+    """Every code a user can select, with its metadata: the rules and KER900 (unused noqa)."""
+    from ..noqa import RULE as UNUSED_NOQA_RULE
+    from ..rules import all_rules
+
+    return dict(sorted({**all_rules(), UNUSED_NOQA_RULE.code: UNUSED_NOQA_RULE}.items()))
+
+
+def rule_of(code: str):
+    """The metadata for a code, or None (KER000: the file could not be read or parsed)."""
+    return documented_rules().get(code)
+
+
+def absolute(path: str) -> str:
+    return path if path == "-" else os.path.abspath(path)
+
+
+def fixable(report, unsafe: bool = False) -> bool:
+    fix = report.fix
+    return fix is not None and bool(fix.edits) and (fix.applicability == "safe" or (unsafe and fix.applicability == "unsafe"))
+
+
+def cell_rows(report):
+    """Row shift for a notebook report: rows inside its cell are ``row - shift``."""
+    if report.cell is None or report.cell_row is None:
+        return 0
+    return report.row - report.cell_row

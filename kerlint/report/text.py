@@ -1,6 +1,22 @@
-"""``path:line:col: CODE message``, the line flake8 and ruff users already read."""
+"""Text output. ``concise``: ``path:line:col: CODE message``, the line flake8 and ruff users
+already read. ``full`` (the default): the same line, then the source line with a caret under
+the reported code and the fix's help, as ruff prints it."""
 
 from __future__ import annotations
+
+from . import fixable
+
+BOLD, RED, CYAN, BLUE, RESET = "\x1b[1m", "\x1b[31m", "\x1b[36m", "\x1b[34m", "\x1b[0m"
+TAB = 4
+MAX_LINES = 6  # of a multi-line range; longer ones show their first and last lines
+
+
+class _Paint:
+    def __init__(self, on: bool):
+        self.on = on
+
+    def __call__(self, text: str, *styles: str) -> str:
+        return "".join(styles) + text + RESET if self.on and text else text
 
 
 def location(result, report) -> str:
@@ -9,8 +25,82 @@ def location(result, report) -> str:
     return f"{result.path}:{report.row}:{report.column}"
 
 
-def render(results, out, *, show_fixes=False):
+def _header(result, report, paint, marker: bool) -> str:
+    rest = location(result, report)[len(result.path) + 1 :]
+    mark = " " + paint("[*]", CYAN) if marker else ""
+    return f"{paint(result.path, BOLD)}{paint(':', CYAN)}{rest}{paint(':', CYAN)} {paint(report.code, BOLD, RED)}{mark} {report.message}"
+
+
+def render(results, out, *, show_fixes=False, unsafe=False, color=False):
+    paint = _Paint(color)
     for result in results:
         for report in result.reports:
-            marker = " [*]" if show_fixes and report.fix is not None and report.fix.applicability == "safe" else ""
-            out.write(f"{location(result, report)}: {report.code}{marker} {report.message}\n")
+            out.write(_header(result, report, paint, show_fixes and fixable(report, unsafe)) + "\n")
+
+
+def render_full(results, out, *, show_fixes=True, unsafe=False, color=False):
+    paint = _Paint(color)
+    for result in results:
+        if not result.reports:
+            continue
+        lines = _source_lines(result)
+        for report in result.reports:
+            out.write(_header(result, report, paint, show_fixes and fixable(report, unsafe)) + "\n")
+            snippet = _snippet(lines, report, paint) if lines else []
+            for line in snippet:
+                out.write(line + "\n")
+            if report.fix is not None and report.fix.message:
+                out.write(f"  {paint('=', BLUE, BOLD)} {paint('help:', BOLD)} {report.fix.message}\n")
+            out.write("\n")
+
+
+def _source_lines(result) -> list[str] | None:
+    if result.source is not None:
+        return result.source.splitlines()
+    if result.path == "-" or result.path.endswith(".ipynb"):
+        return None  # a notebook's text is its cells, which only the lint step has
+    from ..files import ReadError, read_source
+    from pathlib import Path
+
+    try:
+        return read_source(Path(result.path))[1].splitlines()
+    except (ReadError, OSError):
+        return None
+
+
+def _expand(text: str) -> str:
+    return text.expandtabs(TAB)
+
+
+def _width(text: str) -> int:
+    return len(_expand(text))
+
+
+def _snippet(lines: list[str], report, paint) -> list[str]:
+    first, last = report.row, max(report.end_row, report.row)
+    if not 1 <= first <= len(lines):
+        return []
+    last = min(last, len(lines))
+    shift = (report.row - report.cell_row) if report.cell is not None and report.cell_row is not None else 0
+    rows = list(range(first, last + 1))
+    if len(rows) > MAX_LINES:
+        rows = rows[: MAX_LINES - 2] + [None] + rows[-1:]
+    gutter = max(len(str(r - shift)) for r in rows if r is not None)
+    bar = paint("|", BLUE, BOLD)
+    pad = " " * gutter
+    out = [f"{pad} {bar}"]
+    for r in rows:
+        if r is None:
+            out.append(f"{paint('...'.rjust(gutter), BLUE, BOLD)}")
+            continue
+        text = lines[r - 1]
+        out.append(f"{paint(str(r - shift).rjust(gutter), BLUE, BOLD)} {bar} {_expand(text)}".rstrip())
+        start = report.column - 1 if r == first else len(text) - len(text.lstrip())
+        end = report.end_column - 1 if r == last else len(text.rstrip())
+        start_w, end_w = _width(text[:start]), _width(text[:end])
+        if end_w <= start_w:
+            end_w = start_w + 1
+        label = " " + report.code if r == last else ""
+        out.append(f"{pad} {bar} {' ' * start_w}{paint('^' * (end_w - start_w) + label, RED, BOLD)}")
+    out.append(f"{pad} {bar}")
+    return out

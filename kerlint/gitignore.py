@@ -1,0 +1,108 @@
+"""``.gitignore`` rules, so a directory walk skips what git skips (stdlib only).
+
+Patterns come from the ``.gitignore`` of every folder from the repository root (the nearest
+folder holding ``.git``; without one, the walked folder) down to the path, plus
+``.git/info/exclude``. Deeper files and later lines win; ``!`` re-includes; a folder that is
+ignored is not entered, so nothing inside it can be re-included (git's own rule).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from .config import glob_regex
+
+
+class _Rule:
+    __slots__ = ("regex", "negate", "dir_only")
+
+    def __init__(self, regex, negate, dir_only):
+        self.regex = regex
+        self.negate = negate
+        self.dir_only = dir_only
+
+
+def parse(text: str) -> list[_Rule]:
+    rules = []
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        # Trailing spaces are dropped unless escaped with a backslash.
+        line = re.sub(r"(?<!\\)\s+$", "", line)
+        if not line:
+            continue
+        negate = line.startswith("!")
+        if negate:
+            line = line[1:]
+        elif line.startswith("\\!") or line.startswith("\\#"):
+            line = line[1:]
+        dir_only = line.endswith("/")
+        line = line.rstrip("/")
+        if not line:
+            continue
+        anchored = "/" in line
+        line = line.lstrip("/")
+        if not anchored and not line.startswith("**/"):
+            line = "**/" + line
+        rules.append(_Rule(glob_regex(line), negate, dir_only))
+    return rules
+
+
+class GitIgnore:
+    """``ignored(path, is_dir)`` for paths found while walking below ``top``."""
+
+    def __init__(self, top):
+        top = Path(os.path.abspath(top))
+        self.base = _repo_root(top) or top
+        self._rules: dict[Path, list[_Rule]] = {}
+        extra = self.base / ".git" / "info" / "exclude"
+        self._info = parse(_read(extra)) if (self.base / ".git").is_dir() else []
+
+    def _folder_rules(self, folder: Path) -> list[_Rule]:
+        rules = self._rules.get(folder)
+        if rules is None:
+            rules = parse(_read(folder / ".gitignore"))
+            self._rules[folder] = rules
+        return rules
+
+    def ignored(self, path, is_dir: bool) -> bool:
+        path = Path(os.path.abspath(path))
+        try:
+            rel = path.relative_to(self.base)
+        except ValueError:
+            return False
+        verdict = self._match(self._info, rel.as_posix(), is_dir)
+        folder = self.base
+        for part in (None, *rel.parts[:-1]):
+            if part is not None:
+                folder = folder / part
+            v = self._match(self._folder_rules(folder), path.relative_to(folder).as_posix(), is_dir)
+            if v is not None:
+                verdict = v
+        return bool(verdict)
+
+    @staticmethod
+    def _match(rules, rel: str, is_dir: bool):
+        verdict = None
+        for rule in rules:
+            if rule.dir_only and not is_dir:
+                continue
+            if rule.regex.fullmatch(rel):
+                verdict = not rule.negate
+        return verdict
+
+
+def _repo_root(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""

@@ -1,0 +1,55 @@
+"""``json``: an array in the shape of ruff's JSON output, so tools that read ruff read kerlint.
+``json-lines``: the same objects, one per line."""
+
+from __future__ import annotations
+
+import json
+
+from . import absolute, cell_rows, rule_of
+
+
+def _loc(row: int, column: int) -> dict:
+    return {"column": column, "row": row}
+
+
+def item(result, report) -> dict:
+    """One diagnostic as ruff writes it. In a notebook, rows count within the cell."""
+    shift = cell_rows(report)
+    fix = None
+    if report.fix is not None:
+        fix = {
+            "applicability": report.fix.applicability,
+            "edits": [
+                {
+                    "content": e.content,
+                    "end_location": _loc(e.end_row - shift, e.end_column),
+                    "location": _loc(e.row - shift, e.column),
+                }
+                for e in report.fix.edits
+            ],
+            "message": report.fix.message,
+        }
+    rule = rule_of(report.code)
+    return {
+        "cell": report.cell,
+        "code": report.code,
+        "end_location": _loc(report.end_row - shift, report.end_column),
+        "filename": absolute(result.path),
+        "fix": fix,
+        "location": _loc(report.row - shift, report.column),
+        "message": report.message,
+        "noqa_row": None if report.noqa_row is None else report.noqa_row - shift,
+        "url": rule.url if rule is not None else None,
+    }
+
+
+def items(results) -> list[dict]:
+    return [item(result, report) for result in results for report in result.reports]
+
+
+def render(results, out, *, lines=False):
+    if lines:
+        for obj in items(results):
+            out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        return
+    out.write(json.dumps(items(results), indent=2, ensure_ascii=False) + "\n")
