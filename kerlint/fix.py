@@ -299,7 +299,7 @@ def fix_source(data: bytes, source: str, name: str, lint, mode: FixMode, path: P
     from .lint import FileResult
 
     outcome = fix_text(source, lint, unsafe=mode.unsafe)
-    result = FileResult(name, list(outcome.reports))
+    result = FileResult(name, list(outcome.reports), source=outcome.text)
     stdin = path is None
     result.fix = ffix = FileFix(fixed=outcome.fixed, output=data if stdin else None)
     if outcome.text == source:
@@ -312,6 +312,7 @@ def fix_source(data: bytes, source: str, name: str, lint, mode: FixMode, path: P
         what = "cannot write the fixed file" if mode.write and not stdin else "cannot encode the fixed text"
         error = Report("KER000", f"{what}: {exc}; the file was left unchanged", 1, 1, 1, 1)
         result.reports = sorted(outcome.original_reports + [error], key=Report.sort_key)
+        result.source = source
         ffix.fixed = Counter()
         return result
     if stdin:
