@@ -469,3 +469,73 @@ def test_keras_name_paths():
     assert keras_name(ir, "optimizers.schedules.InverseTimeDecay").text == "optimizers.schedules.InverseTimeDecay"
     assert keras_name(ir, "models.Sequential").text == "tf.keras.Sequential"
     assert keras_name(ir, "losses.Huber").edits == ()
+
+
+# -- property: generated models with injected faults ------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+STYLES = {
+    "keras": ("import keras\n", "keras.Sequential", "keras.layers.", "keras.Input"),
+    "tf": ("import tensorflow as tf\n", "tf.keras.Sequential", "tf.keras.layers.", "tf.keras.Input"),
+    "from_tf": ("from tensorflow import keras\n", "keras.Sequential", "keras.layers.", "keras.Input"),
+    "names": ("from keras.models import Sequential\nfrom keras.layers import Dense, Dropout, Embedding, Input\n",
+              "Sequential", "", "Input"),
+}
+
+
+@st.composite
+def models(draw):
+    header, seq, L, inp = STYLES[draw(st.sampled_from(sorted(STYLES)))]
+    q = draw(st.sampled_from(['"', "'"]))
+    layers = []
+    if draw(st.booleans()):
+        layers += [f"{inp}(shape=(50,))", f"{L}Embedding(1000, 16)"]
+        noise = draw(st.sampled_from([None, "[None, 1, 16]", "[None, 50, 1]", "(None, 7, 1)", "[None, 1]"]))
+        if noise:
+            layers.append(f"{L}Dropout(0.2, noise_shape={noise})")
+        layers.append(f"{L}GlobalAveragePooling1D()" if L else "Dense(8)")
+    else:
+        layers.append(f"{inp}(shape=(20,))")
+    for _ in range(draw(st.integers(0, 2))):
+        layers.append(f"{L}Dense({draw(st.sampled_from([8, 32]))}, activation={q}relu{q})")
+    units = draw(st.sampled_from(["1", "3", "n_classes"]))
+    act = draw(st.sampled_from([None, "softmax", "sigmoid", "relu", "linear"]))
+    head_args = [units] + ([f"activation={q}{act}{q}"] if act else [])
+    if draw(st.booleans()):
+        head_args.append(f"name={q}head{q}")
+    layers.append(f"{L}Dense({', '.join(head_args)})")
+    layout = draw(st.sampled_from(["one_line", "per_line", "per_line_comma", "commented"]))
+    if layout == "one_line":
+        body = f"model = {seq}([{', '.join(layers)}])\n"
+    else:
+        lines = []
+        for i, layer in enumerate(layers):
+            comma = "," if i < len(layers) - 1 or layout != "per_line" else ""
+            comment = f"  # layer {i}" if layout == "commented" else ""
+            lines.append(f"    {layer}{comma}{comment}\n")
+        body = f"model = {seq}([\n{''.join(lines)}])\n"
+    loss = draw(st.sampled_from(["categorical_crossentropy", "binary_crossentropy",
+                                 "sparse_categorical_crossentropy", "mse"]))
+    body += f"model.compile(loss={q}{loss}{q}, optimizer={q}adam{q}, metrics=[{q}accuracy{q}])\n"
+    fit_args = ["x", "y", f"epochs={draw(st.sampled_from([1, 10]))}"]
+    if draw(st.booleans()):
+        fit_args.append("validation_split=0.1")
+    if draw(st.booleans()):
+        body += "model.fit(\n" + "".join(f"    {a},\n" for a in fit_args) + ")\n"
+    else:
+        body += f"model.fit({', '.join(fit_args)})\n"
+    return header + "\n" + body
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(models())
+def test_property_fixed_models_parse_and_no_longer_report_the_fixed_codes(source):
+    lint = linter()
+    out = fix_text(source, lint, unsafe=True)
+    assert out.error is None, out.error.message
+    ast.parse(out.text)
+    still = {r.code for r in out.reports} & set(out.fixed)
+    assert not still, (still, out.text)
+    assert fix_text(out.text, lint, unsafe=True).text == out.text
