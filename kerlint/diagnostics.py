@@ -21,7 +21,9 @@ class NodeEdit:
 
     With ``insert="before"`` / ``"after"`` the text (whole lines, ending in a newline) is
     inserted at the start of the node's first line / of the line after its last line, and
-    the node is kept: how an import is added (see ``edits.keras_name``).
+    the node is kept: how an import is added (see ``edits.keras_name``). With
+    ``insert="lines"`` the text replaces the node's whole lines, line break included
+    (``""`` deletes a statement with its indentation and trailing comment).
     """
 
     node: cst.CSTNode

@@ -248,3 +248,58 @@ def _import_edit(module: cst.Module, statement: str):
     if anchor is not None:
         return NodeEdit(anchor, statement, insert="after")
     return NodeEdit(body[0], statement, insert="before")
+
+
+# -- layers in a Sequential model: list elements and ``model.add(...)`` statements ---------------
+def statement_indent(module: cst.Module, stmt: cst.CSTNode) -> str | None:
+    """The indentation of ``stmt``, found by walking the statement tree (not expressions)."""
+
+    def walk(body, indent):
+        for s in body:
+            if s is stmt:
+                return indent
+            for block in _blocks(s):
+                step = block.indent if block.indent is not None else module.default_indent
+                found = walk(block.body, indent + step)
+                if found is not None:
+                    return found
+        return None
+
+    return walk(module.body, "")
+
+
+def _blocks(node):
+    for child in node.children:
+        if isinstance(child, cst.IndentedBlock):
+            yield child
+        elif isinstance(child, (cst.If, cst.Else, cst.ExceptHandler, cst.Finally, cst.MatchCase)) or type(
+            child
+        ).__name__ == "ExceptStarHandler":
+            yield from _blocks(child)
+
+
+def element_separator(seq: cst.List | cst.Tuple, index: int) -> str:
+    """The text that separates element ``index`` from the one before: a line break and the
+    indentation for an element-per-line display, a space otherwise."""
+    if index > 0:
+        comma = seq.elements[index - 1].comma
+        ws = comma.whitespace_after if isinstance(comma, cst.Comma) else None
+    else:
+        ws = seq.lbracket.whitespace_after if isinstance(seq, cst.List) else (
+            seq.lpar[0].whitespace_after if seq.lpar else None)
+    if isinstance(ws, cst.ParenthesizedWhitespace):
+        return "\n" + ws.last_line.value
+    return " "
+
+
+def remove_element(seq: cst.List | cst.Tuple, element: cst.BaseElement):
+    """``seq`` without ``element``, keeping the separators of the elements that remain."""
+    elements = list(seq.elements)
+    index = next(i for i, e in enumerate(elements) if e is element)
+    if index == len(elements) - 1 and index > 0:
+        # The removed last element's comma (trailing or not) decides the previous one's.
+        elements[index - 1] = elements[index - 1].with_changes(comma=element.comma)
+    del elements[index]
+    if isinstance(seq, cst.Tuple) and len(elements) == 1 and not isinstance(elements[0].comma, cst.Comma):
+        elements[0] = elements[0].with_changes(comma=cst.Comma())
+    return seq.with_changes(elements=elements)

@@ -85,3 +85,72 @@ def test_ker202_no_fix_when_the_rank_comes_from_dense():
         """,
         "KER202",
     )
+
+
+# -- KER201 ----------------------------------------------------------------------------------
+def test_ker201_inserts_pooling_into_the_layer_list():
+    out, applicability = fixed(
+        """\
+        import keras
+        from keras import layers
+        model = keras.Sequential([
+            keras.Input(shape=(200,)),
+            layers.Embedding(20000, 100),
+            layers.Conv1D(32, 8, activation="relu"),  # features
+            layers.Dense(5, activation="softmax"),
+        ])
+        model.compile(loss="categorical_crossentropy", optimizer="adam")
+        """,
+        "KER201",
+    )
+    assert applicability == "unsafe"
+    assert (
+        '    layers.Conv1D(32, 8, activation="relu"),  # features\n'
+        "    layers.GlobalMaxPooling1D(),\n"
+        '    layers.Dense(5, activation="softmax"),\n'
+    ) in out
+
+
+def test_ker201_inserts_an_add_statement_with_the_indentation_and_an_import():
+    out, _ = fixed(
+        """\
+        from keras.models import Sequential
+        from keras.layers import Embedding, LSTM, Dense
+
+
+        def build():
+            model = Sequential()
+            model.add(Embedding(5000, 32, input_length=100))
+            model.add(LSTM(16, return_sequences=True))
+            model.add(Dense(8, activation="relu"))
+            model.add(Dense(1, activation="sigmoid"))
+            return model
+
+
+        model = build()
+        model.compile(loss="binary_crossentropy", optimizer="adam")
+        """,
+        "KER201",
+    )
+    assert (
+        "    model.add(LSTM(16, return_sequences=True))\n"
+        "    model.add(keras.layers.GlobalAveragePooling1D())\n"
+        '    model.add(Dense(8, activation="relu"))\n'
+    ) in out
+    assert "import keras\n" in out
+
+
+def test_ker201_functional_wraps_the_head_input():
+    out, _ = fixed(
+        """\
+        import tensorflow as tf
+        inputs = tf.keras.Input(shape=(28, 28, 1))
+        x = tf.keras.layers.Conv2D(16, 3, activation="relu")(inputs)
+        x = tf.keras.layers.MaxPooling2D()(x)
+        outputs = tf.keras.layers.Dense(10, activation="softmax")(x)
+        model = tf.keras.Model(inputs, outputs)
+        model.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
+        """,
+        "KER201",
+    )
+    assert 'outputs = tf.keras.layers.Dense(10, activation="softmax")(tf.keras.layers.GlobalAveragePooling2D()(x))\n' in out

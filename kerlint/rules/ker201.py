@@ -1,0 +1,318 @@
+"""KER201: a per-sample model whose Dense head keeps the time or spatial axis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from ..analysis import (
+    BINARY_LOSSES,
+    compile_loss,
+    compiles_in_effect,
+    model_output_shape,
+    output_head,
+    sequential_steps,
+)
+from ..catalog import get_catalog, legacy
+from ..diagnostics import UNSAFE, Diagnostic, Fix, NodeEdit
+from ..edits import keras_name
+from ..ir import Tensor
+from ..shapes import const, fmt_shape
+from . import Rule
+from ._layer_edits import insert_before
+from ._shape_errors import SHAPE_KEEPING
+
+# Layers whose rank-3+ output a Dense head may have been put on by mistake.
+_PRODUCERS = {"conv", "pool", "rnn", "conv_rnn", "bidirectional", "attention", "multi_head_attention",
+              "embedding", "time_distributed", "concatenate", "elementwise"}
+# Layers that restore resolution or length: what decoders and segmentation nets do.
+_DECODER_FAMILIES = {"upsampling", "repeat_vector"}
+
+
+@dataclass
+class Step:
+    layer: object
+    in_shape: tuple | None
+    out_shape: tuple | None
+    entry: object = None  # SeqEntry (Sequential)
+    call: object = None  # LayerCall (functional)
+
+
+@dataclass
+class Path:
+    """The head's run of Dense/shape-keeping layers and everything before it."""
+
+    run: list  # Steps from the first Dense applied to the sequence up to the head
+    producer: Step
+    ancestors: list = field(default_factory=list)  # layers before the run, any order
+
+
+def _family(layer):
+    return get_catalog().layer_family(layer.kind)
+
+
+def _sequential_path(model, head):
+    steps = sequential_steps(model)
+    entries = model.entries
+    idx = next((i for i in range(len(steps) - 1, -1, -1) if steps[i].layer is head.layer), None)
+    if idx is None:
+        return None
+    run = []
+    i = idx
+    while i >= 0 and _in_run(steps[i].layer):
+        s = steps[i]
+        run.insert(0, Step(s.layer, s.in_shape, s.out_shape, entry=entries[i]))
+        i -= 1
+    if i < 0 or entries[i].conditional:
+        return None
+    s = steps[i]
+    producer = Step(s.layer, s.in_shape, s.out_shape, entry=entries[i])
+    return Path(run, producer, [st.layer for st in steps[: i + 1]])
+
+
+def _functional_path(model, head):
+    if not model.outputs or len(model.outputs) != 1:
+        return None
+    tensor = model.outputs[0]
+    call = None
+    for _ in range(64):
+        if not isinstance(tensor, Tensor) or tensor.producer is None:
+            return None
+        call = tensor.producer
+        if call.layer is head.layer:
+            break
+        if len(call.inputs) != 1:
+            return None
+        tensor = call.inputs[0]
+    else:
+        return None
+    run = []
+    while call is not None and _in_run(call.layer):
+        run.insert(0, Step(call.layer, _one(call.in_shapes), _one(call.out_shapes), call=call))
+        if len(call.inputs) != 1:
+            return None
+        call = call.inputs[0].producer
+    if call is None:
+        return None
+    producer = Step(call.layer, _one(call.in_shapes), _one(call.out_shapes), call=call)
+    ancestors, seen, stack = [], set(), [call]
+    while stack:
+        c = stack.pop()
+        if c is None or id(c) in seen:
+            continue
+        seen.add(id(c))
+        ancestors.append(c)
+        stack.extend(t.producer for t in c.inputs if isinstance(t, Tensor))
+    path = Path(run, producer, [c.layer for c in ancestors])
+    path.calls = ancestors  # type: ignore[attr-defined]
+    return path
+
+
+def _one(shapes):
+    return shapes[0] if shapes and len(shapes) == 1 else None
+
+
+def _in_run(layer) -> bool:
+    return layer.known and (layer.kind == "Dense" or layer.kind in SHAPE_KEEPING)
+
+
+def _reduces(layer) -> bool:
+    """A layer that shortens the time axis or shrinks the image: pooling, strides, a
+    valid-padded kernel, cropping."""
+    family, params = _family(layer)
+    if family == "pool" or (family == "padding" and params.get("sign", 1) < 0):
+        return True
+    if family == "time_distributed":
+        return False
+    if family in ("conv", "conv_rnn") and not params.get("transpose"):
+        strides = const(layer.args.value("strides"))
+        if isinstance(strides, int) and strides > 1 or isinstance(strides, tuple) and any(
+            isinstance(s, int) and s > 1 for s in strides
+        ):
+            return True
+        padding = const(layer.args.value("padding"))
+        kernel = const(layer.args.value("kernel_size"))
+        kernels = kernel if isinstance(kernel, tuple) else (kernel,)
+        return padding == "valid" and any(isinstance(k, int) and k > 1 for k in kernels)
+    return False
+
+
+def _decoder(path) -> bool:
+    for layer in path.ancestors:
+        family, params = _family(layer)
+        if family in _DECODER_FAMILIES or params.get("transpose"):
+            return True
+    for call in getattr(path, "calls", ()):
+        if any(a.keyword is not None and a.keyword.value == "initial_state" for a in call.node.args):
+            return True
+        family = _family(call.layer)[0]
+        if family in ("attention", "multi_head_attention") and len(call.inputs) >= 2:
+            if call.inputs[0] is not call.inputs[1]:
+                return True  # cross-attention: a decoder attending to an encoder
+    return False
+
+
+def _channels_first(path) -> bool:
+    return any(const(layer.args.value("data_format")) == "channels_first"
+               for layer in path.ancestors if layer.known and layer.args.signature
+               and layer.args.signature.accepts("data_format"))
+
+
+def _label_name(fit):
+    arg = fit.args.get("y")
+    if arg is not None and isinstance(arg.node.value, cst.Name):
+        return arg.node.value.value
+    return None
+
+
+def _labels_per_sample(ir, model) -> bool:
+    """The same label array trains another model of the file whose output is per sample."""
+    names = {_label_name(f) for f in model.fits} - {None}
+    if not names:
+        return False
+    for other in ir.models:
+        if other is model:
+            continue
+        shape = model_output_shape(other)
+        if shape is None or len(shape) != 2:
+            continue
+        if any(_label_name(f) in names for f in other.fits):
+            return True
+    return False
+
+
+def check(ir):
+    for model in ir.models:
+        head = output_head(model)
+        if head is None or head.layer.kind != "Dense":
+            continue
+        out = model_output_shape(model)
+        if out is None or len(out) < 3:
+            continue
+        path = _sequential_path(model, head) if model.style == "sequential" else _functional_path(model, head)
+        if path is None or not path.run or path.run[0].in_shape is None or len(path.run[0].in_shape) < 3:
+            continue
+        producer = path.producer.layer
+        if not producer.known or (
+            _family(producer)[0] not in _PRODUCERS and producer.kind not in legacy.THIRD_PARTY_LAYERS
+        ):
+            continue
+        if _decoder(path):
+            continue
+        compiles = compiles_in_effect(model)
+        losses = [compile_loss(c) for c in compiles]
+        if any(loss is None for loss in losses):
+            continue  # a custom loss (CTC, ...) may want per-step outputs
+        loss = losses[0] if losses else None
+        embedded = any(layer.kind == "Embedding" for layer in path.ancestors)
+        reduced = any(_reduces(layer) for layer in path.ancestors if layer.known)
+        binary = loss is not None and loss.name in BINARY_LOSSES
+        per_sample = (
+            reduced
+            or (embedded and (head.units == 1 or binary))
+            or _labels_per_sample(ir, model)
+        )
+        if not per_sample:
+            continue
+        yield _diagnostic(ir, model, head, path, out, loss)
+
+
+def _diagnostic(ir, model, head, path, out, loss):
+    seq_shape = path.run[0].in_shape
+    rank = len(seq_shape)
+    axis = "time step" if rank == 3 else "position"
+    units = head.units if head.units is not None else "n"
+    if loss is None:
+        harm = (
+            "with per-sample labels Keras 3 raises a ValueError at the first training step for a "
+            f"crossentropy loss, and a mean squared error silently averages over the {axis}s"
+        )
+    elif loss.name.endswith("crossentropy"):
+        harm = (
+            f"with per-sample labels {loss.name} raises a ValueError at the first training step "
+            "(target and output ranks differ)"
+        )
+    else:
+        harm = (
+            f"with per-sample targets {loss.name} is broadcast over the {axis}s and silently "
+            "averaged, so every step is trained toward the sample's label"
+        )
+    pool = _pool_for(path, rank)
+    message = (
+        f"Dense({units}) head is applied to the rank-{rank} output {fmt_shape(seq_shape)} of "
+        f"{path.producer.layer.kind} and acts on the last axis only: the model outputs "
+        f"{fmt_shape(out)}, one prediction per {axis} instead of one per sample; {harm}. "
+        f"Pool or flatten the {axis}s before the head (e.g. {pool or 'Flatten'}())"
+    )
+    return Diagnostic("KER201", message, head.layer.node, _fix(ir, model, path, pool))
+
+
+def _pool_for(path, rank):
+    if rank == 3:
+        family = _family(path.producer.layer)[0]
+        return "GlobalMaxPooling1D" if family in ("conv", "pool") else "GlobalAveragePooling1D"
+    return {4: "GlobalAveragePooling2D", 5: "GlobalAveragePooling3D"}.get(rank)
+
+
+def _fix(ir, model, path, pool):
+    if pool is None or _channels_first(path):
+        return None
+    name = keras_name(ir, f"layers.{pool}")
+    if name is None:
+        return None
+    text = f"{name.text}()"
+    first = path.run[0]
+    if first.entry is not None:
+        edits = insert_before(ir, model, first.entry, text)
+    else:
+        args = first.call.node.args
+        if not args or args[0].keyword is not None or args[0].star:
+            return None
+        value = args[0].value
+        edits = [NodeEdit(value, f"{text}({ir.module.code_for_node(value)})")]
+    if not edits:
+        return None
+    return Fix(UNSAFE, f"Insert {pool}() before the Dense head", edits + list(name.edits))
+
+
+RULE = Rule(
+    code="KER201",
+    name="dense-on-sequence",
+    summary="Dense head on a sequence or feature map of a per-sample model",
+    explanation=(
+        "`Dense` multiplies the last axis only: on a (batch, steps, features) tensor from a "
+        "`Conv1D`, an RNN with `return_sequences=True`, an attention layer or an `Embedding`, "
+        "it gives one output per step, and on a feature map one per pixel. A classifier or "
+        "regressor that has one label per sample then trains on a shape that does not match "
+        "its labels: Keras 3 raises a ValueError at the first training step for crossentropy "
+        "losses, and a mean squared error broadcasts the label over the steps and silently "
+        "averages.\n\n"
+        "kerlint reports it when the task is evidently per sample: a one-unit or binary "
+        "crossentropy head on text, a time axis or image shortened by pooling or valid "
+        "convolutions (so outputs cannot align with per-step labels), or labels that another "
+        "per-sample model of the file trains on. Per-token heads (`TimeDistributed`, token "
+        "classification with a sparse categorical loss) and decoders are left alone.\n\n"
+        "The fix (unsafe) inserts a global pooling layer before the head; `Flatten()` is the "
+        "other choice when the length is fixed."
+    ),
+    bad=(
+        "model = keras.Sequential([\n"
+        "    keras.Input(shape=(200,)),\n"
+        "    layers.Embedding(20000, 100),\n"
+        "    layers.Conv1D(32, 8, activation=\"relu\"),\n"
+        "    layers.Dense(5, activation=\"softmax\"),\n"
+        "])"
+    ),
+    good=(
+        "model = keras.Sequential([\n"
+        "    keras.Input(shape=(200,)),\n"
+        "    layers.Embedding(20000, 100),\n"
+        "    layers.Conv1D(32, 8, activation=\"relu\"),\n"
+        "    layers.GlobalMaxPooling1D(),\n"
+        "    layers.Dense(5, activation=\"softmax\"),\n"
+        "])"
+    ),
+    fix="unsafe",
+    check=check,
+)
