@@ -236,11 +236,14 @@ def encode_like(original: bytes, text: str) -> bytes:
 
 def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
     """Replace ``path``'s content with ``data``: temporary file in the same directory,
-    fsync, rename. Keeps the mode (and owner, where allowed). Refuses when the file no
-    longer holds ``expected`` (edited meanwhile). A symlink's target is written."""
+    fsync, rename. Keeps the mode (and owner, where allowed). Refuses a read-only file and
+    one that no longer holds ``expected`` (edited meanwhile). A symlink's target is written."""
     path = Path(os.path.realpath(path))
     try:
         st = os.stat(path)
+        if not os.access(path, os.W_OK):
+            # The rename would get past a read-only mode; an editor would not.
+            raise WriteError("the file is read-only")
         with open(path, "rb") as f:
             if f.read() != expected:
                 raise WriteError("the file changed on disk while kerlint was fixing it")

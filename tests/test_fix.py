@@ -377,6 +377,26 @@ def test_a_failing_rename_leaves_the_original_and_no_temporary_file(tmp_path, mo
     assert [r.code for r in result.reports if r.code != "KER000"] == ["KER101"]  # still there
 
 
+def test_a_read_only_file_is_not_written(tmp_path, monkeypatch):
+    path = tmp_path / "m.py"
+    path.write_text(SEED_BAD)
+    os.chmod(path, 0o444)
+    if os.geteuid() == 0:  # root may write any file: let access() answer as for a user
+        monkeypatch.setattr(fixmod.os, "access", lambda p, mode: not mode & os.W_OK)
+    result = _fix_file(path)
+    assert path.read_text() == SEED_BAD
+    assert [r.message for r in result.reports if r.code == "KER000"] == [
+        "cannot write the fixed file: the file is read-only; the file was left unchanged"
+    ]
+
+
+def test_diff_marks_a_missing_final_newline():
+    assert fixmod.unified_diff("m.py", "a = 1\nb = 2", "a = 1\nb = 3") == (
+        "--- m.py\n+++ m.py\n@@ -1,2 +1,2 @@\n a = 1\n-b = 2\n\\ No newline at end of file\n"
+        "+b = 3\n\\ No newline at end of file\n"
+    )
+
+
 def test_a_file_edited_meanwhile_is_not_overwritten(tmp_path):
     path = tmp_path / "m.py"
     path.write_text("changed by the user\n")
