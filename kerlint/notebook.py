@@ -1,0 +1,682 @@
+"""Jupyter notebooks: the code cells as one program, reports per cell, fixes written back.
+
+The code cells, in order, are joined into one program (a model built in one cell and
+compiled in another is one model). IPython syntax is masked with text of the same length,
+so every offset, row and column of the masked program is also one of the program the user
+wrote, and fix edits apply to the cells unchanged. Notebooks are read with ``json``; a fixed
+notebook differs from the file it came from only inside the ``source`` of the changed cells.
+"""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+import json
+import re
+from dataclasses import dataclass, field
+
+from .diagnostics import Report
+
+SUFFIX = ".ipynb"
+
+# Cell magics whose body is Python run in the notebook's namespace: the body is linted.
+# Any other cell magic (%%bash, %%writefile, %%timeit, %%python, ...) takes its cell out.
+PYTHON_CELL_MAGICS = frozenset({"time", "capture", "debug", "prun"})
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_CELL_MAGIC = re.compile(r"[ \t]*%%(\w*)")
+# `%time stmt` runs stmt in the namespace: `%time` becomes `pass;` and stmt stays.
+_TIME_MAGIC = re.compile(r"%time[ \t]+(?=[^ \t\r\n#])")
+_COMPOUND = re.compile(r"(async|class|def|for|if|try|while|with)\b")
+# `lhs = !cmd`, `lhs = %magic args`: the right-hand side becomes an unknown name.
+_ASSIGN_MAGIC = re.compile(r"[ \t]*[A-Za-z_][\w.\[\]'\", ]*?[ \t]*=[ \t]*(?=!|%[A-Za-z_%])")
+# `obj?`, `obj??`, `np.*load*?`: help, not code.
+_HELP_END = re.compile(r"[ \t]*[\w.*\[\]]+\?\??[ \t]*$")
+_ESCAPES = ("%", "!", "?", "/", ",", ";")
+
+
+class NotebookError(Exception):
+    """The file is not a notebook kerlint can read (or write); the message says why."""
+
+    def __init__(self, message: str, row: int = 1, column: int = 1):
+        super().__init__(message)
+        self.message = message
+        self.row = row
+        self.column = column
+
+
+@dataclass
+class Cell:
+    """A code cell that is part of the program."""
+
+    index: int  # 1-based position among all the notebook's cells, as ruff and Jupyter count them
+    source: str  # the cell's text as the user wrote it
+    start: int  # offset of the cell in the program
+    row: int  # 1-based row of the cell's first line in the program
+    rows: int
+    newline_added: bool  # the program has a newline here that the cell does not end with
+    masked: list = field(default_factory=list)  # [(start, end)] program offsets of IPython syntax
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.source) + (1 if self.newline_added else 0)
+
+
+@dataclass
+class Notebook:
+    text: str  # the file as read, without a BOM
+    bom: bool
+    data: dict
+    cells: list  # [Cell] in program order
+    program: str  # the code cells joined, as written
+    masked: str  # the same, IPython syntax masked: what is parsed and linted
+
+    def cell_at_row(self, row: int) -> Cell | None:
+        """The cell holding program row ``row``; past the end (an error at end of file), the last."""
+        last = None
+        for cell in self.cells:
+            if cell.rows:
+                if cell.row <= row < cell.row + cell.rows:
+                    return cell
+                last = cell
+        return last if last is not None and row >= last.row + last.rows else None
+
+    def cell_for_span(self, start: int, end: int) -> Cell | None:
+        """The cell holding program offsets [start, end), or None if the span leaves a cell."""
+        for cell in self.cells:
+            if cell.start <= start and end <= cell.end and (start < cell.end or start == end == cell.end):
+                return cell
+        return None
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def decode(data: bytes) -> tuple[str, bool]:
+    bom = data.startswith(codecs.BOM_UTF8)
+    if bom:
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        return data.decode("utf-8"), bom
+    except UnicodeDecodeError as exc:
+        raise NotebookError(f"the notebook is not valid UTF-8: {exc}") from None
+
+
+def parse(text: str, bom: bool = False) -> Notebook:
+    """Read notebook JSON text; raise NotebookError when it is not a notebook kerlint reads."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise NotebookError(f"the notebook is not valid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+    except RecursionError:
+        raise NotebookError("the notebook is nested too deeply to be read") from None
+    if not isinstance(data, dict):
+        raise NotebookError("not a Jupyter notebook: the file holds JSON but not a notebook object")
+    major = data.get("nbformat")
+    if "cells" not in data and "worksheets" in data or (isinstance(major, int) and major < 4):
+        raise NotebookError(
+            f"nbformat {major} notebooks are not supported: open and save the notebook in a current "
+            "Jupyter to convert it to nbformat 4"
+        )
+    cells = data.get("cells")
+    if not isinstance(cells, list):
+        raise NotebookError('not a Jupyter notebook: there is no "cells" list')
+    sources = []
+    for i, cell in enumerate(cells, 1):
+        if not isinstance(cell, dict) or not isinstance(cell.get("cell_type"), str):
+            raise NotebookError(f"not a valid Jupyter notebook: cell {i} has no cell_type")
+        source = cell.get("source", "")
+        if isinstance(source, list) and all(isinstance(s, str) for s in source):
+            source = "".join(source)
+        elif not isinstance(source, str):
+            raise NotebookError(f"not a valid Jupyter notebook: the source of cell {i} is not text")
+        sources.append((i, cell["cell_type"], source))
+    nb = Notebook(text, bom, data, [], "", "")
+    if not _is_python(data):
+        return nb  # an R or Julia notebook: nothing here is Python
+    program = []
+    masked = []
+    offset = 0
+    row = 1
+    for index, cell_type, source in sources:
+        if cell_type != "code":
+            continue
+        mask = _mask_cell(source)
+        if mask is None:
+            continue  # a cell magic whose body is not Python
+        text_masked, spans = mask
+        added = bool(source) and not source.endswith(("\n", "\r"))
+        rows = len(_LINE_END.findall(source)) + (1 if added else 0)
+        cell = Cell(index, source, offset, row, rows, added, [(offset + s, offset + e) for s, e in spans])
+        nb.cells.append(cell)
+        program.append(source + ("\n" if added else ""))
+        masked.append(text_masked + ("\n" if added else ""))
+        offset = cell.end
+        row += rows
+    nb.program = "".join(program)
+    nb.masked = "".join(masked)
+    return nb
+
+
+def _is_python(data: dict) -> bool:
+    meta = data.get("metadata")
+    if not isinstance(meta, dict):
+        return True
+    for key, name in (("language_info", "name"), ("kernelspec", "language")):
+        value = meta.get(key)
+        if isinstance(value, dict) and isinstance(value.get(name), str):
+            return value[name].lower() in ("python", "python3", "ipython", "ipython3")
+    return True
+
+
+# ---------------------------------------------------------------------------- IPython syntax
+
+
+def _fill(length: int, word: str) -> str:
+    """``word`` padded to ``length`` (``0`` when the word does not fit): a no-op the same size."""
+    if length >= len(word):
+        return word.ljust(length)
+    return "0".ljust(length)
+
+
+class _Scanner:
+    """Tracks brackets, strings and backslash continuations from one physical line to the next."""
+
+    def __init__(self):
+        self.depth = 0
+        self.string = None  # the closing quote of a string still open at the end of a line
+        self.continued = False
+
+    @property
+    def at_statement_start(self) -> bool:
+        return self.depth == 0 and self.string is None and not self.continued
+
+    def scan(self, body: str, i: int = 0) -> None:
+        """Scan ``body`` (a line without its line ending) from ``i``."""
+        n = len(body)
+        comment = False
+        while i < n:
+            if self.string is not None:
+                quote = self.string
+                while i < n:
+                    c = body[i]
+                    if c == "\\":
+                        i += 2
+                        continue
+                    if body.startswith(quote, i):
+                        self.string = None
+                        i += len(quote)
+                        break
+                    i += 1
+                continue
+            c = body[i]
+            if c == "#":
+                comment = True
+                break
+            if c in "'\"":
+                quote = body[i : i + 3] if body.startswith(c * 3, i) else c
+                self.string = quote
+                i += len(quote)
+                continue
+            if c in "([{":
+                self.depth += 1
+            elif c in ")]}":
+                self.depth = max(0, self.depth - 1)
+            i += 1
+        escaped = not comment and body.endswith("\\") and (len(body) - len(body.rstrip("\\"))) % 2 == 1
+        if self.string is not None and len(self.string) == 1 and not escaped:
+            self.string = None  # an unterminated one-line string: Python reports it, we move on
+        self.continued = escaped and self.string is None
+
+
+def _mask_cell(source: str):
+    """(masked text, [(start, end)]) for a cell, or None when the cell is not Python."""
+    lines = []
+    pos = 0
+    for m in _LINE_END.finditer(source):
+        lines.append((pos, source[pos : m.start()], m.end()))
+        pos = m.end()
+    if pos < len(source):
+        lines.append((pos, source[pos:], len(source)))
+    out = list(source)
+    spans = []
+
+    def mask(start: int, end: int, word: str) -> None:
+        if end > start:
+            out[start:end] = _fill(end - start, word)
+            spans.append((start, end))
+
+    first = next((k for k, (_, body, _) in enumerate(lines) if body.strip()), None)
+    skip_to = 0
+    if first is not None:
+        m = _CELL_MAGIC.match(lines[first][1])
+        if m:
+            if m.group(1) not in PYTHON_CELL_MAGICS:
+                return None
+            start, body, _ = lines[first]
+            mask(start, start + len(body), "pass")
+            skip_to = first + 1
+    scanner = _Scanner()
+    continuing_magic = False
+    for k, (start, body, _) in enumerate(lines):
+        if k < skip_to:
+            continue
+        if continuing_magic:
+            # a backslash-continued magic: the rest of it becomes blank
+            mask(start, start + len(body), "")
+            continuing_magic = body.endswith("\\")
+            continue
+        if not scanner.at_statement_start:
+            scanner.scan(body)
+            continue
+        stripped = body.lstrip(" \t")
+        indent = len(body) - len(stripped)
+        if stripped.startswith("%time"):
+            m = _TIME_MAGIC.match(stripped)
+            if m and not _COMPOUND.match(stripped, m.end()):
+                mask(start + indent, start + indent + len("%time"), "pass;")
+                scanner.scan(body, indent + m.end())
+                continue
+        if stripped.startswith(_ESCAPES):
+            mask(start + indent, start + len(body), "pass")
+            continuing_magic = body.endswith("\\")
+            continue
+        m = _ASSIGN_MAGIC.match(body)
+        if m:
+            mask(start + m.end(), start + len(body), "_")
+            continuing_magic = body.endswith("\\")
+            continue
+        if _HELP_END.match(body):
+            mask(start + indent, start + len(body), "pass")
+            continue
+        scanner.scan(body)
+    return "".join(out), sorted(spans)
+
+
+# ---------------------------------------------------------------------------- linting
+
+
+def lint_file(path, name: str, lint, fix=None):
+    """Lint (or with a ``fix.FixMode``, fix) the notebook at ``path``; see ``lint_text``."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return _failed(name, NotebookError(f"cannot read the file: {exc.strerror or exc}"))
+    if fix is not None:
+        return fix_bytes(data, name, lint, fix, path)
+    return lint_bytes(data, name, lint)
+
+
+def lint_bytes(data: bytes, name: str, lint):
+    """Lint notebook file bytes. ``lint(program)`` returns the Reports for program text."""
+    try:
+        nb = parse(*decode(data))
+    except NotebookError as exc:
+        return _failed(name, exc)
+    return _result(name, lint_notebook(nb, lint), nb)
+
+
+def lint_notebook(nb: Notebook, lint) -> list:
+    """The Reports for a parsed notebook, each with its cell."""
+    from .lint import prescan
+
+    if not nb.cells or not prescan(nb.masked):
+        return []
+    reports = lint(nb.masked)
+    for report in reports:
+        locate(nb, report)
+    return reports
+
+
+def _result(name: str, reports, nb: Notebook | None = None):
+    """A FileResult; its source is the program (rows as reports count them) for snippets."""
+    from .lint import FileResult
+
+    return FileResult(name, list(reports), source=nb.program if nb is not None and nb.cells else None)
+
+
+def _failed(name: str, exc: NotebookError):
+    return _result(name, [Report("KER000", exc.message, exc.row, exc.column, exc.row, exc.column)])
+
+
+def locate(nb: Notebook, report: Report) -> None:
+    """Give a report on the program its cell and row in the cell; drop a fix that leaves a cell
+    or touches masked IPython syntax (it cannot be written back as it was meant)."""
+    cell = nb.cell_at_row(report.row)
+    if cell is None:
+        return
+    report.cell = cell.index
+    report.cell_row = report.row - cell.row + 1
+    end_cell = nb.cell_at_row(report.end_row)
+    if end_cell is cell:
+        report.extra["end_cell_row"] = report.end_row - cell.row + 1
+    if report.fix is not None and not all(_writable(nb, e.start, e.end) for e in report.fix.edits):
+        report.fix = None
+
+
+def _writable(nb: Notebook, start: int, end: int) -> bool:
+    cell = nb.cell_for_span(start, end)
+    if cell is None:
+        return False
+    return not any(start < m_end and end > m_start or m_start < start < m_end for m_start, m_end in cell.masked)
+
+
+# ---------------------------------------------------------------------------- fixing
+
+
+def apply_edits(nb: Notebook, edits) -> dict:
+    """New sources {cell index: text} for the cells that program-offset ``edits`` change."""
+    from .fix import apply_edits as apply_text
+
+    by_cell = {}
+    for edit in edits:
+        cell = nb.cell_for_span(edit.start, edit.end)
+        if cell is None or not _writable(nb, edit.start, edit.end):
+            raise ValueError("the edit does not fall inside one cell's Python code")
+        by_cell.setdefault(cell.index, (cell, []))[1].append(edit)
+    out = {}
+    for index, (cell, cell_edits) in by_cell.items():
+        m = _LINE_END.search(cell.source)
+        newline = m.group(0) if m else "\n"
+        local = [_Shifted(e.start - cell.start, e.end - cell.start, _LINE_END.sub(newline, e.content))
+                 for e in cell_edits]
+        text = apply_text(cell.source + ("\n" if cell.newline_added else ""), local)
+        if cell.newline_added and text.endswith("\n"):
+            text = text[:-1]
+        if text != cell.source:
+            out[index] = text
+    return out
+
+
+@dataclass(frozen=True)
+class _Shifted:
+    start: int
+    end: int
+    content: str
+
+
+MAX_ROUNDS = 10
+
+
+def fix_bytes(data: bytes, name: str, lint, mode, path=None):
+    """--fix / --diff on notebook bytes (``path`` None: stdin): a FileResult with ``fix`` set.
+
+    Rounds of lint and fix as for a Python file, each applied to the cells; the notebook is
+    written only when a cell changed, the program still parses, and the file reads back.
+    A notebook kerlint cannot read is reported and never written.
+    """
+    from collections import Counter
+
+    from .fix import FileFix, WriteError, choose, parse_problem, write_atomic
+
+    stdin = path is None
+    try:
+        nb = parse(*decode(data))
+    except NotebookError as exc:
+        result = _failed(name, exc)
+        result.fix = FileFix(output=data if stdin else None)
+        return result
+    first = lint_notebook(nb, lint)
+    current, reports, fixed = nb, first, Counter()
+    seen = {nb.program}
+    must_compile = _compiles(nb.masked)
+
+    def failed(message: str, at=None):
+        error = Report("KER000", f"{message}; the notebook was left unchanged", 1, 1, 1, 1)
+        if at is not None:  # where the fix was, in the notebook as that round had it
+            error.row = error.end_row = at.row
+            error.column = error.end_column = at.column
+            error.cell, error.cell_row = at.cell, at.cell_row
+        result = _result(name, sorted(first + [error], key=Report.sort_key), nb)
+        result.fix = FileFix(output=data if stdin else None)
+        return result
+
+    for _ in range(MAX_ROUNDS + 1):
+        chosen, malformed = choose(reports, current.masked, mode.unsafe)
+        if malformed is not None:
+            return failed(f"internal error in kerlint: the fix for {malformed.code} has overlapping edits", malformed)
+        if not chosen:
+            break
+        if _ == MAX_ROUNDS:
+            return failed(f"internal error in kerlint: the fixes did not settle after {MAX_ROUNDS} rounds", chosen[0])
+        codes = ", ".join(sorted({r.code for r in chosen}))
+        try:
+            new = parse(dump(current, apply_edits(current, [e for r in chosen for e in r.fix.edits])), nb.bom)
+        except (NotebookError, ValueError) as exc:
+            return failed(f"internal error in kerlint: the fix for {codes} cannot be written to the cells ({exc})",
+                          chosen[0])
+        problem = parse_problem(new.masked, must_compile)
+        if problem is not None:
+            return failed(f"internal error in kerlint: the fix for {codes} would make the code invalid Python "
+                          f"({problem})", chosen[0])
+        if new.program in seen:
+            return failed(f"internal error in kerlint: the fixes for {codes} undo each other", chosen[0])
+        seen.add(new.program)
+        fixed.update(r.code for r in chosen)
+        current, reports = new, lint_notebook(new, lint)
+    result = _result(name, reports, current)
+    result.fix = ffix = FileFix(fixed=fixed, output=data if stdin else None)
+    if current is nb:
+        return result
+    out = encode(current, current.text)
+    if stdin:
+        ffix.output = out
+    elif mode.write:
+        try:
+            write_atomic(path, out, data)
+        except WriteError as exc:
+            error = Report("KER000", f"cannot write the fixed notebook: {exc}; it was left unchanged", 1, 1, 1, 1)
+            result.reports = sorted(first + [error], key=Report.sort_key)
+            result.source = nb.program
+            ffix.fixed = Counter()
+            return result
+    if mode.diff:
+        ffix.diff = diff(nb, current.text, name)
+    return result
+
+
+def _compiles(text: str) -> bool:
+    try:
+        compile(text, "<kerlint>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
+def dump(nb: Notebook, sources: dict) -> str:
+    """The notebook file text with the cells in ``sources`` ({cell index: text}) replaced.
+
+    Every byte outside the replaced ``source`` values stays as it was: the whole notebook is
+    re-serialised the way Jupyter writes it only when that reproduces the original file exactly;
+    otherwise just the changed ``source`` values are spliced into the original text.
+    """
+    if not sources:
+        return nb.text
+    new = json.loads(nb.text)
+    for index, text in sources.items():
+        cell = new["cells"][index - 1]
+        cell["source"] = _split_lines(text) if isinstance(cell.get("source"), list) else text
+    style = _style(nb)
+    if style is not None:
+        indent, ascii_only, tail = style
+        out = json.dumps(new, indent=indent, ensure_ascii=ascii_only) + tail
+    else:
+        out = _splice(nb, new, sources)
+    if json.loads(out) != new:
+        raise NotebookError("kerlint could not write the notebook back faithfully; it was left unchanged")
+    return out
+
+
+def encode(nb: Notebook, text: str) -> bytes:
+    """Notebook text as file bytes, with the BOM the file had."""
+    return (codecs.BOM_UTF8 if nb.bom else b"") + text.encode("utf-8")
+
+
+def _split_lines(text: str) -> list:
+    return text.splitlines(True)  # as nbformat splits multi-line strings
+
+
+def _style(nb: Notebook):
+    """(indent, ensure_ascii, tail) with which json.dumps reproduces the file exactly, or None."""
+    text = nb.text
+    body = text.rstrip(" \t\r\n")
+    tail = text[len(body) :]
+    m = re.search(r"\n([ \t]+)\S", body)
+    guesses = [m.group(1) if m else 1, 1, 2, 4]
+    for indent in guesses:
+        if isinstance(indent, str) and indent.strip(" ") == "":
+            indent = len(indent)
+        for ascii_only in (False, True):
+            try:
+                if json.dumps(nb.data, indent=indent, ensure_ascii=ascii_only) == body:
+                    return indent, ascii_only, tail
+            except (TypeError, ValueError, RecursionError):
+                return None
+    return None
+
+
+def _splice(nb: Notebook, new: dict, sources: dict) -> str:
+    text = nb.text
+    try:
+        tree = _Spans(text).value(_Spans.skip(text, 0))[0]
+    except (ValueError, IndexError, RecursionError):
+        raise NotebookError("kerlint could not write the notebook back faithfully; it was left unchanged") from None
+    cells = tree.children["cells"]
+    ascii_only = not re.search(r"[^\x00-\x7f]", text) and bool(
+        re.search(r"\\u(00[89a-fA-F][0-9a-fA-F]|0[1-9a-fA-F][0-9a-fA-F]{2}|[1-9a-fA-F][0-9a-fA-F]{3})", text)
+    )
+    replacements = []
+    for index in sorted(sources):
+        span = cells.children[index - 1].children["source"]
+        value = new["cells"][index - 1]["source"]
+        replacements.append((span.start, span.end, _render_source(text, span, value, ascii_only)))
+    out = []
+    pos = 0
+    for start, end, content in replacements:
+        out.append(text[pos:start])
+        out.append(content)
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _render_source(text: str, span, value, ascii_only: bool) -> str:
+    """A ``source`` value in the layout of the one it replaces."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=ascii_only)
+    items = [json.dumps(line, ensure_ascii=ascii_only) for line in value]
+    if not items:
+        return "[]"
+    elements = span.children
+    if elements:
+        opening = text[span.start + 1 : elements[0].start]
+        closing = text[elements[-1].end : span.end - 1]
+        if len(elements) > 1:
+            sep = text[elements[0].end : elements[1].start]
+        else:
+            sep = "," + opening if "\n" in opening else ", "
+    else:
+        # an empty list: write the lines as Jupyter would, one level deeper than the key
+        line_start = text.rfind("\n", 0, span.start) + 1
+        key_indent = re.match(r"[ \t]*", text[line_start:]).group(0)
+        m = re.search(r"\n([ \t]+)\S", text)
+        newline = "\r\n" if "\r\n" in text else "\n"
+        opening = newline + key_indent + (m.group(1) if m else " ")
+        sep = "," + opening
+        closing = newline + key_indent
+    return "[" + opening + sep.join(items) + closing + "]"
+
+
+@dataclass
+class _Span:
+    start: int
+    end: int
+    children: object = None  # {key: _Span} for objects, [_Span] for arrays
+
+
+class _Spans:
+    """Where each value of a JSON text starts and ends (json itself does not say)."""
+
+    _WS = re.compile(r"[ \t\r\n]*")
+    _SCALAR = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?|true|false|null|NaN|-?Infinity")
+
+    def __init__(self, text: str):
+        self.text = text
+
+    @classmethod
+    def skip(cls, text: str, i: int) -> int:
+        return cls._WS.match(text, i).end()
+
+    def value(self, i: int):
+        text = self.text
+        c = text[i]
+        if c == "{":
+            children = {}
+            j = self.skip(text, i + 1)
+            if text[j] == "}":
+                return _Span(i, j + 1, children), j + 1
+            while True:
+                key, j = json.decoder.scanstring(text, j + 1)
+                j = self.skip(text, j)
+                if text[j] != ":":
+                    raise ValueError("expected ':'")
+                child, j = self.value(self.skip(text, j + 1))
+                children[key] = child
+                j = self.skip(text, j)
+                if text[j] == "}":
+                    return _Span(i, j + 1, children), j + 1
+                if text[j] != ",":
+                    raise ValueError("expected ','")
+                j = self.skip(text, j + 1)
+        if c == "[":
+            children = []
+            j = self.skip(text, i + 1)
+            if text[j] == "]":
+                return _Span(i, j + 1, children), j + 1
+            while True:
+                child, j = self.value(j)
+                children.append(child)
+                j = self.skip(text, j)
+                if text[j] == "]":
+                    return _Span(i, j + 1, children), j + 1
+                if text[j] != ",":
+                    raise ValueError("expected ','")
+                j = self.skip(text, j + 1)
+        if c == '"':
+            _, j = json.decoder.scanstring(text, i + 1)
+            return _Span(i, j), j
+        m = self._SCALAR.match(text, i)
+        if not m or m.end() == i:
+            raise ValueError("unexpected character")
+        return _Span(i, m.end()), m.end()
+
+
+# ---------------------------------------------------------------------------- --diff
+
+
+def diff(before: Notebook, after_text: str, name: str) -> str:
+    """A unified diff of the cells whose source differs, one hunk group per cell."""
+    after = json.loads(after_text.lstrip("\ufeff"))
+    out = []
+    for i, (old, new) in enumerate(zip(before.data["cells"], after["cells"]), 1):
+        a = _joined(old.get("source", ""))
+        b = _joined(new.get("source", ""))
+        if a == b:
+            continue
+        out.extend(
+            difflib.unified_diff(
+                _diff_lines(a), _diff_lines(b), f"{name}:cell {i}", f"{name}:cell {i}", lineterm="\n"
+            )
+        )
+    return "".join(out)
+
+
+def _joined(source) -> str:
+    return "".join(source) if isinstance(source, list) else source
+
+
+def _diff_lines(text: str) -> list:
+    lines = text.splitlines(True)
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += "\n\\ No newline at end of cell\n"
+    return lines
