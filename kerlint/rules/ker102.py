@@ -18,12 +18,20 @@ _TF_WITH_LOGITS = {
     "tf.compat.v1.losses.softmax_cross_entropy": "softmax",
     "tf.compat.v1.losses.sigmoid_cross_entropy": "sigmoid",
 }
+# Keras loss functions taking ``from_logits=``: canonical path -> name of the prediction argument.
 _LOSS_FUNCTIONS = {
-    "losses.categorical_crossentropy",
-    "losses.sparse_categorical_crossentropy",
-    "losses.binary_crossentropy",
-    "losses.categorical_focal_crossentropy",
-    "losses.binary_focal_crossentropy",
+    **{f"losses.{name}": "y_pred" for name in (
+        "categorical_crossentropy",
+        "sparse_categorical_crossentropy",
+        "binary_crossentropy",
+        "categorical_focal_crossentropy",
+        "binary_focal_crossentropy",
+    )},
+    **{f"{module}.{name}": "output" for module in ("backend", "ops") for name in (
+        "categorical_crossentropy",
+        "sparse_categorical_crossentropy",
+        "binary_crossentropy",
+    )},
 }
 
 
@@ -82,7 +90,7 @@ def check(ir):
             fl = site.args.by_name.get("from_logits") if site.args is not None else None
             if fl is None or fl.positional or not (isinstance(fl.value, Const) and fl.value.value is True):
                 continue
-            head = _fed_head(site.args, "y_pred")
+            head = _fed_head(site.args, _LOSS_FUNCTIONS[canonical])
             if head is not None:
                 fix = Fix(SAFE, "Remove from_logits=True", [NodeEdit(site.node, remove_arg(site.node, fl.node))])
                 yield _loop_diagnostic(head, site.node, fix)
