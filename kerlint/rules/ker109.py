@@ -34,16 +34,22 @@ def check(ir):
         edits = [loss_swap(compile, loss, "categorical_crossentropy", quote)]
         if head.activation == LINEAR:
             edits.append(set_activation(head.activation_layer, "softmax", quote))
-            evidence = "a linear output over one-hot labels"
+            harm = (
+                "a linear output regressed onto one-hot labels: training minimises the distance "
+                "of unbounded scores to 0/1 instead of the likelihood of the right class, and "
+                "predict() returns no probability distribution"
+            )
         else:
-            evidence = "a softmax output"
+            harm = (
+                "a softmax output: the gradient of the squared or absolute error fades as the "
+                "softmax saturates, so a confidently wrong prediction is corrected slowly, where "
+                "crossentropy's gradient stays large"
+            )
         fix = Fix(UNSAFE, "Use categorical_crossentropy with a softmax output", edits) if all(edits) else None
         yield Diagnostic(
             "KER109",
-            f"{loss.name} trains a classifier ({evidence}): the error between class "
-            "probabilities and one-hot labels gives small, flattening gradients where the "
-            "model is most wrong, so training is slow and can stall on a confident wrong "
-            "answer; classifiers are trained with categorical_crossentropy on a softmax output",
+            f"{loss.name} trains a classifier ({harm}); use categorical_crossentropy on a "
+            "softmax output",
             compile.args.get("loss").node.value,
             fix,
         )
