@@ -1,0 +1,86 @@
+"""KER302: validation data taken from the test set (opt-in)."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from ..diagnostics import Diagnostic
+from . import Rule
+
+# ``test`` as a word of an identifier: x_test, X_test, test_ds, testX, xTest, Xtest, test2.
+_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_GLUED = re.compile(r"^(?:[xy]test|test[xy])$")
+
+
+def says_test(name: str) -> bool:
+    for part in name.split("_"):
+        if _GLUED.match(part.lower()):
+            return True
+        if any(word.lower() in ("test", "tests") for word in _WORDS.findall(part)):
+            return True
+    return False
+
+
+def _data_names(node):
+    """The variable names a validation_data expression is built from (not called functions)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, cst.Name):
+            yield n
+        elif isinstance(n, cst.Attribute):
+            yield n.attr
+            stack.append(n.value)
+        elif isinstance(n, cst.Call):
+            stack.extend(a.value for a in n.args)
+            if isinstance(n.func, cst.Attribute):  # test_ds.batch(32): the receiver, not the method
+                stack.append(n.func.value)
+        elif isinstance(n, (cst.Tuple, cst.List)):
+            stack.extend(el.value for el in n.elements)
+        elif isinstance(n, cst.Subscript):
+            stack.append(n.value)
+
+
+def check(ir):
+    for fit in ir.fits:
+        if fit.method not in ("fit", "fit_generator"):
+            continue
+        if fit.model is None and not ir.uses_keras:
+            continue
+        arg = fit.args.get("validation_data")
+        if arg is None:
+            continue
+        names = [n.value for n in _data_names(arg.node.value) if says_test(n.value)]
+        if not names:
+            continue
+        yield Diagnostic(
+            "KER302",
+            f"validation_data is built from `{names[0]}`, which by its name is the test set: "
+            "whatever is chosen by watching val_loss (the epoch to stop at, EarlyStopping, "
+            "checkpoints, hyperparameters) is then fitted to the test set, and the final test "
+            "score overstates how the model does on new data; hold out a separate validation set",
+            arg.node.value,
+        )
+
+
+RULE = Rule(
+    code="KER302",
+    name="validation-on-test-set",
+    summary="Validation data taken from the test set",
+    explanation=(
+        "Validation data is what you tune against: the epoch to stop at, the checkpoint to "
+        "keep, the learning rate, the architecture. When `validation_data` is the test set "
+        "(`X_test`, `test_ds`), those choices are fitted to it, and the test score no longer "
+        "estimates how the model does on unseen data. Split a validation set off the training "
+        "data (`validation_split=0.1` or `train_test_split`) and touch the test set once, at "
+        "the end. Off by default: tutorials do this so often that it would drown the other "
+        "rules; enable it with `--select KER302` or `extend-select`."
+    ),
+    bad="model.fit(X_train, y_train, epochs=10, validation_data=(X_test, y_test))",
+    good="model.fit(X_train, y_train, epochs=10, validation_data=(X_val, y_val))",
+    fix="none",
+    check=check,
+    default=False,
+)

@@ -1,0 +1,118 @@
+"""KER305: accuracy reported for a multi-label model."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ..analysis import BINARY_LOSSES, compile_loss, compiles_in_effect, output_head
+from ..diagnostics import UNSAFE, Diagnostic, Fix, NodeEdit
+from ..ir import Const, KerasObject, KerasRef, Seq
+from . import Rule
+from .common import looks_like_class_count
+
+_ACCURACY = {"accuracy", "acc", "binary_accuracy"}
+
+
+def _is_accuracy(item) -> bool:
+    if isinstance(item, Const):
+        return isinstance(item.value, str) and item.value in _ACCURACY
+    if isinstance(item, KerasObject):
+        return item.section == "metrics" and item.kind == "BinaryAccuracy"
+    if isinstance(item, KerasRef):
+        return item.canonical == "metrics.binary_accuracy"
+    return False
+
+
+def _accuracy_items(compile):
+    arg = compile.args.get("metrics")
+    if arg is None:
+        return
+    value = arg.value
+    if isinstance(value, Seq):
+        for item in value.items:
+            if _is_accuracy(item):
+                yield item, True
+    elif _is_accuracy(value):
+        yield value, False
+
+
+def _node(item):
+    return item.node if isinstance(item, (Const, KerasRef, KerasObject)) else None
+
+
+def _fix(ir, item, in_list):
+    from ..edits import keras_name
+
+    node = _node(item)
+    if not isinstance(node, (cst.SimpleString, cst.Call, cst.Attribute, cst.Name)):
+        return None
+    name = keras_name(ir, "metrics")
+    if name is None:
+        return None
+    m = name.text
+    text = f"{m}.AUC(multi_label=True), {m}.Precision(), {m}.Recall()"
+    if not in_list:
+        text = f"[{text}]"
+    return Fix(
+        UNSAFE,
+        "Replace accuracy with AUC(multi_label=True), Precision() and Recall()",
+        [NodeEdit(node, text), *name.edits],
+    )
+
+
+def check(ir):
+    for model in ir.models:
+        head = output_head(model)
+        if head is None or head.activation not in ("sigmoid", "hard_sigmoid"):
+            continue
+        if head.units is not None:
+            if head.units <= 1:
+                continue
+        elif not looks_like_class_count(head.units_expr):
+            continue
+        for compile in compiles_in_effect(model):
+            loss = compile_loss(compile)
+            if loss is None or loss.name not in BINARY_LOSSES or loss.from_logits is not False:
+                continue
+            for item, in_list in _accuracy_items(compile):
+                node = _node(item) or compile.node
+                yield Diagnostic(
+                    "KER305",
+                    "accuracy on a multi-label model (sigmoid output with several units, binary "
+                    "crossentropy) measures nothing useful: Keras 3 resolves \"accuracy\" from the "
+                    "output shape to categorical accuracy, which only checks the top-scoring label, "
+                    "while Keras 2 and binary_accuracy average over every label, so a model that "
+                    "predicts no label at all scores near 1 when labels are sparse; report "
+                    "AUC(multi_label=True), precision and recall instead",
+                    node,
+                    _fix(ir, item, in_list),
+                )
+
+
+RULE = Rule(
+    code="KER305",
+    name="accuracy-on-multilabel",
+    summary="Accuracy metric on a multi-label (sigmoid, binary crossentropy) model",
+    explanation=(
+        "A sigmoid output with several units trained with binary crossentropy predicts "
+        "independent labels. Keras 3 picks the accuracy for `\"accuracy\"` from the shapes "
+        "alone: with several output units it is categorical accuracy, which compares only the "
+        "argmax of the predictions with the argmax of the labels. Keras 2 (and "
+        "`\"binary_accuracy\"` everywhere) averages per-label hits, and with sparse labels "
+        "predicting all zeros already scores about 0.95. Neither number says whether the "
+        "model finds the labels. `AUC(multi_label=True)`, `Precision()` and `Recall()` do. "
+        "The fix replaces the metric; it is unsafe because code that reads "
+        "`history.history[\"accuracy\"]` must change with it."
+    ),
+    bad=(
+        'model.add(Dense(n_labels, activation="sigmoid"))\n'
+        'model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])'
+    ),
+    good=(
+        'model.add(Dense(n_labels, activation="sigmoid"))\n'
+        'model.compile(loss="binary_crossentropy", optimizer="adam",\n'
+        "              metrics=[keras.metrics.AUC(multi_label=True)])"
+    ),
+    fix="unsafe",
+    check=check,
+)

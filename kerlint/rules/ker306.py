@@ -1,0 +1,106 @@
+"""KER306: a long validated training run with no EarlyStopping (opt-in)."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ..diagnostics import UNSAFE, Diagnostic, Fix, NodeEdit
+from ..edits import add_keyword
+from ..ir import Const, KerasObject, Seq
+from . import Rule
+from .ker301 import _validated
+
+MIN_EPOCHS = 20
+
+
+def _epochs(fit):
+    arg = fit.args.get("epochs")
+    if arg is None or not isinstance(arg.value, Const):
+        return None
+    v = arg.value.value
+    return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+
+def _callbacks_known(fit):
+    """(known, has_early_stopping): every callback is a Keras callback kerlint recognises."""
+    arg = fit.args.get("callbacks")
+    if arg is None:
+        return True, False
+    value = arg.value
+    if isinstance(value, Const) and value.value is None:
+        return True, False
+    if not isinstance(value, Seq) or getattr(value, "opaque", False):
+        return False, False
+    known = all(isinstance(item, KerasObject) and item.section == "callbacks" for item in value.items)
+    early = any(isinstance(item, KerasObject) and item.kind == "EarlyStopping" for item in value.items)
+    return known, early
+
+
+def _fix(ir, fit):
+    from ..edits import keras_name
+
+    call = fit.node
+    name = keras_name(ir, "callbacks.EarlyStopping")
+    if name is None or not isinstance(call, cst.Call):
+        return None
+    stop = f"{name.text}(patience=3, restore_best_weights=True)"
+    arg = fit.args.get("callbacks")
+    if arg is None:
+        edit = NodeEdit(call, add_keyword(call, "callbacks", f"[{stop}]"))
+    elif isinstance(arg.node.value, cst.List):
+        lst = arg.node.value
+        if lst.elements:
+            last = lst.elements[-1]
+            edit = NodeEdit(last.value, f"{cst.Module([]).code_for_node(last.value)}, {stop}")
+        else:
+            edit = NodeEdit(lst, f"[{stop}]")
+    else:
+        return None
+    return Fix(UNSAFE, "Add an EarlyStopping(patience=3, restore_best_weights=True) callback", [edit, *name.edits])
+
+
+def check(ir):
+    for fit in ir.fits:
+        if fit.method != "fit" or fit.args.has_star:
+            continue
+        if fit.model is None and not ir.uses_keras:
+            continue
+        epochs = _epochs(fit)
+        if epochs is None or epochs < MIN_EPOCHS or not _validated(fit):
+            continue
+        known, early = _callbacks_known(fit)
+        if not known or early:
+            continue
+        yield Diagnostic(
+            "KER306",
+            f"fit() runs all {epochs} epochs with validation but no EarlyStopping callback: "
+            "training goes on after val_loss stops improving, and the model you keep is the "
+            "last epoch's, usually more overfitted than the best one",
+            fit.node,
+            _fix(ir, fit),
+        )
+
+
+RULE = Rule(
+    code="KER306",
+    name="fit-without-early-stopping",
+    summary="Long validated training run without an EarlyStopping callback",
+    explanation=(
+        "With validation data Keras measures when the model stops improving, but only a "
+        "callback acts on it. Without `EarlyStopping`, `fit(..., epochs=100)` trains all 100 "
+        "epochs and returns the weights of the last one. "
+        "`EarlyStopping(patience=3, restore_best_weights=True)` stops a few epochs after the "
+        "best `val_loss` and restores that epoch's weights. Silent under 20 epochs, when "
+        "callbacks come from elsewhere (a variable, custom classes), and when `**kwargs` are "
+        "passed. Off by default (opt-in); the fix is unsafe because it changes how long "
+        "training runs."
+    ),
+    bad="model.fit(x, y, epochs=100, validation_split=0.2)",
+    good=(
+        "stop = keras.callbacks.EarlyStopping(patience=3, restore_best_weights=True)\n"
+        "model.fit(x, y, epochs=100, validation_split=0.2, callbacks=[stop])"
+    ),
+    fix="unsafe",
+    check=check,
+    default=False,
+)
