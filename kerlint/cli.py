@@ -172,32 +172,52 @@ def _fix_only_output(results, out, *, diff, unsafe, exit_zero) -> int:
 
 
 @main.command("rule")
-@click.argument("code")
-def rule_cmd(code):
-    """Explain one rule."""
-    from .rules import all_rules
+@click.argument("code", required=False)
+@click.option("--all", "all_", is_flag=True, help="Explain every rule.")
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rule_cmd(code, all_, output_format):
+    """Explain one rule (or every rule with --all)."""
+    import json
 
-    rule = all_rules().get(code.upper())
-    if rule is None:
-        raise UsageError(f"unknown rule code: {code}")
-    click.echo(f"{rule.code} ({rule.name})\n\n{rule.summary}.\n\n{rule.explanation}\n")
-    click.echo("Example of the problem:\n\n" + _indent(rule.bad) + "\n")
-    click.echo("Use instead:\n\n" + _indent(rule.good) + "\n")
-    click.echo(f"Fix: {rule.fix}. {'On by default.' if rule.default else 'Off by default (opt-in).'}")
+    from .report import documented_rules
+    from .report.docs import as_dict, text
+
+    rules = documented_rules()
+    if all_ == bool(code):
+        raise UsageError("give a rule code, or --all")
+    if all_:
+        chosen = list(rules.values())
+    else:
+        rule = rules.get(code.upper())
+        if rule is None:
+            raise UsageError(f"unknown rule code: {code}")
+        chosen = [rule]
+    if output_format == "json":
+        data = [as_dict(r) for r in chosen]
+        click.echo(json.dumps(data if all_ else data[0], indent=2))
+        return
+    click.echo("\n".join(text(r) for r in chosen), nl=False)
 
 
 @main.command("rules")
-def rules_cmd():
-    """List every rule."""
-    from .rules import all_rules
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--markdown", is_flag=True, help="Print the rules documentation (docs/rules.md).")
+def rules_cmd(output_format, markdown):
+    """List every rule: code, name, on by default or opt-in, fix, summary."""
+    import json
 
-    for rule in all_rules().values():
-        flag = "" if rule.default else " (opt-in)"
-        click.echo(f"{rule.code}  {rule.name:<34} {rule.summary}{flag}")
+    from .report import documented_rules
+    from .report.docs import as_dict, listing_line, markdown as render_markdown
 
-
-def _indent(text: str) -> str:
-    return "\n".join("    " + line for line in text.splitlines())
+    rules = documented_rules()
+    if markdown:
+        click.echo(render_markdown(), nl=False)
+    elif output_format == "json":
+        click.echo(json.dumps([as_dict(r, full=False) for r in rules.values()], indent=2))
+    else:
+        width = max(len(r.name) for r in rules.values())
+        for rule in rules.values():
+            click.echo(listing_line(rule, width))
 
 
 try:  # the training-log analyser lives in its own package

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import textwrap
 
-from .conftest import FIXTURES, run_kerlint
+from .conftest import FIXTURES, ROOT, run_kerlint
 
 SEED000 = FIXTURES / "seeds" / "seed000_sentiment.py"
 
@@ -123,8 +124,35 @@ def test_rule_and_rules_commands():
     proc = run_kerlint("rule", "KER101")
     assert proc.returncode == 0
     assert proc.stdout.startswith("KER101 (logits-without-from-logits)")
-    listing = run_kerlint("rules").stdout
-    assert "KER203  noise-shape-mismatch" in listing
+    for part in ("Example of the problem:", "Use instead:", "Fix: safe. On by default."):
+        assert part in proc.stdout
+    assert run_kerlint("rule", "KER900").stdout.startswith("KER900 (unused-noqa)")
+    assert run_kerlint("rule", "KER999").returncode == 2
+    listing = run_kerlint("rules").stdout.splitlines()
+    ker203 = next(line for line in listing if line.startswith("KER203"))
+    assert ker203.split()[:4] == ["KER203", "noise-shape-mismatch", "on", "fix:"]
+    assert next(line for line in listing if line.startswith("KER900")).split()[2] == "opt-in"
+
+
+def test_rule_all_and_json_listing():
+    everything = run_kerlint("rule", "--all").stdout
+    rules = json.loads(run_kerlint("rules", "--output-format", "json").stdout)
+    codes = [r["code"] for r in rules]
+    assert codes == sorted(codes) and "KER101" in codes and "KER900" in codes
+    assert all(f"{code} (" in everything for code in codes)
+    ker900 = next(r for r in rules if r["code"] == "KER900")
+    assert ker900 == {"code": "KER900", "name": "unused-noqa", "summary": ker900["summary"], "default": False,
+                      "fix": "safe", "url": ker900["url"]}
+    one = json.loads(run_kerlint("rule", "KER101", "--output-format", "json").stdout)
+    assert one["name"] == "logits-without-from-logits" and one["explanation"] and one["bad"] and one["good"]
+
+
+def test_rules_markdown_is_the_committed_docs():
+    proc = run_kerlint("rules", "--markdown")
+    assert proc.returncode == 0
+    assert proc.stdout == (ROOT / "docs" / "rules.md").read_text(encoding="utf-8"), (
+        "docs/rules.md is stale: run `kerlint rules --markdown > docs/rules.md` (or python tools/gen_docs.py)"
+    )
 
 
 def test_snippet_without_imports(tmp_path):
