@@ -109,3 +109,277 @@ def test_opt_in_rules_are_off_by_default():
         assert code not in default
     for code in ("KER304", "KER305", "KER401", "KER405", "KER407", "KER501"):
         assert code in default
+
+
+# -- KER4 -------------------------------------------------------------------------------
+
+
+def test_ker401_renames_lr_argument_and_attribute():
+    out, applicability = fixed(
+        """\
+        from keras.optimizers import Adam
+        opt = Adam(lr=0.001, beta_1=0.9)
+        """,
+        "KER401",
+    )
+    assert applicability == "safe"
+    assert "opt = Adam(learning_rate=0.001, beta_1=0.9)\n" in out
+    out, _ = fixed(
+        """\
+        import keras
+        print(keras.backend.get_value(model.optimizer.lr))
+        """,
+        "KER401",
+    )
+    assert "print(keras.backend.get_value(model.optimizer.learning_rate))\n" in out
+
+
+def test_ker401_leaves_argparse_lr_alone():
+    assert not reports(
+        """\
+        import keras
+        opt = keras.optimizers.Adam(learning_rate=args.lr)
+        """,
+        "KER401",
+    )
+
+
+def test_ker402_inverse_time_decay_reuses_the_files_alias():
+    out, applicability = fixed(
+        """\
+        import tensorflow as tf
+        opt = tf.keras.optimizers.SGD(learning_rate=0.01, decay=1e-6, momentum=0.9)
+        """,
+        "KER402",
+    )
+    assert applicability == "safe"
+    assert (
+        "opt = tf.keras.optimizers.SGD(learning_rate=tf.keras.optimizers.schedules.InverseTimeDecay("
+        "0.01, decay_steps=1, decay_rate=1e-6), momentum=0.9)\n" in out
+    )
+    out, _ = fixed(
+        """\
+        from tensorflow import keras
+        opt = keras.optimizers.Adam(0.001, decay=0.01)
+        """,
+        "KER402",
+    )
+    assert (
+        "opt = keras.optimizers.Adam(keras.optimizers.schedules.InverseTimeDecay("
+        "0.001, decay_steps=1, decay_rate=0.01))\n" in out
+    )
+
+
+def test_ker402_without_learning_rate_uses_the_default_and_adds_an_import():
+    out, _ = fixed(
+        """\
+        from keras.optimizers import RMSprop
+        from keras.models import Sequential
+
+        opt = RMSprop(decay=1e-4)
+        """,
+        "KER402",
+    )
+    assert "from keras.models import Sequential\nimport keras\n" in out
+    assert (
+        "opt = RMSprop(learning_rate=keras.optimizers.schedules.InverseTimeDecay("
+        "0.001, decay_steps=1, decay_rate=1e-4))\n" in out
+    )
+
+
+def test_ker402_fix_renames_lr_too():
+    out, _ = fixed(
+        """\
+        import keras
+        opt = keras.optimizers.SGD(lr=0.1, decay=1e-6)
+        """,
+        "KER402",
+    )
+    assert (
+        "opt = keras.optimizers.SGD(learning_rate=keras.optimizers.schedules.InverseTimeDecay("
+        "0.1, decay_steps=1, decay_rate=1e-6))\n" in out
+    )
+
+
+def test_ker403_renames_and_makes_keras2_positionals_keywords():
+    out, applicability = fixed(
+        """\
+        model.fit_generator(train_gen, steps_per_epoch=100, epochs=5)
+        """,
+        "KER403",
+    )
+    assert applicability == "safe"
+    assert out == "model.fit(train_gen, steps_per_epoch=100, epochs=5)\n"
+    out, _ = fixed(
+        """\
+        history = model.fit_generator(gen, 200, 10, validation_data=val)
+        """,
+        "KER403",
+    )
+    assert out == "history = model.fit(gen, steps_per_epoch=200, epochs=10, validation_data=val)\n"
+    out, _ = fixed("preds = model.predict_generator(test_gen, 50)\n", "KER403")
+    assert out == "preds = model.predict(test_gen, steps=50)\n"
+
+
+def test_ker403_no_fix_when_workers_have_to_move_to_the_data():
+    (report,) = reports("model.fit_generator(gen, epochs=3, workers=4, use_multiprocessing=True)\n", "KER403")
+    assert report.fix is None
+    assert "use_multiprocessing, workers moved to the data" in report.message
+
+
+def test_ker404_argmax_for_softmax_threshold_for_sigmoid():
+    out, applicability = fixed(
+        """\
+        from keras.models import Sequential
+        from keras.layers import Dense
+        model = Sequential([Dense(4, activation="softmax", input_dim=8)])
+        model.compile(loss="categorical_crossentropy", optimizer="adam")
+        classes = model.predict_classes(x_test, batch_size=64)
+        """,
+        "KER404",
+    )
+    assert applicability == "unsafe"
+    assert "from keras.layers import Dense\nimport numpy as np\n" in out
+    assert "classes = np.argmax(model.predict(x_test, batch_size=64), axis=-1)\n" in out
+    out, _ = fixed(
+        """\
+        import numpy as numpy_
+        from keras.models import Sequential
+        from keras.layers import Dense
+        model = Sequential([Dense(1, activation='sigmoid', input_dim=8)])
+        model.compile(loss='binary_crossentropy', optimizer='adam')
+        labels = model.predict_classes(x_test)[:, 0]
+        """,
+        "KER404",
+    )
+    assert "labels = (model.predict(x_test) > 0.5).astype('int32')[:, 0]\n" in out
+
+
+def test_ker404_predict_proba_becomes_predict_and_sklearn_is_left_alone():
+    out, _ = fixed(
+        """\
+        import keras
+        model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(3, activation="softmax")])
+        p = model.predict_proba(x)
+        """,
+        "KER404",
+    )
+    assert "p = model.predict(x)\n" in out
+    assert not reports("import keras\nclf = make_pipeline(scaler, svc)\np = clf.predict_proba(x)\n", "KER404")
+
+
+def test_ker405_safe_removal_when_the_model_has_an_input():
+    out, applicability = fixed(
+        """\
+        import keras
+        inputs = keras.Input(shape=(100,))
+        x = keras.layers.Embedding(1000, 32, input_length=100)(inputs)
+        """,
+        "KER405",
+    )
+    assert applicability == "safe"
+    assert "x = keras.layers.Embedding(1000, 32)(inputs)\n" in out
+
+
+def test_ker405_unsafe_moves_the_length_into_an_input():
+    out, applicability = fixed(
+        """\
+        from keras.models import Sequential
+        from keras.layers import Embedding, LSTM, Input
+
+
+        def build(vocab, maxlen):
+            model = Sequential()
+            model.add(Embedding(vocab, 64, input_length=maxlen))  # embeddings
+            model.add(LSTM(32))
+            return model
+        """,
+        "KER405",
+    )
+    assert applicability == "unsafe"
+    assert (
+        "    model = Sequential()\n"
+        "    model.add(Input(shape=(maxlen,)))\n"
+        "    model.add(Embedding(vocab, 64))  # embeddings\n" in out
+    )
+    out, _ = fixed(
+        """\
+        import tensorflow as tf
+        if True:
+            model = tf.keras.Sequential([
+                tf.keras.layers.Embedding(1000, 16, input_length=20),
+                tf.keras.layers.GlobalAveragePooling1D(),
+            ])
+        """,
+        "KER405",
+    )
+    assert (
+        "    model = tf.keras.Sequential([\n"
+        "        tf.keras.Input(shape=(20,)),\n"
+        "        tf.keras.layers.Embedding(1000, 16),\n"
+        "        tf.keras.layers.GlobalAveragePooling1D(),\n" in out
+    )
+
+
+def test_ker406_renames_keras1_arguments():
+    source = """\
+        from keras.layers import Dense
+        model.add(Dense(64, init="uniform", W_regularizer=reg))
+        model.fit(X, Y, nb_epoch=20, batch_size=16)
+        """
+    out, applicability = fixed(source, "KER406", index=0, count=3)
+    assert applicability == "safe"
+    assert 'model.add(Dense(64, kernel_initializer="uniform", W_regularizer=reg))\n' in out
+    out, _ = fixed(source, "KER406", index=2, count=3)
+    assert "model.fit(X, Y, epochs=20, batch_size=16)\n" in out
+
+
+def test_ker406_keras1_convolution_kernel_becomes_one_tuple():
+    out, applicability = fixed(
+        """\
+        from keras.layers import Convolution2D
+        model.add(Convolution2D(32, 3, 3, activation="relu"))
+        """,
+        "KER406",
+    )
+    assert applicability == "safe"
+    assert 'model.add(Convolution2D(32, (3, 3), activation="relu"))\n' in out
+    out, _ = fixed(
+        """\
+        from keras.layers import Conv2D
+        layer = Conv2D(filters=16, nb_row=5, nb_col=3, padding="same")
+        """,
+        "KER406",
+    )
+    assert 'layer = Conv2D(filters=16, kernel_size=(5, 3), padding="same")\n' in out
+
+
+def test_ker406_keras2_stride_is_not_taken_for_keras1():
+    assert not reports("from keras.layers import Conv2D\nlayer = Conv2D(64, 3, 2)\n", "KER406")
+
+
+def test_ker407_module_paths_and_removed_names():
+    out, applicability = fixed(
+        """\
+        from keras.layers.core import Dense, Dropout  # layers
+        """,
+        "KER407",
+    )
+    assert applicability == "safe"
+    assert out == "from keras.layers import Dense, Dropout  # layers\n"
+    out, _ = fixed("from keras.utils import np_utils\ny = np_utils.to_categorical(labels)\n", "KER407")
+    assert out.startswith("from keras import utils as np_utils\n")
+    out, _ = fixed("from keras.layers import CuDNNLSTM\nlayer = CuDNNLSTM(64)\n", "KER407")
+    assert out.startswith("from keras.layers import LSTM as CuDNNLSTM\n")
+    out, _ = fixed("import keras\nopt = keras.optimizers.rmsprop(learning_rate=1e-3)\n", "KER407")
+    assert "opt = keras.optimizers.RMSprop(learning_rate=1e-3)\n" in out
+
+
+def test_ker407_no_module_fix_when_a_name_did_not_move():
+    (report,) = reports("from keras.utils.np_utils import probas_to_classes\n", "KER407")
+    assert report.fix is None
+
+
+def test_ker407_leaves_keras_src_and_tf_keras_alone():
+    assert not reports("from keras.src.layers.core.dense import Dense\n", "KER407")
+    assert not reports("import tf_keras\nfrom tf_keras.layers.core import Dense\n", "KER407")

@@ -1,0 +1,76 @@
+"""KER401: ``lr=`` given to an optimizer, or ``optimizer.lr`` read (Keras 3 removed it)."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ..diagnostics import SAFE, Diagnostic, Fix, NodeEdit
+from ..ir import KerasObject
+from . import Rule
+
+
+def keras2_pinned(ir) -> bool:
+    """The file uses ``tf_keras`` (Keras 2 kept for TensorFlow) and not Keras 3 itself."""
+    roots = {record.module.split(".")[0] for record in ir.resolver.imports}
+    return "tf_keras" in roots and not roots & {"keras", "keras_core"}
+
+
+def _optimizer_attribute(access) -> bool:
+    """``opt.lr`` on a known optimizer, or ``<...>.optimizer.lr`` (``model.optimizer.lr``)."""
+    if isinstance(access.base, KerasObject):
+        return access.base.section == "optimizers"
+    value = access.node.value
+    return isinstance(value, cst.Attribute) and value.attr.value == "optimizer"
+
+
+def check(ir):
+    if keras2_pinned(ir):
+        return
+    for obj in ir.objects:
+        if obj.section != "optimizers":
+            continue
+        arg = obj.args.get("learning_rate")
+        if arg is None or arg.written != "lr":
+            continue
+        yield Diagnostic(
+            "KER401",
+            f"{obj.kind}(lr=...): Keras 3 optimizers have no `lr` argument and raise "
+            "\"ValueError: Argument(s) not recognized: {'lr': ...}\" when constructed; "
+            "use learning_rate=",
+            arg.node,
+            Fix(SAFE, "Rename lr= to learning_rate=", [NodeEdit(arg.node.keyword, cst.Name("learning_rate"))]),
+        )
+    seen = set()
+    for access in ir.attributes:
+        if access.attr != "lr" or id(access.node) in seen or not _optimizer_attribute(access):
+            continue
+        seen.add(id(access.node))
+        what = "setting" if access.store else "reading"
+        harm = (
+            "only adds an unused attribute: the learning rate does not change"
+            if access.store
+            else "raises AttributeError: 'Adam' object has no attribute 'lr' (or the class in use)"
+        )
+        yield Diagnostic(
+            "KER401",
+            f"{what} `optimizer.lr`: Keras 3 optimizers only have `learning_rate`, so this {harm}",
+            access.node,
+            Fix(SAFE, "Use optimizer.learning_rate", [NodeEdit(access.node.attr, cst.Name("learning_rate"))]),
+        )
+
+
+RULE = Rule(
+    code="KER401",
+    name="optimizer-lr-argument",
+    summary="`lr=` argument or `optimizer.lr` attribute, removed in Keras 3",
+    explanation=(
+        "Keras 2 accepted `lr` as an alias of `learning_rate` (with a deprecation warning). "
+        "Keras 3 optimizers raise `ValueError: Argument(s) not recognized: {'lr': 0.01}` when "
+        "constructed, and `model.optimizer.lr` raises `AttributeError`. The fix renames it to "
+        "`learning_rate`, which means the same on Keras 2 and 3."
+    ),
+    bad="optimizer = keras.optimizers.Adam(lr=0.001)",
+    good="optimizer = keras.optimizers.Adam(learning_rate=0.001)",
+    fix="safe",
+    check=check,
+)

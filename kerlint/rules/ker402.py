@@ -1,0 +1,105 @@
+"""KER402: ``decay=`` given to an optimizer: Keras 3 warns and drops the schedule."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ..diagnostics import SAFE, Diagnostic, Fix, NodeEdit
+from ..edits import remove_arg
+from ..ir import Const, KerasObject
+from . import Rule
+from .ker401 import keras2_pinned
+
+
+def _code(node) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def _fix(ir, obj, decay):
+    from ..edits import keras_name
+
+    call = obj.node
+    if not isinstance(call, cst.Call) or obj.args.has_star:
+        return None
+    name = keras_name(ir, "optimizers.schedules.InverseTimeDecay")
+    if name is None:
+        return None
+    lr_arg = obj.args.get("learning_rate")
+    if lr_arg is not None and isinstance(lr_arg.value, KerasObject):
+        return None  # already a schedule: Keras 2 divided its value, InverseTimeDecay cannot wrap it
+    if lr_arg is not None:
+        lr_text = _code(lr_arg.node.value)
+    else:
+        default = obj.args.value("learning_rate")
+        if not isinstance(default, Const) or not isinstance(default.value, (int, float)):
+            return None
+        lr_text = repr(default.value)
+    schedule = cst.parse_expression(
+        f"{name.text}({lr_text}, decay_steps=1, decay_rate={_code(decay.node.value)})"
+    )
+    args = []
+    for a in call.args:
+        if lr_arg is not None and a is lr_arg.node:
+            keyword = cst.Name("learning_rate") if a.keyword is not None else None
+            args.append(a.with_changes(keyword=keyword, value=schedule))
+        elif lr_arg is None and a is decay.node:  # the schedule takes the place of decay=
+            args.append(a.with_changes(keyword=cst.Name("learning_rate"), value=schedule))
+        else:
+            args.append(a)
+    new = call.with_changes(args=args)
+    if lr_arg is not None:
+        new = remove_arg(new, decay.node)
+    return Fix(
+        SAFE,
+        "Replace decay= with an InverseTimeDecay learning-rate schedule",
+        [NodeEdit(call, new), *name.edits],
+    )
+
+
+def check(ir):
+    if keras2_pinned(ir):
+        return
+    for obj in ir.objects:
+        if obj.section != "optimizers":
+            continue
+        sig = obj.args.signature
+        if sig is not None and sig.accepts("decay"):
+            continue
+        decay = obj.args.get("decay")
+        if decay is None or decay.written != "decay":
+            continue
+        v = decay.value
+        if isinstance(v, Const) and (v.value is None or v.value == 0):
+            continue  # nothing to lose: no schedule was asked for
+        yield Diagnostic(
+            "KER402",
+            f"{obj.kind}(decay=...): Keras 3 optimizers no longer take `decay`; they warn "
+            "\"Argument `decay` is no longer supported and will be ignored\" and train with a "
+            "constant learning rate, so the decay schedule silently disappears; use "
+            "learning_rate=keras.optimizers.schedules.InverseTimeDecay(lr, decay_steps=1, "
+            "decay_rate=decay), which is the formula `decay` applied",
+            decay.node,
+            _fix(ir, obj, decay),
+        )
+
+
+RULE = Rule(
+    code="KER402",
+    name="optimizer-decay-argument",
+    summary="`decay=` optimizer argument, ignored by Keras 3",
+    explanation=(
+        "Keras 2 optimizers applied `decay` as `lr / (1 + decay * iterations)` after every "
+        "batch. Keras 3 removed the argument: it prints a warning, ignores it, and trains "
+        "with a constant learning rate, so old code silently trains differently. "
+        "`keras.optimizers.schedules.InverseTimeDecay(lr, decay_steps=1, decay_rate=decay)` "
+        "is the same formula, step for step; the fix passes it as `learning_rate`, reusing "
+        "the Keras import the file already has."
+    ),
+    bad="optimizer = keras.optimizers.SGD(learning_rate=0.01, decay=1e-6, momentum=0.9)",
+    good=(
+        "schedule = keras.optimizers.schedules.InverseTimeDecay(0.01, decay_steps=1, decay_rate=1e-6)\n"
+        "optimizer = keras.optimizers.SGD(learning_rate=schedule, momentum=0.9)"
+    ),
+    fix="safe",
+    check=check,
+)

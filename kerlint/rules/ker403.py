@@ -1,0 +1,107 @@
+"""KER403: ``fit_generator`` / ``evaluate_generator`` / ``predict_generator`` (removed)."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ..catalog import get_catalog
+from ..diagnostics import SAFE, Diagnostic, Fix, NodeEdit
+from ..ir import Model
+from ..ir import UNKNOWN
+from . import Rule
+from .ker401 import keras2_pinned
+
+REPLACEMENT = {"fit_generator": "fit", "evaluate_generator": "evaluate", "predict_generator": "predict"}
+
+# Keras 2 positional parameters, as far as they agree across Keras 2 releases.
+_LEGACY_POSITIONAL = {
+    "fit_generator": ("x", "steps_per_epoch", "epochs", "verbose", "callbacks", "validation_data", "validation_steps"),
+    "evaluate_generator": ("x", "steps"),
+    "predict_generator": ("x", "steps"),
+}
+_RENAMED = {"generator": "x"}
+# Worker settings moved to the data (PyDataset) in Keras 3; fit() rejects them.
+_MOVED = {"max_queue_size", "workers", "use_multiprocessing"}
+
+
+def _fix(call: cst.Call, method: str):
+    new_name = REPLACEMENT[method]
+    sig = get_catalog().signature("model_methods", new_name)
+    legacy = _LEGACY_POSITIONAL[method]
+    rename_only = NodeEdit(call.func.attr, cst.Name(new_name))
+    args = []
+    changed = False
+    for i, arg in enumerate(call.args):
+        if arg.star:
+            return None
+        if arg.keyword is None:
+            if i >= len(legacy):
+                return None
+            name = legacy[i]
+            if i == 0:
+                args.append(arg)
+                continue
+            arg = arg.with_changes(keyword=cst.Name(name), equal=cst.AssignEqual(
+                whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
+            changed = True
+        else:
+            name = _RENAMED.get(arg.keyword.value, arg.keyword.value)
+            if name != arg.keyword.value:
+                arg = arg.with_changes(keyword=cst.Name(name))
+                changed = True
+        if sig is None or not sig.accepts(name):
+            return None
+        args.append(arg)
+    if not changed:
+        edit = rename_only
+    else:
+        func = call.func.with_changes(attr=cst.Name(new_name))
+        edit = NodeEdit(call, call.with_changes(func=func, args=args))
+    return Fix(SAFE, f"Use {new_name}()", [edit])
+
+
+def check(ir):
+    if keras2_pinned(ir):
+        return
+    for mc in ir.method_calls:
+        if mc.name not in REPLACEMENT:
+            continue
+        if not (isinstance(mc.receiver, Model) or mc.receiver is UNKNOWN):
+            continue
+        call = mc.node
+        if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Attribute):
+            continue
+        new = REPLACEMENT[mc.name]
+        moved = sorted(a.keyword.value for a in call.args if a.keyword is not None and a.keyword.value in _MOVED)
+        extra = (
+            f"; {', '.join(moved)} moved to the data: pass a keras.utils.PyDataset built with them"
+            if moved
+            else ""
+        )
+        yield Diagnostic(
+            "KER403",
+            f"{mc.name}() was removed in Keras 3 and raises AttributeError; {new}() takes "
+            f"generators, tf.data datasets and PyDataset objects directly{extra}",
+            call.func.attr,
+            _fix(call, mc.name),
+        )
+
+
+RULE = Rule(
+    code="KER403",
+    name="generator-methods",
+    summary="`fit_generator` / `evaluate_generator` / `predict_generator`, removed in Keras 3",
+    explanation=(
+        "Keras 2.1 made `fit`, `evaluate` and `predict` accept generators and deprecated the "
+        "`*_generator` methods; Keras 3 removed them, so `model.fit_generator(...)` raises "
+        "`AttributeError`. The fix renames the call and turns Keras 2 positional arguments "
+        "(`fit_generator(gen, steps_per_epoch, epochs)`) into keywords, because `fit`'s second "
+        "parameter is `y`. No fix is offered when the call passes `workers`, "
+        "`use_multiprocessing` or `max_queue_size`: Keras 3 takes those from a "
+        "`keras.utils.PyDataset`, not from `fit`."
+    ),
+    bad="model.fit_generator(train_gen, steps_per_epoch=100, epochs=10)",
+    good="model.fit(train_gen, steps_per_epoch=100, epochs=10)",
+    fix="safe",
+    check=check,
+)

@@ -1,0 +1,103 @@
+"""KER404: ``predict_classes`` / ``predict_proba`` (removed)."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ..analysis import LINEAR, output_head
+from ..diagnostics import UNSAFE, Diagnostic, Fix, NodeEdit
+from ..ir import UNKNOWN, Model
+from . import Rule
+from .common import quote_of
+
+METHODS = ("predict_classes", "predict_proba")
+
+
+def _code(node) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def numpy_name(ir):
+    """(``np``-like name for numpy, edits adding ``import numpy as np`` when the file has none)."""
+    for local, target in ir.resolver.bindings.items():
+        if target == "numpy":
+            return local, ()
+    bound = getattr(ir, "bound_names", set())
+    if "np" in bound:
+        return None, ()
+    from ..edits import _import_edit
+
+    return "np", (_import_edit(ir.module, "import numpy as np\n"),)
+
+
+def _fix(ir, mc):
+    call = mc.node
+    predict = _code(call.with_changes(func=call.func.with_changes(attr=cst.Name("predict"))))
+    if mc.name == "predict_proba":
+        return Fix(UNSAFE, "Use predict()", [NodeEdit(call.func.attr, cst.Name("predict"))])
+    model = mc.receiver if isinstance(mc.receiver, Model) else None
+    head = output_head(model) if model is not None else None
+    if head is None:
+        return None
+    if head.activation == "sigmoid":
+        q = quote_of(call, head.layer.node)
+        return Fix(
+            UNSAFE,
+            "Threshold predict() at 0.5",
+            [NodeEdit(call, f"({predict} > 0.5).astype({q}int32{q})")],
+        )
+    if head.activation == "softmax" or (head.activation == LINEAR and (head.units or 0) > 1):
+        np_name, edits = numpy_name(ir)
+        if np_name is None:
+            return None
+        return Fix(UNSAFE, "Take the argmax of predict()", [NodeEdit(call, f"{np_name}.argmax({predict}, axis=-1)"), *edits])
+    return None
+
+
+def check(ir):
+    for mc in ir.method_calls:
+        if mc.name not in METHODS:
+            continue
+        if not isinstance(mc.receiver, Model):
+            # predict_proba is alive on scikit-learn estimators and wrappers: judge it only
+            # on a model kerlint knows; predict_classes only Keras models ever had.
+            if mc.receiver is not UNKNOWN or mc.name == "predict_proba" or not ir.uses_keras:
+                continue
+        call = mc.node
+        if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Attribute):
+            continue
+        if mc.name == "predict_classes":
+            what = (
+                "use np.argmax(model.predict(x), axis=-1) for a softmax output, or "
+                '(model.predict(x) > 0.5).astype("int32") for a sigmoid one'
+            )
+        else:
+            what = "predict() returns the same probabilities"
+        yield Diagnostic(
+            "KER404",
+            f"{mc.name}() was removed (TensorFlow 2.6 / Keras 2.6, and Keras 3): the call raises "
+            f"AttributeError; {what}",
+            call.func.attr,
+            _fix(ir, mc),
+        )
+
+
+RULE = Rule(
+    code="KER404",
+    name="predict-classes",
+    summary="`predict_classes` / `predict_proba`, removed from Keras models",
+    explanation=(
+        "`Sequential.predict_classes` and `predict_proba` were removed in TensorFlow 2.6 and "
+        "do not exist in Keras 3: the call raises `AttributeError`. `predict_proba` was "
+        "`predict`. `predict_classes` took the argmax of `predict` for a multi-unit output and "
+        "thresholded a single unit at 0.5. The fix writes that out from the model's output "
+        "activation: `np.argmax(model.predict(x), axis=-1)` for softmax, "
+        "`(model.predict(x) > 0.5).astype(\"int32\")` for sigmoid. It is unsafe because the "
+        "result's shape may differ from what the old method returned (a sigmoid output keeps "
+        "its last axis)."
+    ),
+    bad="classes = model.predict_classes(x_test)",
+    good="classes = np.argmax(model.predict(x_test), axis=-1)",
+    fix="unsafe",
+    check=check,
+)

@@ -1,0 +1,251 @@
+"""KER407: layers, modules and functions that Keras 3 removed."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ..catalog import get_catalog, legacy
+from ..diagnostics import SAFE, Diagnostic, Fix, NodeEdit
+from ..names import dotted_name
+from . import Rule
+from .ker401 import keras2_pinned
+
+# Roots whose legacy paths fail on Keras 3. ``keras.src`` is Keras 3's own (real) source
+# tree and ``tf_keras`` is Keras 2 kept on purpose: both are left alone.
+_ROOTS = ("tensorflow.keras", "keras")
+
+# Removed objects, by canonical path: the Keras 3 replacement, or None.
+REMOVED = {
+    "layers.CuDNNLSTM": "LSTM",
+    "layers.CuDNNGRU": "GRU",
+    "layers.Merge": None,
+    "models.Graph": None,
+    "backend.set_image_dim_ordering": None,
+    "backend.image_dim_ordering": None,
+    "optimizers.sgd": "SGD",
+    "optimizers.rmsprop": "RMSprop",
+    "optimizers.adagrad": "Adagrad",
+    "optimizers.adadelta": "Adadelta",
+    "optimizers.adam": "Adam",
+    "optimizers.adamax": "Adamax",
+    "optimizers.nadam": "Nadam",
+}
+_WHY = {
+    "layers.CuDNNLSTM": "LSTM uses the cuDNN kernel by itself on a GPU",
+    "layers.CuDNNGRU": "GRU uses the cuDNN kernel by itself on a GPU",
+    "layers.Merge": "use Concatenate, Add, Multiply, Average or Dot",
+    "models.Graph": "build the model with the functional API (keras.Model(inputs, outputs))",
+    "backend.set_image_dim_ordering": 'use keras.backend.set_image_data_format("channels_first"/"channels_last")',
+    "backend.image_dim_ordering": "use keras.backend.image_data_format()",
+}
+# Removed modules with no direct replacement.
+REMOVED_MODULES = {
+    "wrappers.scikit_learn": "use scikeras (KerasClassifier/KerasRegressor) or keras.wrappers.SKLearnClassifier",
+}
+# Modules imported as a name (``from keras.utils import np_utils``) that can be aliased.
+_ALIASABLE = {"utils.np_utils", "optimizers.legacy"}
+
+_UTILS = {
+    "to_categorical", "normalize", "Sequence", "PyDataset", "plot_model", "model_to_dot", "get_file",
+    "pad_sequences", "set_random_seed", "image_dataset_from_directory", "text_dataset_from_directory",
+    "timeseries_dataset_from_array", "load_img", "img_to_array", "array_to_img", "save_img",
+    "register_keras_serializable", "get_custom_objects", "custom_object_scope", "CustomObjectScope",
+    "serialize_keras_object", "deserialize_keras_object", "Progbar", "get_source_inputs", "split_dataset",
+}
+_MODELS = {"Model", "Sequential", "clone_model", "load_model", "model_from_json", "save_model"}
+
+
+def _exported(module: str, name: str) -> bool:
+    """Whether Keras 3's public ``module`` exports ``name`` (as far as kerlint knows)."""
+    cat = get_catalog()
+    if module == "layers":
+        return cat.is_layer(name) and name not in legacy.LEGACY_LAYERS or name in cat.layer_functions or name in ("Input", "Layer", "InputSpec")
+    if module == "models":
+        return name in _MODELS
+    if module == "utils":
+        return name in _UTILS
+    if module == "optimizers":
+        return name in cat.optimizer_classes or name == "schedules"
+    if module == "losses":
+        return name in cat.loss_classes or name in cat.loss_functions
+    return False
+
+
+def _split(full: str):
+    """(root, rest) for a Keras path under one of the checked roots, else None."""
+    if full.startswith(("keras.src", "keras.api")):
+        return None
+    for root in _ROOTS:
+        if full.startswith(root + "."):
+            return root, full[len(root) + 1:]
+    return None
+
+
+def _legacy_module(rest: str):
+    for old in (*legacy.LEGACY_SUBMODULES, *REMOVED_MODULES):
+        if rest == old or rest.startswith(old + "."):
+            return old
+    return None
+
+
+def _removed_name(rest: str):
+    old = _legacy_module(rest)
+    if old in legacy.LEGACY_SUBMODULES:
+        rest = legacy.LEGACY_SUBMODULES[old] + rest[len(old):]
+    return rest if rest in REMOVED else None
+
+
+def _module_message(root, old):
+    path = f"{root}.{old}"
+    if old == "layers.merge":
+        return (
+            f"`{path}` (the Keras 1 merge() function, later a Keras 2 module) is gone in Keras 3: "
+            "the import fails; use the Concatenate/Add/Multiply/Average/Dot layers, or "
+            "concatenate()/add() from keras.layers"
+        )
+    if old in REMOVED_MODULES:
+        return f"`{path}` was removed in Keras 3 (ModuleNotFoundError); {REMOVED_MODULES[old]}"
+    new = f"{root}.{legacy.LEGACY_SUBMODULES[old]}"
+    return (
+        f"`{path}` is a Keras 2 module path that Keras 3 removed: the import raises "
+        f"ModuleNotFoundError; import from `{new}`"
+    )
+
+
+def _name_message(canon, written):
+    new = REMOVED[canon]
+    if new is not None:
+        advice = _WHY.get(canon) or f"use {new}"
+        if canon not in _WHY:
+            return f"`{written}` was removed from Keras: on Keras 3 it raises AttributeError or ImportError; use `{new}`"
+        return f"`{written}` was removed from Keras: on Keras 3 it raises AttributeError or ImportError; {advice}, use `{new}`"
+    return f"`{written}` was removed from Keras: on Keras 3 it raises AttributeError or ImportError; {_WHY[canon]}"
+
+
+def _import_from(node: cst.ImportFrom):
+    module_text = dotted_name(node.module) if node.module is not None else None
+    if module_text is None or node.relative:
+        return
+    split = _split(module_text + ".x")
+    if split is None:
+        return
+    root, rest = split
+    rest = rest[:-2]
+    old = _legacy_module(rest)
+    if old is not None:
+        # ``from keras.layers.core import Dense``: the module path itself is gone.
+        fix = None
+        if old in legacy.LEGACY_SUBMODULES and not isinstance(node.names, cst.ImportStar):
+            new_module = legacy.LEGACY_SUBMODULES[old]
+            names = [dotted_name(a.name) for a in node.names]
+            if all(n and _exported(new_module, n) for n in names):
+                fix = Fix(SAFE, f"Import from {root}.{new_module}", [NodeEdit(node.module, cst.parse_expression(f"{root}.{new_module}"))])
+        yield Diagnostic("KER407", _module_message(root, old), node.module, fix)
+        if isinstance(node.names, cst.ImportStar):
+            return
+    if isinstance(node.names, cst.ImportStar):
+        return
+    for alias in node.names:
+        name = dotted_name(alias.name)
+        if name is None:
+            continue
+        full_rest = f"{rest}.{name}"
+        sub = _legacy_module(full_rest)
+        if sub is not None and full_rest == sub and old is None:
+            # ``from keras.utils import np_utils``: a removed module imported by name.
+            fix = None
+            if sub in _ALIASABLE and len(node.names) == 1:
+                new = legacy.LEGACY_SUBMODULES[sub]
+                parent, _, leaf = f"{root}.{new}".rpartition(".")
+                local = alias.asname.name.value if alias.asname is not None else name
+                fix = Fix(SAFE, f"Import {root}.{new} as {local}",
+                          [NodeEdit(node, cst.parse_statement(f"from {parent} import {leaf} as {local}\n").body[0])])
+            yield Diagnostic("KER407", _module_message(root, sub), alias, fix)
+            continue
+        canon = _removed_name(full_rest)
+        if canon is None:
+            continue
+        new = REMOVED[canon]
+        fix = None
+        if new is not None:
+            local = alias.asname.name.value if alias.asname is not None else name
+            fix = Fix(SAFE, f"Import {new} (as {local})",
+                      [NodeEdit(alias, cst.ImportAlias(cst.Name(new), cst.AsName(cst.Name(local))))])
+        yield Diagnostic("KER407", _name_message(canon, name), alias, fix)
+
+
+def _import(node: cst.Import):
+    for alias in node.names:
+        full = dotted_name(alias.name)
+        split = _split(full) if full else None
+        if split is None:
+            continue
+        root, rest = split
+        old = _legacy_module(rest)
+        if old is None:
+            continue
+        fix = None
+        if old in _ALIASABLE and rest == old and alias.asname is not None:
+            new = f"{root}.{legacy.LEGACY_SUBMODULES[old]}"
+            fix = Fix(SAFE, f"Import {new}", [NodeEdit(alias.name, cst.parse_expression(new))])
+        yield Diagnostic("KER407", _module_message(root, old), alias, fix)
+
+
+def _uses(ir):
+    """Removed objects reached through an attribute or a snippet name (``K.image_dim_ordering()``)."""
+    for site in ir.calls:
+        ref = site.ref
+        node = ref.node
+        if not isinstance(node, (cst.Attribute, cst.Name)):
+            continue
+        split = _split(ref.path.raw)
+        if split is None:
+            continue
+        canon = _removed_name(split[1])
+        if canon is None:
+            continue
+        written = dotted_name(node) or canon
+        new = REMOVED[canon]
+        fix = None
+        if new is not None:
+            target = node.attr if isinstance(node, cst.Attribute) else node
+            fix = Fix(SAFE, f"Use {new}", [NodeEdit(target, cst.Name(new))])
+        yield Diagnostic("KER407", _name_message(canon, written), node, fix)
+
+
+def check(ir):
+    if keras2_pinned(ir):
+        return
+    seen = set()
+    for record in ir.resolver.imports:
+        node = record.node
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, cst.ImportFrom):
+            yield from _import_from(node)
+        elif isinstance(node, cst.Import):
+            yield from _import(node)
+    yield from _uses(ir)
+
+
+RULE = Rule(
+    code="KER407",
+    name="removed-layers-and-modules",
+    summary="Layers, modules and functions removed in Keras 3 (`CuDNNLSTM`, `keras.layers.core`, ...)",
+    explanation=(
+        "Keras 3 dropped the Keras 2 sub-module paths (`keras.layers.core`, "
+        "`keras.layers.advanced_activations`, `keras.utils.np_utils`, `keras.engine`, ...): "
+        "importing them raises `ModuleNotFoundError`, and everything they held is in the "
+        "public module (`keras.layers`, `keras.utils`). It also dropped `CuDNNLSTM`/`CuDNNGRU` "
+        "(`LSTM`/`GRU` pick the cuDNN kernel themselves), the Keras 1 `Merge` layer and "
+        "`Graph` model, the lowercase optimizer aliases (`keras.optimizers.rmsprop`), "
+        "`keras.optimizers.legacy`, `keras.wrappers.scikit_learn` and "
+        "`K.set_image_dim_ordering`. The fix rewrites the import or name where a direct "
+        "replacement exists and reports the rest."
+    ),
+    bad="from keras.layers.core import Dense, Dropout\nfrom keras.layers import CuDNNLSTM",
+    good="from keras.layers import Dense, Dropout, LSTM",
+    fix="sometimes",
+    check=check,
+)
