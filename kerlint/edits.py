@@ -302,4 +302,5 @@ def remove_element(seq: cst.List | cst.Tuple, element: cst.BaseElement):
     del elements[index]
     if isinstance(seq, cst.Tuple) and len(elements) == 1 and not isinstance(elements[0].comma, cst.Comma):
         elements[0] = elements[0].with_changes(comma=cst.Comma())
-    return seq.with_changes(elements=elements)
+    # A node's reported position leaves out its parentheses: so does its replacement.
+    return seq.with_changes(elements=elements, lpar=[], rpar=[])

@@ -154,3 +154,47 @@ def test_ker201_functional_wraps_the_head_input():
         "KER201",
     )
     assert 'outputs = tf.keras.layers.Dense(10, activation="softmax")(tf.keras.layers.GlobalAveragePooling2D()(x))\n' in out
+
+
+# -- KER204 / KER205 -------------------------------------------------------------------------
+def test_ker204_adds_one_where_the_length_is_taken():
+    out, applicability = fixed(
+        """\
+        from keras.layers import Embedding
+        vocab_size = len(tokenizer.word_index)  # vocabulary
+        layer = Embedding(vocab_size, 64)
+        """,
+        "KER204",
+    )
+    assert applicability == "safe"
+    assert "vocab_size = len(tokenizer.word_index) + 1  # vocabulary\n" in out
+    out, _ = fixed(
+        """\
+        from keras.layers import Embedding
+        layer = Embedding(input_dim=len(tok.word_index), output_dim=8)
+        """,
+        "KER204",
+    )
+    assert "Embedding(input_dim=len(tok.word_index) + 1, output_dim=8)" in out
+
+
+def test_ker205_drops_the_leading_none():
+    out, applicability = fixed(
+        """\
+        import keras
+        model = keras.Sequential([
+            keras.layers.Conv2D(32, 3, input_shape=(None, 28, 28, 1)),
+        ])
+        """,
+        "KER205",
+    )
+    assert applicability == "safe"
+    assert "keras.layers.Conv2D(32, 3, input_shape=(28, 28, 1))," in out
+    out, _ = fixed(
+        """\
+        import keras
+        model = keras.Sequential([keras.layers.GRU(8, input_shape=[None, 10, 5])])
+        """,
+        "KER205",
+    )
+    assert "keras.layers.GRU(8, input_shape=[10, 5])" in out

@@ -8,6 +8,7 @@ import libcst as cst
 
 from ..analysis import (
     BINARY_LOSSES,
+    PROBABILITY_ACTIVATIONS,
     compile_loss,
     compiles_in_effect,
     model_output_shape,
@@ -208,8 +209,13 @@ def check(ir):
         embedded = any(layer.kind == "Embedding" for layer in path.ancestors)
         reduced = any(_reduces(layer) for layer in path.ancestors if layer.known)
         binary = loss is not None and loss.name in BINARY_LOSSES
+        classifier = head.activation in PROBABILITY_ACTIVATIONS or (
+            loss is not None and loss.name.endswith("crossentropy"))
+        image = len(path.run[0].in_shape) >= 4
+        # A shortened numeric sequence under a linear head may be per-step forecasting whose
+        # labels were cut to the same length (the TF time-series tutorial does that).
         per_sample = (
-            reduced
+            (reduced and (embedded or image or classifier))
             or (embedded and (head.units == 1 or binary))
             or _labels_per_sample(ir, model)
         )

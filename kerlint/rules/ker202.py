@@ -45,7 +45,7 @@ def _source(producers) -> str | None:
 def check(ir):
     for issue in issues(ir, "rank"):
         layer, err, shape = issue.layer, issue.error, issue.in_shape
-        if batch_axis_in_input_shape(layer):
+        if batch_axis_in_input_shape(layer) or (layer.inner is not None and batch_axis_in_input_shape(layer.inner)):
             continue  # KER205: the declared input_shape holds the batch axis
         wanted = err.expected_rank
         fix = None

@@ -1,0 +1,150 @@
+"""KER204: ``Embedding(input_dim=len(tokenizer.word_index))``, one row short."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ..diagnostics import SAFE, Diagnostic, Fix, NodeEdit
+from . import Rule
+
+_INDEX_ATTRS = ("word_index", "index_word")
+
+
+def _bindings(module: cst.Module) -> dict:
+    """name -> every statement-level binding of it in the file: the assigned value node, or
+    None for a binding whose value is not a plain expression (augmented, loop, parameter...)."""
+    out: dict = {}
+
+    def add(target, value):
+        if isinstance(target, cst.Name):
+            out.setdefault(target.value, []).append(value)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for el in target.elements:
+                add(el.value, None)
+        elif isinstance(target, cst.StarredElement):
+            add(target.value, None)
+
+    def walk(body):
+        for stmt in body:
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    if isinstance(small, cst.Assign):
+                        for t in small.targets:
+                            add(t.target, small.value if len(small.targets) == 1 else None)
+                    elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+                        add(small.target, None)
+                continue
+            if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+                add(stmt.name, None)
+            if isinstance(stmt, cst.FunctionDef):
+                params = stmt.params
+                for p in (*params.posonly_params, *params.params, *params.kwonly_params):
+                    add(p.name, None)
+            if isinstance(stmt, cst.For):
+                add(stmt.target, None)
+            for block in _blocks(stmt):
+                walk(block.body)
+
+    walk(module.body)
+    return out
+
+
+def _blocks(node):
+    for child in node.children:
+        if isinstance(child, cst.IndentedBlock):
+            yield child
+        elif isinstance(child, (cst.If, cst.Else, cst.ExceptHandler, cst.Finally, cst.MatchCase)):
+            yield from _blocks(child)
+
+
+def _single(bindings, name):
+    values = bindings.get(name, [])
+    return values[0] if len(values) == 1 else None
+
+
+def _is_index(node, bindings) -> bool:
+    """``tokenizer.word_index``, or a name assigned once from it."""
+    if isinstance(node, cst.Attribute):
+        return node.attr.value in _INDEX_ATTRS
+    if isinstance(node, cst.Name):
+        value = _single(bindings, node.value)
+        return isinstance(value, cst.Attribute) and value.attr.value in _INDEX_ATTRS
+    return False
+
+
+def _len_of_index(node, bindings) -> bool:
+    return (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Name)
+        and node.func.value == "len"
+        and len(node.args) == 1
+        and not node.args[0].star
+        and _is_index(node.args[0].value, bindings)
+    )
+
+
+def _capped_tokenizer(ir) -> bool:
+    """A Tokenizer with ``num_words``: its sequences stop below that cap, whatever
+    ``word_index`` holds, so the length of ``word_index`` says nothing about them."""
+    for site in ir.calls:
+        if site.ref.canonical.endswith("Tokenizer") and site.args is not None:
+            for arg in site.args.all():
+                if arg.name in ("num_words", "#0") and not (
+                    isinstance(arg.node.value, cst.Name) and arg.node.value.value == "None"
+                ):
+                    return True
+    return False
+
+
+def check(ir):
+    embeddings = [layer for layer in ir.layers if layer.kind == "Embedding" and layer.args.get("input_dim")]
+    if not embeddings or _capped_tokenizer(ir):
+        return
+    bindings = None
+    for layer in embeddings:
+        expr = layer.args.get("input_dim").node.value
+        if bindings is None:
+            bindings = _bindings(ir.module)
+        target = None
+        if _len_of_index(expr, bindings):
+            target = expr
+        elif isinstance(expr, cst.Name):
+            value = _single(bindings, expr.value)
+            if value is not None and _len_of_index(value, bindings):
+                target = value
+        if target is None:
+            continue
+        code = ir.module.code_for_node(target)
+        yield Diagnostic(
+            "KER204",
+            f"Embedding input_dim is {code}, but Tokenizer indices start at 1 (0 is kept for "
+            "padding), so the rarest word's index equals input_dim and is out of range: on "
+            "CPU fit() and predict() raise InvalidArgumentError, on GPU the lookup silently "
+            "returns zeros; use len(...) + 1",
+            expr,
+            Fix(SAFE, "Add 1 to the vocabulary size", [NodeEdit(target, f"{code} + 1")]),
+        )
+
+
+RULE = Rule(
+    code="KER204",
+    name="embedding-input-dim-off-by-one",
+    summary="Embedding input_dim of len(tokenizer.word_index), one row short",
+    explanation=(
+        "Keras's `Tokenizer` numbers words from 1 (index 0 is left for padding), so "
+        "`texts_to_sequences` produces indices up to `len(tokenizer.word_index)`. An "
+        "`Embedding` has rows 0 to `input_dim - 1`: with `input_dim=len(word_index)` the "
+        "last word is out of range. On CPU the lookup raises `InvalidArgumentError` as soon "
+        "as a batch contains it; on GPU it silently returns a zero vector."
+    ),
+    bad=(
+        "vocab_size = len(tokenizer.word_index)\n"
+        "layers.Embedding(vocab_size, 100)"
+    ),
+    good=(
+        "vocab_size = len(tokenizer.word_index) + 1\n"
+        "layers.Embedding(vocab_size, 100)"
+    ),
+    fix="safe",
+    check=check,
+)

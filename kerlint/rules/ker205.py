@@ -1,0 +1,65 @@
+"""KER205: ``input_shape=(None, 28, 28, 1)``: the batch axis written into a per-sample shape."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ..diagnostics import SAFE, Diagnostic, Fix, NodeEdit
+from ..edits import remove_element
+from ..shapes import batch_axis_in_input_shape, per_sample_rank
+from . import Rule
+
+
+def _first_layers(ir):
+    """The first layer of each Sequential model that takes its input shape from it."""
+    for model in ir.models:
+        if model.style != "sequential" or model.inputs or model.build_shape is not None or not model.entries:
+            continue
+        entry = model.entries[0]
+        if entry.conditional or not entry.layer.known:
+            continue
+        yield entry.layer
+
+
+def check(ir):
+    for layer in _first_layers(ir):
+        candidates = [layer] + ([layer.inner] if layer.inner is not None else [])
+        for candidate in candidates:
+            if not batch_axis_in_input_shape(candidate):
+                continue
+            arg = candidate.args.get("input_shape")
+            value = arg.node.value
+            takes = per_sample_rank(candidate)
+            fix = None
+            if isinstance(value, (cst.Tuple, cst.List)) and len(value.elements) >= 2:
+                fix = Fix(SAFE, "Drop the leading None (the batch axis)", [
+                    NodeEdit(value, remove_element(value, value.elements[0]))
+                ])
+            yield Diagnostic(
+                "KER205",
+                f"input_shape has {takes + 1} entries but {candidate.kind} takes {takes} per "
+                "sample: input_shape leaves out the batch axis, so the leading None becomes an "
+                f"extra axis, the model expects rank-{takes + 2} inputs and Keras raises a "
+                "ValueError when it is built; drop the leading None (or use batch_input_shape)",
+                value,
+                fix,
+            )
+
+
+RULE = Rule(
+    code="KER205",
+    name="input-shape-includes-batch",
+    summary="input_shape written with the batch axis",
+    explanation=(
+        "`input_shape=` (and `keras.Input(shape=...)`) describes one sample: Keras adds the "
+        "batch axis itself. Writing `input_shape=(None, 28, 28, 1)` for a `Conv2D`, copied "
+        "from a printed `model.input_shape` or `x.shape`, adds a fifth axis: Keras builds "
+        "the model for rank-5 inputs and the Conv2D raises a ValueError when the model is "
+        "built. Drop the leading `None`, or use `batch_input_shape=` when a batch size is "
+        "meant."
+    ),
+    bad="layers.Conv2D(32, 3, input_shape=(None, 28, 28, 1))",
+    good="layers.Conv2D(32, 3, input_shape=(28, 28, 1))",
+    fix="safe",
+    check=check,
+)
