@@ -383,3 +383,38 @@ def test_ker407_no_module_fix_when_a_name_did_not_move():
 def test_ker407_leaves_keras_src_and_tf_keras_alone():
     assert not reports("from keras.src.layers.core.dense import Dense\n", "KER407")
     assert not reports("import tf_keras\nfrom tf_keras.layers.core import Dense\n", "KER407")
+
+
+# -- KER5 -------------------------------------------------------------------------------
+
+
+def test_ker501_reports_every_reason_on_the_first_argument():
+    (report,) = reports(
+        """\
+        import keras
+        layer = keras.layers.GRU(32, reset_after=False, recurrent_dropout=0.1)
+        """,
+        "KER501",
+    )
+    assert "recurrent_dropout=0.1" in report.message and "reset_after=False" in report.message
+    assert report.fix is None
+
+
+def test_ker502_unwraps_timedistributed_dense():
+    out, applicability = fixed(
+        """\
+        import keras
+        x = keras.layers.TimeDistributed(keras.layers.Dense(8, activation="relu"))(x)
+        """,
+        "KER502",
+    )
+    assert applicability == "safe"
+    assert 'x = keras.layers.Dense(8, activation="relu")(x)\n' in out
+
+
+def test_ker502_keeps_the_wrapper_when_it_has_arguments_of_its_own():
+    (report,) = reports(
+        "import keras\nlayer = keras.layers.TimeDistributed(keras.layers.Dense(8), input_shape=(10, 4))\n",
+        "KER502",
+    )
+    assert report.fix is None

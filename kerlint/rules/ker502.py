@@ -1,0 +1,47 @@
+"""KER502: ``TimeDistributed(Dense(...))``: Dense already maps the last axis (opt-in)."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ..diagnostics import SAFE, Diagnostic, Fix, NodeEdit
+from . import Rule
+
+
+def check(ir):
+    for layer in ir.layers:
+        if layer.kind != "TimeDistributed" or layer.inner is None or layer.inner.kind != "Dense":
+            continue
+        call = layer.node
+        fix = None
+        if isinstance(call, cst.Call) and len(call.args) == 1 and not call.args[0].star and call.args[0].keyword is None:
+            # Only the wrapped layer is passed: nothing (name=, input_shape=) would be lost.
+            fix = Fix(SAFE, "Unwrap to the Dense layer", [NodeEdit(call, call.args[0].value)])
+        yield Diagnostic(
+            "KER502",
+            "TimeDistributed(Dense(...)) does what Dense does alone: Dense applies to the last "
+            "axis of an input of any rank, so the wrapper only adds a reshape around it and an "
+            "extra layer in the model; use the Dense layer directly",
+            call,
+            fix,
+        )
+
+
+RULE = Rule(
+    code="KER502",
+    name="timedistributed-dense",
+    summary="`TimeDistributed(Dense(...))` where `Dense(...)` alone does the same",
+    explanation=(
+        "`Dense` multiplies the last axis of its input by its kernel, whatever the rank, so "
+        "on a `(batch, steps, features)` tensor `Dense(n)` already gives `(batch, steps, n)` "
+        "with one shared kernel, exactly what `TimeDistributed(Dense(n))` computes. The "
+        "wrapper is a habit from Keras 1, where Dense required rank-2 inputs. The code is "
+        "correct, so the rule is off by default (opt-in). The fix unwraps the layer when the "
+        "wrapper has no arguments of its own."
+    ),
+    bad="x = layers.TimeDistributed(layers.Dense(64))(x)",
+    good="x = layers.Dense(64)(x)",
+    fix="safe",
+    check=check,
+    default=False,
+)
