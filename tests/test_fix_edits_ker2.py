@@ -198,3 +198,122 @@ def test_ker205_drops_the_leading_none():
         "KER205",
     )
     assert "keras.layers.GRU(8, input_shape=[10, 5])" in out
+
+
+# -- KER207 / KER209 -------------------------------------------------------------------------
+def test_ker207_moves_dropout_before_the_output_layer():
+    out, applicability = fixed(
+        """\
+        import keras
+        from keras import layers
+        model = keras.Sequential([
+            keras.Input(shape=(20,)),
+            layers.Dense(64, activation="relu"),
+            layers.Dense(10, activation="softmax"),  # output
+            layers.Dropout(0.5),
+        ])
+        """,
+        "KER207",
+    )
+    assert applicability == "unsafe"
+    assert (
+        "    layers.Dropout(0.5),  # output\n"
+        '    layers.Dense(10, activation="softmax"),\n'
+        "])\n"
+    ) in out
+
+
+def test_ker207_moves_batchnorm_across_add_statements():
+    out, _ = fixed(
+        """\
+        from keras.models import Sequential
+        from keras.layers import Dense, Activation, BatchNormalization
+        model = Sequential()
+        model.add(Dense(32, activation="relu", input_shape=(8,)))
+        model.add(Dense(1))
+        model.add(Activation("sigmoid"))
+        model.add(BatchNormalization())
+        """,
+        "KER207",
+    )
+    assert (
+        "model.add(BatchNormalization())\n"
+        "model.add(Dense(1))\n"
+        'model.add(Activation("sigmoid"))\n'
+    ) in out
+
+
+def test_ker207_removes_a_second_activation_in_functional_code():
+    out, _ = fixed(
+        """\
+        import keras
+        inputs = keras.Input(shape=(16,))
+        x = keras.layers.Dense(5, activation="softmax")(inputs)
+        x = keras.layers.Activation("sigmoid")(x)
+        model = keras.Model(inputs, x)
+        """,
+        "KER207",
+    )
+    assert out.endswith('x = keras.layers.Dense(5, activation="softmax")(inputs)\nmodel = keras.Model(inputs, x)\n')
+
+
+def test_ker209_removes_a_list_element_keeping_the_others():
+    out, applicability = fixed(
+        """\
+        import keras
+        from keras import layers
+        model = keras.Sequential([
+            keras.Input(shape=(20,)),
+            layers.Dense(64, activation="relu"),
+            layers.Activation("relu"),  # again
+            layers.Dense(1),
+        ])
+        """,
+        "KER209",
+    )
+    assert applicability == "safe"
+    assert '    layers.Dense(64, activation="relu"),\n    layers.Dense(1),\n])\n' in out
+    out, _ = fixed(
+        """\
+        import keras
+        from keras import layers
+        model = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(1, activation="sigmoid"), layers.Activation("sigmoid")])
+        """,
+        "KER209",
+    )
+    assert 'keras.Sequential([keras.Input(shape=(8,)), layers.Dense(1, activation="sigmoid")])\n' in out
+
+
+def test_ker209_removes_an_add_statement_with_its_comment():
+    out, _ = fixed(
+        """\
+        from keras.models import Sequential
+        from keras.layers import Dense, Activation
+
+
+        def build():
+            model = Sequential()
+            model.add(Dense(512, input_dim=784, activation="tanh"))
+            model.add(Activation("tanh"))  # squash
+            model.add(Dense(10, activation="softmax"))
+            return model
+        """,
+        "KER209",
+    )
+    assert (
+        '    model.add(Dense(512, input_dim=784, activation="tanh"))\n'
+        '    model.add(Dense(10, activation="softmax"))\n'
+    ) in out
+
+
+def test_ker209_functional_call_is_unwrapped():
+    out, _ = fixed(
+        """\
+        import keras
+        inputs = keras.Input(shape=(10,))
+        outputs = keras.layers.Softmax()(keras.layers.Dense(3, activation="softmax")(inputs))
+        model = keras.Model(inputs, outputs)
+        """,
+        "KER209",
+    )
+    assert 'outputs = keras.layers.Dense(3, activation="softmax")(inputs)\n' in out

@@ -101,3 +101,75 @@ def rotate_to_front(ir, model, entries) -> list | None:
     codes = [ir.module.code_for_node(s.node) for s in sites]
     moved = codes[-1:] + codes[:-1]
     return [NodeEdit(s.node, text) for s, text in zip(sites, moved)]
+
+
+def remove_call(ir, call) -> list | None:
+    """Edits removing a functional-API layer call ``Layer(...)(x)``: the whole statement
+    when it is ``x = Layer(...)(x)``, else the call is replaced by its input ``x``."""
+    args = call.node.args
+    if len(args) != 1 or args[0].keyword is not None or args[0].star:
+        return None
+    arg = args[0].value
+    stmt = _assignment_of(ir.module, call.node)
+    if (
+        stmt is not None
+        and isinstance(arg, cst.Name)
+        and len(stmt.body[0].targets) == 1
+        and isinstance(stmt.body[0].targets[0].target, cst.Name)
+        and stmt.body[0].targets[0].target.value == arg.value
+    ):
+        return [NodeEdit(stmt, "", insert="lines")]
+    return [NodeEdit(call.node, ir.module.code_for_node(arg))]
+
+
+def _assignment_of(module, node):
+    """The ``target = node`` statement line, searched through the statement tree only."""
+    from ..edits import _blocks
+
+    def walk(body):
+        for stmt in body:
+            if isinstance(stmt, cst.SimpleStatementLine):
+                if len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Assign) and stmt.body[0].value is node:
+                    return stmt
+                continue
+            for block in _blocks(stmt):
+                found = walk(block.body)
+                if found is not None:
+                    return found
+        return None
+
+    return walk(module.body)
+
+
+@dataclass
+class Link:
+    """One layer of a chain that ends at a model's output, with where it is written."""
+
+    layer: object
+    entry: object = None  # SeqEntry (Sequential)
+    call: object = None  # LayerCall (functional)
+
+
+def output_chain(model, length: int) -> list | None:
+    """The last ``length`` layers before a model's single output, in order, or None when
+    they do not form a plain chain."""
+    if model.style == "sequential":
+        entries = model.entries[-length:]
+        if len(entries) != length or any(e.conditional for e in entries):
+            return None
+        return [Link(e.layer, entry=e) for e in entries]
+    if not model.outputs or len(model.outputs) != 1:
+        return None
+    links = []
+    tensor = model.outputs[0]
+    for _ in range(length):
+        producer = getattr(tensor, "producer", None)
+        if producer is None:
+            return None
+        links.insert(0, Link(producer.layer, call=producer))
+        if len(producer.inputs) != 1:
+            if len(links) < length:
+                return None
+            break
+        tensor = producer.inputs[0]
+    return links

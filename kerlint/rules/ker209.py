@@ -1,0 +1,105 @@
+"""KER209: an activation layer repeating the activation the previous layer already applies."""
+
+from __future__ import annotations
+
+from ..analysis import LINEAR, is_activation_layer, layer_activation
+from ..diagnostics import SAFE, Diagnostic, Fix
+from . import Rule
+from ._layer_edits import remove, remove_call
+
+# f(f(x)) == f(x): the repeated layer does nothing.
+_IDEMPOTENT = {"relu", "relu6"}
+_TWICE = {
+    "sigmoid": "a sigmoid of a sigmoid lies in [0.5, 0.73]",
+    "softmax": "a softmax of probabilities is nearly uniform",
+    "tanh": "tanh of tanh lies in [-0.76, 0.76]",
+    "hard_sigmoid": "hard_sigmoid of hard_sigmoid lies in [0.5, 0.67]",
+}
+
+
+def _plain(layer) -> bool:
+    """An activation layer with no settings of its own (``ReLU()`` but not ``ReLU(6.0)``)."""
+    if layer.kind == "Activation":
+        return not layer.args.has_star
+    return not (layer.args.by_name or layer.args.extra_positional or layer.args.has_star)
+
+
+def is_duplicate(prev, layer) -> bool:
+    if not (layer.known and prev.known and is_activation_layer(layer) and _plain(layer)):
+        return False
+    if is_activation_layer(prev) and not _plain(prev):
+        return False
+    act = layer_activation(layer)
+    if act is None or act == LINEAR or act == "prelu":
+        return False
+    return layer_activation(prev) == act
+
+
+def _pairs(ir):
+    """(previous layer, activation layer, SeqEntry or None, LayerCall or None, model)."""
+    for model in ir.models:
+        if model.style != "sequential" or not model.has_graph:
+            continue
+        entries = model.entries
+        for prev, cur in zip(entries, entries[1:]):
+            if not prev.conditional and not cur.conditional:
+                yield prev.layer, cur.layer, cur, None, model
+    for call in ir.layer_calls:
+        if len(call.inputs) == 1 and call.inputs[0].producer is not None:
+            yield call.inputs[0].producer.layer, call.layer, None, call, None
+
+
+def _at_output(ir, entry, call, model) -> bool:
+    if entry is not None:
+        return model.entries[-1] is entry
+    return any(
+        getattr(t, "producer", None) is call for m in ir.models for t in (m.outputs or ())
+    )
+
+
+def check(ir):
+    for prev, layer, entry, call, model in _pairs(ir):
+        if not is_duplicate(prev, layer):
+            continue
+        act = layer_activation(layer)
+        if act in _IDEMPOTENT:
+            harm = f"{act}({act}(x)) is {act}(x), so the layer does nothing"
+        else:
+            harm = f"the values go through {act} twice ({_TWICE.get(act, 'a narrower range')})"
+            if _at_output(ir, entry, call, model):
+                harm += ", so the outputs cannot reach the labels and accuracy freezes"
+            else:
+                harm += ", which shrinks the gradients"
+        label = f'Activation("{act}")' if layer.kind == "Activation" else f"{layer.kind}()"
+        edits = remove(ir, model, entry) if entry is not None else remove_call(ir, call)
+        yield Diagnostic(
+            "KER209",
+            f"{label} repeats the {act} that the {prev.kind} before it already applies: {harm}; "
+            "remove it",
+            layer.node if entry is not None else call.node,
+            Fix(SAFE, f"Remove the repeated {label}", edits) if edits else None,
+        )
+
+
+RULE = Rule(
+    code="KER209",
+    name="duplicate-activation",
+    summary="Activation layer repeating the previous layer's activation",
+    explanation=(
+        "`Dense(64, activation=\"relu\")` already applies the ReLU; an `Activation(\"relu\")` "
+        "after it does nothing. With other activations the repeat is harmful: a sigmoid of "
+        "a sigmoid lies in [0.5, 0.73] and a softmax of probabilities is nearly uniform, so "
+        "an output layer written this way stops learning (accuracy freezes at the share of "
+        "the majority class). The fix removes the repeated layer."
+    ),
+    bad=(
+        "layers.Dense(64, activation=\"relu\"),\n"
+        "layers.Activation(\"relu\"),"
+    ),
+    good=(
+        "layers.Dense(64),\n"
+        "layers.Activation(\"relu\"),"
+    ),
+    fix="safe",
+    check=check,
+)
