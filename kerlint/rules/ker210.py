@@ -1,0 +1,104 @@
+"""KER210: a layer instance passed where a number or a tensor is expected."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ..diagnostics import Diagnostic
+from ..ir import Layer, Model, Seq
+from . import Rule
+
+# Parameters that take a layer (or any callable, which a layer is).
+_TAKES_LAYER = {"layer", "backward_layer", "cell", "cells", "activation", "recurrent_activation", "function"}
+
+
+def _describe(value) -> str:
+    if isinstance(value, Model):
+        return "a model"
+    return f"a {value.kind} layer" if value.kind else "a layer"
+
+
+def _items(value, node):
+    """(value, node) for a value passed as a tensor: itself, or the items of a list display."""
+    if isinstance(value, Seq):
+        elements = getattr(node, "elements", None)
+        if elements is not None and len(elements) == len(value.items):
+            for item, el in zip(value.items, elements):
+                yield item, el.value
+        return
+    yield value, node
+
+
+def check(ir):
+    # Arguments of layer constructors.
+    for layer in ir.layers:
+        if not layer.known or layer.kind == "Lambda":
+            continue
+        for arg in layer.args.all():
+            if arg.name in _TAKES_LAYER or not isinstance(arg.value, (Layer, Model)):
+                continue
+            shown = arg.written or arg.name
+            where = f"`{shown}`" if not arg.name.startswith("#") else "a positional argument"
+            yield Diagnostic(
+                "KER210",
+                f"{_describe(arg.value)} is passed as {where} of {layer.kind}, which takes a "
+                "value such as a number there, not a layer: Keras raises a TypeError or "
+                "ValueError when the layer is created or first called; pass the value itself "
+                "(e.g. the rate), and chain layers by calling them or listing them in order",
+                arg.node.value,
+            )
+    # Layers called on a layer.
+    for call in ir.layer_calls:
+        raw = getattr(call, "raw_input", None)
+        if raw is None or not call.node.args:
+            continue
+        for value, node in _items(raw, call.node.args[0].value):
+            if isinstance(value, (Layer, Model)):
+                yield _not_called(value, node, f"an input of {call.layer.kind or 'a layer'}")
+    # Models built from layers instead of tensors.
+    for site in ir.calls:
+        if site.ref.canonical != "models.Model" or site.args is None:
+            continue
+        for name in ("inputs", "outputs"):
+            arg = site.args.get(name)
+            if arg is None:
+                continue
+            for value, node in _items(arg.value, arg.node.value):
+                if isinstance(value, Layer) and value.model is None:
+                    yield _not_called(value, node, f"the model's {name}")
+
+
+def _not_called(value, node, where):
+    model = isinstance(value, Model)
+    hint = "use its .output, or call it on a tensor" if model else "call it on a tensor, e.g. Dense(10)(x)"
+    return Diagnostic(
+        "KER210",
+        f"{_describe(value)} is given as {where} where a tensor is expected: "
+        f"{'it' if model else 'the layer'} was created but never called on a tensor, and Keras "
+        f"raises a ValueError when this line runs; {hint}",
+        node,
+    )
+
+
+RULE = Rule(
+    code="KER210",
+    name="layer-as-argument",
+    summary="Layer instance passed where a number or a tensor is expected",
+    explanation=(
+        "A layer object is not a tensor and not a number. `SpatialDropout1D(Dropout(0.2))` "
+        "passes a layer as the rate (Keras raises a TypeError comparing it with 0), and in "
+        "the functional API `x = Dense(64)` without `(x)` leaves a layer that was never "
+        "applied: the next `Dense(10)(x)` or `Model(inputs, x)` raises a ValueError. "
+        "Layers are chained by calling them on tensors, or listed in a `Sequential` model."
+    ),
+    bad=(
+        "x = layers.Dense(64, activation=\"relu\")\n"
+        "outputs = layers.Dense(10)(x)"
+    ),
+    good=(
+        "x = layers.Dense(64, activation=\"relu\")(inputs)\n"
+        "outputs = layers.Dense(10)(x)"
+    ),
+    fix="none",
+    check=check,
+)
