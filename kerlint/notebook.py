@@ -56,6 +56,7 @@ class Cell:
     rows: int
     newline_added: bool  # the program has a newline here that the cell does not end with
     masked: list = field(default_factory=list)  # [(start, end)] program offsets of IPython syntax
+    open_end: bool = False  # ends inside a bracket, string or continuation: it cannot run alone
 
     @property
     def end(self) -> int:
@@ -144,10 +145,10 @@ def parse(text: str, bom: bool = False) -> Notebook:
         mask = _mask_cell(source)
         if mask is None:
             continue  # a cell magic whose body is not Python
-        text_masked, spans = mask
+        text_masked, spans, open_end = mask
         added = bool(source) and not source.endswith(("\n", "\r"))
         rows = len(_LINE_END.findall(source)) + (1 if added else 0)
-        cell = Cell(index, source, offset, row, rows, added, [(offset + s, offset + e) for s, e in spans])
+        cell = Cell(index, source, offset, row, rows, added, [(offset + s, offset + e) for s, e in spans], open_end)
         nb.cells.append(cell)
         program.append(source + ("\n" if added else ""))
         masked.append(text_masked + ("\n" if added else ""))
@@ -230,7 +231,9 @@ class _Scanner:
 
 
 def _mask_cell(source: str):
-    """(masked text, [(start, end)]) for a cell, or None when the cell is not Python."""
+    """(masked text, [(start, end)], open at end) for a cell, or None when it is left out: a cell
+    magic whose body is not Python, or a first line indented (IPython dedents such a cell, which
+    cannot be done in place)."""
     lines = []
     pos = 0
     for m in _LINE_END.finditer(source):
@@ -256,6 +259,9 @@ def _mask_cell(source: str):
             start, body, _ = lines[first]
             mask(start, start + len(body), "pass")
             skip_to = first + 1
+    code = next((body for body in (b for _, b, _ in lines[skip_to:]) if body.strip()), "")
+    if code[:1] in (" ", "\t"):
+        return None
     scanner = _Scanner()
     continuing_magic = False
     for k, (start, body, _) in enumerate(lines):
@@ -290,7 +296,7 @@ def _mask_cell(source: str):
             mask(start + indent, start + len(body), "pass")
             continue
         scanner.scan(body)
-    return "".join(out), sorted(spans)
+    return "".join(out), sorted(spans), not scanner.at_statement_start
 
 
 # ---------------------------------------------------------------------------- linting
@@ -322,10 +328,35 @@ def lint_notebook(nb: Notebook, lint) -> list:
 
     if not nb.cells or not prescan(nb.masked):
         return []
+    unfinished = [_unfinished(nb, cell) for cell in nb.cells if cell.open_end]
+    if any(unfinished):
+        # Joined, the next cell could finish the statement; Jupyter never joins them.
+        return [r for r in unfinished if r is not None]
     reports = lint(nb.masked)
     for report in reports:
         locate(nb, report)
     return reports
+
+
+def _unfinished(nb: Notebook, cell: Cell) -> Report | None:
+    """Python's error for a cell that ends inside a bracket, string or continuation, run alone."""
+    import ast
+
+    try:
+        ast.parse(nb.masked[cell.start : cell.end])
+    except SyntaxError as exc:
+        row = min(max(exc.lineno or cell.rows, 1), cell.rows)
+        column = max(exc.offset or 1, 1)
+        report = Report(
+            "KER000",
+            f"syntax error, the cell cannot be parsed on its own (Jupyter runs each cell alone): {exc.msg}",
+            cell.row + row - 1, column, cell.row + row - 1, column,
+        )
+        report.cell, report.cell_row = cell.index, row
+        return report
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    return None
 
 
 def _result(name: str, reports, nb: Notebook | None = None):

@@ -217,6 +217,29 @@ def test_cell_magics_whose_body_is_not_run_here_leave_the_program(magic):
     assert masked(f"{magic}\nimport keras\n") is None
 
 
+def test_a_cell_whose_first_line_is_indented_is_left_out():
+    # IPython dedents such a cell before running it; done here, every column would shift.
+    assert masked("    x = 1\n    y = 2\n") is None
+    assert masked("\n  # comment\nx = 1\n") is None
+    assert masked("%%time\n    x = 1\n") is None
+
+
+def test_a_statement_left_open_at_the_end_of_a_cell_is_not_joined_to_the_next(tmp_path):
+    path = write_nb(tmp_path / "split.ipynb", [
+        new_code_cell("import keras\nmodel = keras.Sequential([\n    keras.Input((4,)),"),
+        new_code_cell("x = 1"),
+        new_code_cell("    keras.layers.Dense(3)])\nmodel.compile(loss='categorical_crossentropy')"),
+        new_code_cell('doc = """Dense(3)\n'),
+    ])
+    reports = lint(path.read_text())
+    assert [(r.code, r.cell, r.cell_row, r.column) for r in reports] == [("KER000", 1, 2, 26), ("KER000", 4, 1, 7)]
+    assert reports[0].message == ("syntax error, the cell cannot be parsed on its own (Jupyter runs each cell "
+                                  "alone): '[' was never closed")
+    before = path.read_bytes()
+    run_kerlint("check", "--fix", str(path))
+    assert path.read_bytes() == before
+
+
 def test_a_diagnostic_in_a_line_after_magics_keeps_its_column():
     nb = json.dumps(new_notebook(cells=[new_code_cell(
         "%load_ext autoreload\n!nvidia-smi\nimport keras\nm = keras.Sequential([keras.Input((4,)), "
