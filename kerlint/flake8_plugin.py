@@ -1,0 +1,48 @@
+"""The flake8 plugin: ``flake8 --select KER`` reports what ``kerlint check`` reports.
+
+Registered as the ``flake8.extension`` entry point ``KER``. The selection is kerlint's own
+(defaults and the nearest ``[tool.kerlint]``), then flake8 filters what it shows. ``# noqa``
+comments are left to flake8, which reads them itself. flake8 adds 1 to the column a plugin
+yields, so columns are yielded 0-based and both tools print the same position.
+"""
+
+from __future__ import annotations
+
+from . import __version__
+
+_resolver = None
+
+
+def _codes(filename: str):
+    from .config import Resolver
+
+    global _resolver
+    if _resolver is None:
+        _resolver = Resolver()
+    return _resolver.codes_for(filename)
+
+
+class KerlintChecker:
+    name = "kerlint"
+    version = __version__
+
+    def __init__(self, tree, filename: str, lines: list[str]):
+        # flake8 passes the decoded lines (also for stdin); the ast ``tree`` is not used.
+        self.filename = filename
+        self.lines = lines
+
+    def run(self):
+        from .config import ConfigError
+        from .lint import lint_source, prescan
+
+        source = "".join(self.lines)
+        if not prescan(source):
+            return
+        try:
+            codes = _codes(self.filename)
+        except ConfigError as exc:
+            yield 1, 0, f"KER000 configuration error: {exc}", type(self)
+            return
+        result = lint_source(source, self.filename, codes, noqa=False)
+        for r in result.reports:
+            yield r.row, max(r.column - 1, 0), f"{r.code} {r.message}", type(self)

@@ -1,0 +1,170 @@
+"""The tools people already run, each run for real: flake8 with kerlint's plugin, ruff reading
+kerlint's `# noqa` comments, and pre-commit installing and running the hooks of this repository."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from .conftest import ROOT, run_kerlint
+
+SEED = (ROOT / "tests" / "data" / "sample_model.py").read_text()  # KER203 at 6:46, KER101 at 9:5
+DIAG = re.compile(r"^\S+:\d+:\d+: KER\d{3} .*$", re.M)
+
+
+def _need(module: str):
+    if importlib.util.find_spec(module) is None:
+        pytest.skip(f"{module} is not installed (pip install -e '.[test]')")
+
+
+def flake8(cwd, *args):
+    _need("flake8")
+    return subprocess.run([sys.executable, "-m", "flake8", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=300)
+
+
+# --- flake8 ------------------------------------------------------------------------------
+
+
+def test_flake8_plugin_is_registered():
+    proc = flake8(ROOT, "--version")
+    assert "kerlint: " in proc.stdout, "the flake8.extension entry point is missing: reinstall kerlint"
+
+
+def test_flake8_reports_what_kerlint_reports_at_the_same_position(tmp_path):
+    (tmp_path / "model.py").write_text(SEED)
+    ours = run_kerlint("check", "--output-format", "concise", "model.py", cwd=tmp_path)
+    theirs = flake8(tmp_path, "--select", "KER", "model.py")
+    assert theirs.returncode == 1, theirs.stderr
+    assert DIAG.findall(theirs.stdout) == DIAG.findall(ours.stdout)
+    assert "model.py:6:46: KER203 noise_shape [None, 50, 1]" in theirs.stdout
+    assert "model.py:9:5: KER101 output layer Dense is linear" in theirs.stdout
+
+
+def test_flake8_reads_stdin_and_kerlint_config(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.kerlint]\nignore = ["KER203"]\n')
+    proc = subprocess.run([sys.executable, "-m", "flake8", "--select", "KER", "-"], input=SEED, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300)
+    codes = [line.split()[1] for line in DIAG.findall(proc.stdout)]
+    assert "KER101" in codes and "KER203" not in codes
+
+
+def test_flake8_noqa_comments(tmp_path):
+    lines = SEED.splitlines()
+    lines[8] += "  # noqa: KER101"
+    lines[5] += "  # noqa: E501"  # another tool's code: KER203 stays
+    (tmp_path / "a.py").write_text("\n".join(lines) + "\n")
+    found = DIAG.findall(flake8(tmp_path, "--select", "KER", "a.py").stdout)
+    assert [line.split()[1] for line in found if "KER101" in line or "KER203" in line] == ["KER203"]
+    # flake8 matches listed codes as prefixes: `# noqa: KER2` covers KER203.
+    lines[5] = lines[5].replace("E501", "KER2")
+    (tmp_path / "a.py").write_text("\n".join(lines) + "\n")
+    found = DIAG.findall(flake8(tmp_path, "--select", "KER", "a.py").stdout)
+    assert not [line for line in found if "KER101" in line or "KER203" in line]
+    # kerlint reads the same comments the same way.
+    ours = run_kerlint("check", "--output-format", "concise", "--select", "KER101,KER203", "a.py", cwd=tmp_path)
+    assert ours.returncode == 0, ours.stdout
+
+
+# --- ruff --------------------------------------------------------------------------------
+
+RUFF_SNIPPET = '[tool.ruff.lint]\nexternal = ["KER"]\n'
+
+
+def test_readme_shows_the_ruff_external_setting():
+    assert RUFF_SNIPPET in (ROOT / "README.md").read_text()
+
+
+def test_ruff_keeps_kerlint_noqa_comments_with_external(tmp_path):
+    _need("ruff")
+    (tmp_path / "a.py").write_text("x = 1  # noqa: KER101\n")
+    ruff = [sys.executable, "-m", "ruff", "check", "--no-cache", "--select", "RUF100,RUF102", "a.py"]
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "a"\n')
+    without = subprocess.run(ruff, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    # Without the setting ruff calls KER101 an invalid code, and its --fix deletes the comment.
+    assert without.returncode == 1 and "KER101" in without.stdout, without.stdout + without.stderr
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "a"\n\n' + RUFF_SNIPPET)
+    with_external = subprocess.run(ruff, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert with_external.returncode == 0, with_external.stdout + with_external.stderr
+
+
+# --- pre-commit --------------------------------------------------------------------------
+
+
+def _git(cwd, *args):
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.invalid", GIT_COMMITTER_NAME="t",
+               GIT_COMMITTER_EMAIL="t@example.invalid")
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env=env)
+
+
+def test_pre_commit_hooks_file_declares_both_hooks():
+    text = (ROOT / ".pre-commit-hooks.yaml").read_text()
+    for hook in ("kerlint", "kerlint-fix"):
+        block = text.split(f"- id: {hook}\n", 1)[1].split("\n- id:", 1)[0]
+        assert "types_or: [python, jupyter]" in block
+        assert "require_serial: true" in block
+        assert "language: python" in block
+    assert "entry: kerlint check --fix" in text
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
+def test_pre_commit_try_repo_runs_both_hooks(tmp_path):
+    """pre-commit installs this repository into its own virtualenv (from PyPI, like a user's
+    machine would) and runs the hooks on a repository with a bad model committed."""
+    _need("pre_commit")
+    repo = tmp_path / "user-repo"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    (repo / "model.py").write_text(SEED)
+    (repo / "README.txt").write_text("not python\n")
+    (repo / "pyproject.toml").write_text('[tool.kerlint]\nselect = ["KER101", "KER203"]\n')
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "bad model")
+    env = dict(os.environ, PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"), PRE_COMMIT_COLOR="never")
+    env.pop("VIRTUAL_ENV", None)
+
+    def try_repo(*hook):
+        return subprocess.run(
+            [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), *hook, "--all-files", "--verbose"],
+            cwd=repo, capture_output=True, text=True, env=env, timeout=900,
+        )
+
+    # Both hooks in one run, so pre-commit builds its environment once (the slow part).
+    proc = try_repo()
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 1, output
+    check_part = output.split("kerlint (fix)", 1)[0]
+    assert "model.py:6:46: KER203" in check_part and "model.py:9:5: KER101" in check_part
+    assert "README.txt" not in check_part
+    fixed = (repo / "model.py").read_text()
+    assert 'tf.keras.layers.Dense(len(label_to_idx), activation="softmax")' in fixed, output
+    assert "noise_shape=[None, None, 1]" in fixed
+    assert "files were modified by this hook" in output
+    # The fixed repository passes the check hook.
+    proc = try_repo("kerlint")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_readme_snippets():
+    readme = (ROOT / "README.md").read_text()
+    assert "repo: https://" in readme and "- id: kerlint" in readme  # .pre-commit-config.yaml
+    assert "flake8 --select KER" in readme
+    assert "[tool.kerlint]" in readme and "per-file-ignores" in readme
+    assert "--output-format sarif" in readme and "github/codeql-action/upload-sarif" in readme
+
+
+def test_readme_config_example_is_accepted(tmp_path):
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"```toml\n(\[tool\.kerlint\].*?)```", readme, re.S)
+    assert block, "README has no [tool.kerlint] toml block"
+    (tmp_path / "pyproject.toml").write_text(textwrap.dedent(block.group(1)))
+    (tmp_path / "m.py").write_text(SEED)
+    proc = run_kerlint("check", ".", cwd=tmp_path)
+    assert proc.returncode in (0, 1), proc.stderr
