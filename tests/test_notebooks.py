@@ -9,6 +9,8 @@ import shutil
 
 import nbformat
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from kerlint import notebook
@@ -466,3 +468,34 @@ def test_a_fix_that_touches_masked_ipython_syntax_is_dropped():
     report = Report("KER101", "m", 1, 1, 1, 1, TextFix("safe", "f", (edit,)))
     notebook.locate(nb, report)
     assert report.fix is None
+
+
+# -- masking, over many cells -----------------------------------------------------------------
+
+PYTHON_LINES = [
+    "import keras", "x = 5 % 3", "y = x != 2", "s = 'what?'", "t = \"!x\"  # why?", "m.fit(x, y)",
+    "d = {'a': [1, 2]}", "f = lambda q: q", "z = (1 +\n     2)", 'doc = """\n!not magic\n%d?\n"""',
+    "if x:\n    y = 1\nelse:\n    y = 2", "w = x \\\n    + 1", "",
+]
+IPYTHON_LINES = [
+    "%matplotlib inline", "!pip install -q tensorflow", "!!ls", "?keras", "keras.layers.Dense?", "m.fit??",
+    "files = !ls", "w = %who_ls", "%time h = m.fit(x)", "%timeit f(1)", "/print 1", ",f a b", ";f a b",
+    "!pip install \\\n  keras", "if x:\n    %time f(1)\n    !echo hi",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(PYTHON_LINES + IPYTHON_LINES), max_size=12))
+def test_masked_cells_keep_every_offset_and_parse(lines):
+    import ast
+
+    source = "\n".join(lines)
+    out = masked(source)
+    assert out is not None
+    program = source + ("\n" if source and not source.endswith("\n") else "")
+    assert len(out) == len(program)
+    assert [i for i, c in enumerate(out) if c == "\n"] == [i for i, c in enumerate(program) if c == "\n"]
+    ast.parse(out)
+    kept = "\n".join(line for line in lines if line in PYTHON_LINES)
+    for line in kept.splitlines():
+        assert line in out.splitlines()
