@@ -71,7 +71,8 @@ def log(file: str, output_format: str, plot_path: str | None, select: str | None
         except PlotUnavailable as exc:
             _fail(str(exc))
     try:
-        parsed = read_log(file, stdin=click.get_binary_stream("stdin") if file == "-" else None)
+        stdin = getattr(sys.stdin, "buffer", None) if file == "-" else None
+        parsed = read_log(file, stdin=stdin)
     except LogReadError as exc:
         _fail(str(exc))
         return
@@ -82,7 +83,8 @@ def log(file: str, output_format: str, plot_path: str | None, select: str | None
         _fail(f"{file}: internal error while reading the log: {type(exc).__name__}: {exc}")
         return
     if not parsed.runs:
-        _fail(f"{parsed.source}: {NO_EPOCHS}")
+        hint = f"; it starts like a History dump but is {parsed.notes[0]}" if parsed.notes else ""
+        _fail(f"{parsed.source}: {NO_EPOCHS}{hint}")
     try:
         diags = diagnose(parsed)
     except Exception as exc:

@@ -22,7 +22,6 @@ MAX_SEGMENT = 1 << 20
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
 ANSI_PARTIAL = re.compile(r"\x1b(?:\[[0-9;?]*[ -/]*)?$")
-HARD = re.compile(r"[\r\n\b\x00]+")
 START = re.compile(
     r"Epoch \d+/\d+"
     r"|(?<![\d/.])\d+/(?:\d+|Unknown)\s*(?:\[|\u2501|-\s)"
@@ -30,6 +29,8 @@ START = re.compile(
     r"|Restoring model weights"
     r"|Epoch \d+: "
 )
+# hard separators (newline, carriage return, backspace redraws), or the start of a record
+SPLIT = re.compile(r"[\r\n\b\x00]+|(?=[ERT0-9])(?=" + START.pattern + ")")
 HEADER = re.compile(r"Epoch (\d+)/(\d+)")
 PROGRESS = re.compile(r"(\d+)/(\d+|Unknown)\s*(?:\[[=>.]*\]|\u2501+)?")
 TRAIN_ON = re.compile(
@@ -68,42 +69,25 @@ def iter_segments(chunks: Iterable[str]) -> Iterator[str]:
     for chunk in chunks:
         buf += chunk
         hold = ""
-        m = ANSI_PARTIAL.search(buf[-64:])
+        m = ANSI_PARTIAL.search(buf, max(0, len(buf) - 64))
         if m:
-            cut = len(buf) - 64 + m.start() if len(buf) > 64 else m.start()
-            buf, hold = buf[:cut], buf[cut:]
-        buf = ANSI.sub("", buf)
-        parts = HARD.split(buf)
-        buf = parts.pop()
-        for part in parts:
-            yield from _soft_split(part)
-        if len(buf) > CHUNK // 4:
-            # one long line (a log pasted from a web page): emit all but its last record
-            last = None
-            for last in START.finditer(buf):
-                pass
-            if last is not None and last.start() > 0:
-                yield from _soft_split(buf[: last.start()])
-                buf = buf[last.start():]
-            if len(buf) > MAX_SEGMENT:
-                buf = ""
-        buf += hold
-    yield from _soft_split(ANSI.sub("", buf))
-
-
-def _soft_split(text: str) -> Iterator[str]:
-    if len(text) > MAX_SEGMENT:
-        text = text[:MAX_SEGMENT]
-    pos = 0
-    for m in START.finditer(text):
-        if m.start() > pos:
-            seg = text[pos: m.start()].strip()
+            buf, hold = buf[: m.start()], buf[m.start():]
+        if "\x1b" in buf:
+            buf = ANSI.sub("", buf)
+        # the last piece may continue in the next chunk: keep it
+        pieces = SPLIT.split(buf)
+        buf = pieces.pop()
+        for seg in pieces:
+            seg = seg.strip()
             if seg:
-                yield seg
-        pos = m.start()
-    seg = text[pos:].strip()
-    if seg:
-        yield seg
+                yield seg[:MAX_SEGMENT]
+        if len(buf) > MAX_SEGMENT:
+            buf = ""  # no record boundary in 1 MB: not a Keras log line
+        buf += hold
+    for seg in SPLIT.split(ANSI.sub("", buf)):
+        seg = seg.strip()
+        if seg:
+            yield seg[:MAX_SEGMENT]
 
 
 def _to_float(text: str) -> float:
@@ -156,8 +140,21 @@ def parse_metrics_only(text: str) -> dict[str, float] | None:
     return metrics
 
 
+def _value_after(seg: str, pat: str, pos: int) -> float | None:
+    i = seg.find(pat, pos)
+    if i < 0:
+        return None
+    j = i + len(pat)
+    k = seg.find(" ", j)
+    try:
+        return float(seg[j:] if k < 0 else seg[j:k])
+    except ValueError:
+        return None
+
+
 class _EpochBuilder:
-    __slots__ = ("number", "final", "last", "total", "trace", "closed", "loss_key", "acc_key")
+    __slots__ = ("number", "final", "last", "last_raw", "total", "trace", "closed", "loss_key",
+                 "acc_key", "loss_pat", "acc_pat")
 
     def __init__(self, number: int | None) -> None:
         self.number = number
@@ -169,9 +166,26 @@ class _EpochBuilder:
         self.closed = False
         self.loss_key: str | None = None
         self.acc_key: str | None = None
+        # the latest progress line read by the fast path, parsed only if no final line follows
+        self.last_raw: str | None = None
+        self.loss_pat: str | None = None
+        self.acc_pat: str | None = None
 
     def has_data(self) -> bool:
-        return self.final is not None or self.last is not None
+        return self.final is not None or self.last is not None or self.last_raw is not None
+
+    def fast_update(self, seg: str, step: int, pos: int) -> bool:
+        """Trace a mid-epoch redraw by finding its loss and accuracy directly; a big log is
+        nearly all such lines. False when the line does not have the expected shape."""
+        if self.loss_pat is None or self.trace is None:
+            return False
+        loss = _value_after(seg, self.loss_pat, pos)
+        if loss is None:
+            return False
+        acc = _value_after(seg, self.acc_pat, pos) if self.acc_pat else None
+        self.trace.add(step, loss, acc)
+        self.last_raw = seg
+        return True
 
     def add_progress(self, step: int, total: int | None, metrics: dict[str, float],
                      is_final: bool) -> None:
@@ -180,6 +194,7 @@ class _EpochBuilder:
         if metrics:
             self._trace(step, metrics)
             self.last = metrics
+            self.last_raw = None
         if is_final:
             if self.final is None:
                 self.final = dict(metrics)
@@ -193,6 +208,9 @@ class _EpochBuilder:
                 (k for k in metrics if is_loss_name(k) and not is_val(k)), None)
             self.acc_key = next(
                 (k for k in metrics if is_accuracy_name(k) and not is_val(k)), None)
+            if self.loss_key is not None:
+                self.loss_pat = f" {self.loss_key}: "
+                self.acc_pat = f" {self.acc_key}: " if self.acc_key else None
         if self.loss_key is None or self.loss_key not in metrics:
             return
         if self.trace is None:
@@ -201,6 +219,10 @@ class _EpochBuilder:
         self.trace.add(step, metrics[self.loss_key], acc)
 
     def build(self, number: int) -> Epoch | None:
+        if self.final is None and self.last_raw is not None:
+            m = PROGRESS.match(self.last_raw)
+            if m:
+                self.last = parse_pairs(self.last_raw, m.end())[0] or self.last
         metrics = self.final if self.final is not None else self.last
         if not metrics:
             return None
@@ -223,6 +245,21 @@ class ConsoleParser:
 
     # -- records ---------------------------------------------------------------------------
     def feed(self, seg: str) -> None:
+        # progress updates are nearly all of a big log: try them first
+        if seg[0].isdigit():
+            m = PROGRESS.match(seg)
+            if m and (m.end() == len(seg) or seg[m.end()] in " -"):
+                step = int(m.group(1))
+                total = None if m.group(2) == "Unknown" else int(m.group(2))
+                eta = "ETA" in seg[m.end(): m.end() + 40]
+                is_final = total is not None and step >= total and not eta
+                ep = self.epoch
+                if (not is_final and ep is not None and not ep.closed and total == ep.total
+                        and ep.fast_update(seg, step, m.end())):
+                    return
+                metrics, _ = parse_pairs(seg, m.end())
+                self._progress(step, total, metrics, is_final)
+                return
         if NOISE.match(seg):
             return
         m = HEADER.match(seg)
@@ -233,14 +270,6 @@ class ConsoleParser:
                 metrics = parse_metrics_only(rest)
                 if metrics:
                     self._summary(metrics)
-            return
-        m = PROGRESS.match(seg)
-        if m and (m.end() == len(seg) or seg[m.end()] in " -"):
-            step = int(m.group(1))
-            total = None if m.group(2) == "Unknown" else int(m.group(2))
-            metrics, _ = parse_pairs(seg, m.end())
-            eta = "ETA" in seg[m.end(): m.end() + 40]
-            self._progress(step, total, metrics, total is not None and step >= total and not eta)
             return
         m = TRAIN_ON.match(seg)
         if m:
@@ -298,6 +327,11 @@ class ConsoleParser:
         ep = self.epoch
         if ep is not None:
             if ep.closed:
+                # Keras 3 under a terminal may print the final line twice, the second time with
+                # the val_ metrics; evaluate() output after the last epoch only adds nothing
+                if is_final and total == ep.total and ep.final is not None:
+                    for k, v in metrics.items():
+                        ep.final.setdefault(k, v)
                 return
             ep.add_progress(step, total, metrics, is_final)
             return

@@ -223,7 +223,8 @@ def _saturation(run: Run, out: list[Diagnosis]) -> None:
         parts: list[str] = []
         epochs: set[int] = set()
         evidence: dict[str, Any] = {"metric": name}
-        floor = [e for e, v in series if 0 < v <= FLOOR_MAX]
+        accs_here = dict(run.series(acc_name)) if acc_name else {}
+        floor = [e for e, v in series if 0 < v <= FLOOR_MAX and accs_here.get(e, 0) < 0.99995]
         if floor:
             epochs.update(floor)
             parts.append(f"{name} is {fmt(run.epoch(floor[0]).metrics[name])} at "
@@ -457,6 +458,7 @@ def _accuracy_falls(run: Run, out: list[Diagnosis]) -> None:
 
 # -- KER606 ----------------------------------------------------------------------------------
 def _chance(run: Run, out: list[Diagnosis]) -> None:
+    found: list[tuple[str, float, int, list[int]]] = []
     for name in _loss_names(run):
         series = _finite(run.series(name))
         for classes in range(2, 11):
@@ -473,20 +475,25 @@ def _chance(run: Run, out: list[Diagnosis]) -> None:
                 if len(cur) > len(best):
                     best = list(cur)
             if len(best) >= 3:
-                values = dict(series)
-                out.append(Diagnosis(
-                    "KER606", run.index, best,
-                    f"{name} stays at {fmt(values[best[0]])} ~ ln {classes} = {target:.4f} at "
-                    f"{epochs_text(best)}: the crossentropy of predicting 1/{classes} for every "
-                    "class of every sample",
-                    "The model outputs the same uniform distribution for every input: it has "
-                    "learned nothing and its accuracy is chance level. Look for a layer after the "
-                    "output activation (KER207), a learning rate that killed the units (KER304), "
-                    "or inputs that carry no signal (constant, unscaled, shuffled apart from "
-                    "their labels).",
-                    ["KER207", "KER304"],
-                    {"metric": name, "value": values[best[0]], "classes": classes}))
+                found.append((name, dict(series)[best[0]], classes, best))
                 break
+    if found:
+        name, value, classes, best = found[0]
+        text = (f"{name} stays at {fmt(value)} ~ ln {classes} = {math.log(classes):.4f} at "
+                f"{epochs_text(best)}: the crossentropy of predicting 1/{classes} for every "
+                "class of every sample")
+        for other, v2, c2, eps2 in found[1:]:
+            text += f"; {other} {fmt(v2)} ~ ln {c2} at {epochs_text(eps2)}"
+        out.append(Diagnosis(
+            "KER606", run.index, best, text,
+            "The model outputs the same uniform distribution for every input: it has "
+            "learned nothing and its accuracy is chance level. Look for a layer after the "
+            "output activation (KER207), a learning rate that killed the units (KER304), "
+            "or inputs that carry no signal (constant, unscaled, shuffled apart from "
+            "their labels).",
+            ["KER207", "KER304"],
+            {"metric": name, "value": value, "classes": classes,
+             "metrics": [f[0] for f in found]}))
 
 
 # -- KER607 ----------------------------------------------------------------------------------
@@ -520,39 +527,41 @@ def _majority(run: Run, out: list[Diagnosis]) -> None:
 
 # -- KER608 ----------------------------------------------------------------------------------
 def _non_finite(run: Run, out: list[Diagnosis]) -> bool:
-    found = False
+    parts: list[str] = []
+    all_eps: set[int] = set()
+    evidence: dict[str, Any] = {"metrics": []}
     for name in _loss_names(run):
         bad = [(e, v) for e, v in run.series(name) if not math.isfinite(v)]
         first_batch = None
         if name == run.loss_key():
             for ep in run.epochs:
                 if ep.trace is not None and ep.trace.nonfinite is not None:
-                    first_batch = (ep.number, ep.trace.nonfinite[0], ep.total_steps,
-                                   ep.trace.nonfinite[1])
+                    first_batch = (ep.number, ep.trace.nonfinite[0], ep.total_steps)
                     break
         if not bad and first_batch is None:
             continue
-        found = True
-        eps = [e for e, _ in bad]
-        if first_batch is not None and first_batch[0] not in eps:
-            eps = sorted(set(eps) | {first_batch[0]})
+        eps = sorted({e for e, _ in bad} | ({first_batch[0]} if first_batch else set()))
+        all_eps.update(eps)
         text = f"{name} is {fmt(bad[0][1]) if bad else 'nan'} at {epochs_text(eps)}"
-        evidence: dict[str, Any] = {"metric": name, "epochs": eps}
-        if first_batch is not None and (not bad or first_batch[0] <= bad[0][0]):
-            text += (f", first at {_at(first_batch[1], first_batch[2])} of epoch "
-                     f"{first_batch[0]}")
+        evidence["metrics"].append(name)
+        evidence.setdefault("epochs", {})[name] = eps
+        if first_batch is not None and first_batch[0] == eps[0]:
+            text += f", first at {_at(first_batch[1], first_batch[2])} of epoch {first_batch[0]}"
             evidence.update(first_epoch=first_batch[0], first_batch=first_batch[1])
         last_good = [(e, v) for e, v in _finite(run.series(name)) if e < eps[0]]
         if last_good:
             text += f" (last finite value {fmt(last_good[-1][1])} at epoch {last_good[-1][0]})"
-        out.append(Diagnosis(
-            "KER608", run.index, eps, text,
-            "Once one weight is NaN every later update is NaN: training is over. Usual causes: "
-            "a learning rate too high (KER304), a Dropout or BatchNormalization after the "
-            "softmax (KER207), NaN or inf in the inputs or labels, a log or division by zero in "
-            "a custom loss.",
-            ["KER304", "KER207"], evidence))
-    return found
+        parts.append(text)
+    if not parts:
+        return False
+    out.append(Diagnosis(
+        "KER608", run.index, sorted(all_eps), "; ".join(parts),
+        "Once one weight is NaN every later update is NaN: training is over. Usual causes: "
+        "a learning rate too high (KER304), a Dropout or BatchNormalization after the "
+        "softmax (KER207), NaN or inf in the inputs or labels, a log or division by zero in "
+        "a custom loss.",
+        ["KER304", "KER207"], evidence))
+    return True
 
 
 # -- KER609 ----------------------------------------------------------------------------------
@@ -645,7 +654,8 @@ def diagnose_run(run: Run) -> list[Diagnosis]:
     broken = broken or any(d.code in ("KER601", "KER602") for d in out)
     _frozen(run, out)
     _overfitting(run, out, broken)
-    _accuracy_falls(run, out)
+    if not any(d.code == "KER608" for d in out):
+        _accuracy_falls(run, out)  # after a NaN, accuracy means nothing
     _chance(run, out)
     _majority(run, out)
     _perfect_floor(run, out)

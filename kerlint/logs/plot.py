@@ -25,9 +25,10 @@ def load_pyplot():
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+        from matplotlib.ticker import MaxNLocator
     except ImportError:
         raise PlotUnavailable(MISSING) from None
-    return plt
+    return plt, MaxNLocator
 
 
 def _series(run: Run, name: str) -> tuple[list[int], list[float]]:
@@ -35,23 +36,27 @@ def _series(run: Run, name: str) -> tuple[list[int], list[float]]:
     return [e for e, _ in pts], [v for _, v in pts]
 
 
+SPANNED = {"KER603", "KER604", "KER606", "KER607"}  # diagnoses about a stretch of epochs
+
+
 def _mark(ax, run: Run, diags: list[Diagnosis]) -> None:
-    colours = {}
+    colours: dict[str, str] = {}
     palette = ["#d62728", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
-    for d in diags:
-        if d.run != run.index or not d.epochs:
-            continue
+    mine = [d for d in diags if d.run == run.index and d.epochs]
+    for i, d in enumerate(mine):
         colour = colours.setdefault(d.code, palette[len(colours) % len(palette)])
         e0, e1 = d.epochs[0], d.epochs[-1]
-        if e1 > e0:
-            ax.axvspan(e0 - 0.5, e1 + 0.5, color=colour, alpha=0.08)
+        if e1 > e0 and d.code in SPANNED:
+            ax.axvspan(e0 - 0.3, e1 + 0.3, color=colour, alpha=0.07)
         ax.axvline(e0, color=colour, linestyle="--", linewidth=1)
-        ax.annotate(d.code, xy=(e0, 1), xycoords=("data", "axes fraction"), xytext=(2, -12),
-                    textcoords="offset points", fontsize=8, color=colour, rotation=0)
+        # one label per row so that codes on nearby epochs stay readable
+        ax.annotate(d.code, xy=(e0, 1), xycoords=("data", "axes fraction"),
+                    xytext=(3, -11 - 10 * i), textcoords="offset points", fontsize=7,
+                    color=colour)
 
 
 def render_plot(log: Log, diags: list[Diagnosis], path: str) -> None:
-    plt = load_pyplot()
+    plt, MaxNLocator = load_pyplot()
     runs = log.runs[:6]
     traced = [(run, ep) for run in runs for ep in run.epochs
               if ep.trace is not None and any(d.run == run.index and ep.number in d.epochs[:1]
@@ -80,7 +85,10 @@ def render_plot(log: Log, diags: list[Diagnosis], path: str) -> None:
             ax_acc.set_ylim(-0.02, 1.02)
         ax_acc.set_title(f"run {run.index}: metrics")
         ax_acc.set_xlabel("epoch")
+        numbers = [ep.number for ep in run.epochs]
         for ax in (ax_loss, ax_acc):
+            ax.set_xlim(min(numbers) - 0.5, max(numbers) + 0.9)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             _mark(ax, run, diags)
             if ax.get_legend_handles_labels()[0]:
                 ax.legend(fontsize=8, loc="best")
@@ -88,9 +96,13 @@ def render_plot(log: Log, diags: list[Diagnosis], path: str) -> None:
         if traced:
             ax_t = axes[row][2]
             mine = [ep for r, ep in traced if r is run]
+            values = []
             for ep in mine:
                 pts = [(s, v) for s, v, _ in ep.trace.series() if math.isfinite(v)]
                 ax_t.plot([s for s, _ in pts], [v for _, v in pts], label=f"epoch {ep.number}")
+                values += [v for _, v in pts]
+            if values and min(values) > 0 and max(values) / min(values) > 50:
+                ax_t.set_yscale("log")  # shows a loss leaving the 1.1921e-07 floor
             if mine:
                 ax_t.set_title(f"run {run.index}: running loss inside the epoch")
                 ax_t.set_xlabel("progress (steps or samples)")

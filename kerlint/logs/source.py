@@ -11,7 +11,7 @@ from typing import BinaryIO
 
 from .console import parse_console
 from .model import Log
-from .tabular import MAX_JSON, LogFormatError, looks_like_csv_header, parse_csv, parse_history
+from .tabular import MAX_JSON, HistorySyntaxError, LogFormatError, looks_like_csv_header, parse_csv, parse_history
 
 PEEK = 1 << 16
 
@@ -107,12 +107,12 @@ def _read(name: str, raw: BinaryIO) -> Log:
             raise LogReadError(f"{name}: History JSON larger than 256 MB")
         try:
             runs = parse_history(data)
-        except LogFormatError:
-            # console output that happens to start with a brace: read it as text
+        except HistorySyntaxError as exc:
+            # console output that happens to start with a bracket: read it as text
             runs = parse_console(io.BytesIO(data))
-            if not runs:
-                raise
             fmt = "console"
+            if not runs:
+                return Log(source=name, format=fmt, runs=[], notes=[str(exc)])
     elif fmt == "csv":
         runs = parse_csv(io.BufferedReader(stream))  # type: ignore[arg-type]
     else:

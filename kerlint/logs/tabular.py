@@ -19,6 +19,10 @@ class LogFormatError(ValueError):
     """The input has the shape of a CSV/JSON history but its content cannot be read."""
 
 
+class HistorySyntaxError(LogFormatError):
+    """Starts like JSON but does not parse: may still be console text."""
+
+
 def _number(value: Any) -> float | None:
     if isinstance(value, bool):
         return None
@@ -91,7 +95,7 @@ def _load_history_text(text: str) -> Any:
     try:
         return ast.literal_eval(cleaned)
     except (ValueError, SyntaxError, MemoryError, RecursionError, TypeError) as exc:
-        raise LogFormatError(f"not a valid History JSON or dict: {exc}") from None
+        raise HistorySyntaxError(f"not valid JSON nor a Python dict: {exc}") from None
 
 
 def _history_run(obj: dict, index: int) -> Run | None:
