@@ -5,6 +5,11 @@ compiled in another is one model). IPython syntax is masked with text of the sam
 so every offset, row and column of the masked program is also one of the program the user
 wrote, and fix edits apply to the cells unchanged. Notebooks are read with ``json``; a fixed
 notebook differs from the file it came from only inside the ``source`` of the changed cells.
+
+IPython syntax recognised: line magics, cell magics, shell escapes (``!``, ``!!``, and
+``x = !cmd`` / ``x = %magic``), help (``?x``, ``x?``, ``x??``) and the escaped auto-call forms
+(``/f a``, ``,f a b``, ``;f a b``). Auto-call without an escape (``%autocall`` mode, off by
+default) cannot be told from a typo and stays a syntax error.
 """
 
 from __future__ import annotations
@@ -16,8 +21,6 @@ import re
 from dataclasses import dataclass, field
 
 from .diagnostics import Report
-
-SUFFIX = ".ipynb"
 
 # Cell magics whose body is Python run in the notebook's namespace: the body is linted.
 # Any other cell magic (%%bash, %%writefile, %%timeit, %%python, ...) takes its cell out.
@@ -49,7 +52,7 @@ class NotebookError(Exception):
 class Cell:
     """A code cell that is part of the program."""
 
-    index: int  # 1-based position among all the notebook's cells, as ruff and Jupyter count them
+    index: int  # 1-based position among all the notebook's cells, markdown too, as ruff counts
     source: str  # the cell's text as the user wrote it
     start: int  # offset of the cell in the program
     row: int  # 1-based row of the cell's first line in the program
@@ -115,8 +118,9 @@ def parse(text: str, bom: bool = False) -> Notebook:
         raise NotebookError("not a Jupyter notebook: the file holds JSON but not a notebook object")
     major = data.get("nbformat")
     if "cells" not in data and "worksheets" in data or (isinstance(major, int) and major < 4):
+        version = major if isinstance(major, int) else 3
         raise NotebookError(
-            f"nbformat {major} notebooks are not supported: open and save the notebook in a current "
+            f"nbformat {version} notebooks are not supported: open and save the notebook in a current "
             "Jupyter to convert it to nbformat 4"
         )
     cells = data.get("cells")
@@ -303,7 +307,7 @@ def _mask_cell(source: str):
 
 
 def lint_file(path, name: str, lint, fix=None):
-    """Lint (or with a ``fix.FixMode``, fix) the notebook at ``path``; see ``lint_text``."""
+    """Lint (or with a ``fix.FixMode``, fix) the notebook at ``path``; see ``lint_bytes``."""
     try:
         data = path.read_bytes()
     except OSError as exc:
