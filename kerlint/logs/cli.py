@@ -97,7 +97,11 @@ def log(file: str, output_format: str, plot_path: str | None, select: str | None
     if output_format == "json":
         click.echo(render_json(parsed, diags), nl=False)
     else:
-        click.echo(render_text(parsed, diags, ascii_only=_ascii_only()), nl=False)
+        ascii_only = _ascii_only()
+        text = render_text(parsed, diags, ascii_only=ascii_only)
+        if ascii_only:  # a file name or metric name the terminal cannot show
+            text = text.encode("ascii", "replace").decode("ascii")
+        click.echo(text, nl=False)
     if plot_path:
         from .plot import render_plot
 

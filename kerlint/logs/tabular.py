@@ -8,6 +8,7 @@ import io
 import json
 import math
 import re
+import warnings
 from typing import Any, BinaryIO
 
 from .model import Epoch, Run
@@ -93,7 +94,9 @@ def _load_history_text(text: str) -> Any:
     cleaned = re.sub(r"(?<![\w'\"])(-?)(nan|inf)(?![\w'\"])", r"'\1\2'", text)
     cleaned = re.sub(r"np\.float(?:32|64)\(([^()]*)\)", r"\1", cleaned)
     try:
-        return ast.literal_eval(cleaned)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarning from odd literals is not for the user
+            return ast.literal_eval(cleaned)
     except (ValueError, SyntaxError, MemoryError, RecursionError, TypeError) as exc:
         raise HistorySyntaxError(f"not valid JSON nor a Python dict: {exc}") from None
 
