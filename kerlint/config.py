@@ -294,14 +294,25 @@ class FileConfig:
         return cls(path, layer, tuple(per_file), exclude, extend, gitignore)
 
 
+_FOUND: dict[Path, Path | None] = {}  # folder -> its config; a walk asks once per folder
+
+
 def find_config(start: Path) -> Path | None:
     """The nearest ``pyproject.toml`` with a ``[tool.kerlint]`` table at or above ``start``."""
     d = Path(os.path.abspath(start))
+    walked, found = [], None
     for folder in (d, *d.parents):
+        if folder in _FOUND:
+            found = _FOUND[folder]
+            break
+        walked.append(folder)
         candidate = folder / "pyproject.toml"
         if candidate.is_file() and _has_table(candidate):
-            return candidate
-    return None
+            found = candidate
+            break
+    for folder in walked:
+        _FOUND[folder] = found
+    return found
 
 
 _TABLE = re.compile(rb"^\s*\[\s*tool\s*\.\s*kerlint\s*[\].]", re.M)
