@@ -8,6 +8,8 @@ from kerlint.logs.cli import log
 
 DATA = Path(__file__).parent / "data"
 REAL = DATA / "real"
+# the user stories' logs (shared/seeds 000-004), each with <name>.expected.json beside it
+SEEDS = Path(__file__).parent.parent / "fixtures" / "logs"
 
 
 class Result:

@@ -7,7 +7,7 @@ import pytest
 
 from kerlint.logs import read_log
 
-from .conftest import DATA, REAL, by_code
+from .conftest import DATA, REAL, SEEDS, by_code
 
 SCENARIOS = ["ker101_buggy", "ker101_fixed", "ker304_buggy", "ker304_fixed", "ker103_buggy",
              "ker103_fixed", "overfit_buggy", "overfit_fixed"]
@@ -112,7 +112,7 @@ def test_history_json_variants(tmp_path, diagnose_file):
 
 
 def test_gzip_and_stdin(tmp_path, run_log):
-    data = (DATA / "seed_001.txt").read_bytes()
+    data = (SEEDS / "seed_001.txt").read_bytes()
     gz = tmp_path / "seed_001.txt.gz"
     gz.write_bytes(gzip.compress(data))
     a = run_log(gz, "--output-format", "json")

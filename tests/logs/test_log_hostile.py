@@ -18,7 +18,7 @@ from kerlint.logs import console
 from kerlint.logs.console import parse_console
 from kerlint.logs.report import render_json, render_text
 
-from .conftest import DATA
+from .conftest import DATA, SEEDS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,7 +74,7 @@ def test_broken_json_and_csv(tmp_path, run_log):
 
 def test_corrupt_gzip(tmp_path, run_log):
     p = tmp_path / "log.txt.gz"
-    p.write_bytes(gzip.compress((DATA / "seed_000.txt").read_bytes())[:300])
+    p.write_bytes(gzip.compress((SEEDS / "seed_000.txt").read_bytes())[:300])
     assert_clean_failure(run_log(p), "cannot read")
 
 
@@ -89,7 +89,7 @@ def test_truncated_copy_keeps_what_it_has(run_log):
 
 
 def test_undecodable_bytes_inside_a_log(tmp_path, run_log):
-    data = (DATA / "seed_001.txt").read_bytes().replace(b"Model structure", b"Mod\xe8le \xff\xfe")
+    data = (SEEDS / "seed_001.txt").read_bytes().replace(b"Model structure", b"Mod\xe8le \xff\xfe")
     p = tmp_path / "latin1.txt"
     p.write_bytes(data)
     r = run_log(p, "--output-format", "json")
@@ -106,9 +106,9 @@ def test_a_megabyte_line_with_no_record_in_it(tmp_path, run_log):
 
 
 def test_usage_errors(run_log):
-    r = run_log(DATA / "seed_000.txt", "--output-format", "xml")
+    r = run_log(SEEDS / "seed_000.txt", "--output-format", "xml")
     assert r.exit_code == 2
-    r = run_log(DATA / "seed_000.txt", "--select", "KER999")
+    r = run_log(SEEDS / "seed_000.txt", "--select", "KER999")
     assert r.exit_code == 2 and "unknown code" in r.stderr
     assert run_log().exit_code == 2
 

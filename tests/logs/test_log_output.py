@@ -7,13 +7,13 @@ import pytest
 
 from kerlint.logs.report import sparkline
 
-from .conftest import DATA, REAL
+from .conftest import DATA, REAL, SEEDS
 
 
 def test_exit_codes(run_log):
-    assert run_log(DATA / "seed_000.txt").exit_code == 1
+    assert run_log(SEEDS / "seed_000.txt").exit_code == 1
     assert run_log(REAL / "ker304_fixed_v2.txt").exit_code == 0
-    assert run_log(DATA / "seed_000.txt", "--exit-zero").exit_code == 0
+    assert run_log(SEEDS / "seed_000.txt", "--exit-zero").exit_code == 0
 
 
 def test_clean_log_says_so(run_log):
@@ -24,13 +24,13 @@ def test_clean_log_says_so(run_log):
 
 
 def test_select_and_ignore(run_log):
-    r = run_log(DATA / "seed_000.txt", "--output-format", "json", "--select", "KER601,KER603")
+    r = run_log(SEEDS / "seed_000.txt", "--output-format", "json", "--select", "KER601,KER603")
     assert r.codes() == ["KER601", "KER603"]
-    r = run_log(DATA / "seed_003.txt", "--output-format", "json", "--ignore", "KER612")
+    r = run_log(SEEDS / "seed_003.txt", "--output-format", "json", "--ignore", "KER612")
     assert r.codes() == ["KER601", "KER602"]
-    r = run_log(DATA / "seed_004_reconstructed.txt", "--select", "KER60")
+    r = run_log(SEEDS / "seed_004_reconstructed.txt", "--select", "KER60")
     assert r.exit_code == 0  # KER610 and KER612 are not selected
-    r = run_log(DATA / "seed_004_reconstructed.txt", "--select", "ker61")
+    r = run_log(SEEDS / "seed_004_reconstructed.txt", "--select", "ker61")
     assert r.exit_code == 1
 
 
@@ -54,7 +54,7 @@ def test_json_is_strict_json(run_log):
 
 
 def test_text_report_notes(run_log):
-    out = run_log(DATA / "seed_003.txt").stdout
+    out = run_log(SEEDS / "seed_003.txt").stdout
     assert "the log ends at the header of epoch 8" in out
     assert "Run 1: epochs 6-7 of 50" in out
     out = run_log(REAL / "overfit_fixed_v1.txt").stdout
@@ -93,7 +93,7 @@ def test_plot_without_matplotlib_says_how_to_get_it(monkeypatch, tmp_path, run_l
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_matplotlib)
-    r = run_log(DATA / "seed_000.txt", "--plot", tmp_path / "p.png")
+    r = run_log(SEEDS / "seed_000.txt", "--plot", tmp_path / "p.png")
     assert r.exit_code == 2
     assert "pip install 'kerlint[plot]'" in r.stderr
     assert not (tmp_path / "p.png").exists()
@@ -102,7 +102,7 @@ def test_plot_without_matplotlib_says_how_to_get_it(monkeypatch, tmp_path, run_l
 def test_plot_draws_a_png(tmp_path, run_log):
     pytest.importorskip("matplotlib")
     out = tmp_path / "seed3.png"
-    r = run_log(DATA / "seed_003.txt", "--plot", out)
+    r = run_log(SEEDS / "seed_003.txt", "--plot", out)
     assert r.exit_code == 1
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert f"Plot written to {out}" in r.stdout

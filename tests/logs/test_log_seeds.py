@@ -1,15 +1,39 @@
 """The user stories in shared/seeds: each log gives the diagnoses its story needs.
 
-seed_000..003.txt are the seeds' text as posted (the logs pasted onto one line, with the prose
-around them). Seed 004 tells its numbers in prose only; seed_004_reconstructed.txt writes them
-as the Keras 2.2 log they came from (see make_synthetic_logs.py).
+tests/fixtures/logs/seed_000..003.txt are the seeds' text as posted (the logs pasted onto one
+line, with the prose around them). Seed 004 tells its numbers in prose only;
+seed_004_reconstructed.txt writes them as the Keras 2.2 log they came from (see
+tests/logs/data/make_synthetic_logs.py). Beside each log, <name>.expected.json lists the epochs
+of every run and every diagnosis (code, run, epochs) the log must get, no more and no fewer.
 """
 
-from .conftest import DATA, by_code
+import json
+
+import pytest
+
+from .conftest import SEEDS, by_code
+
+SEED_LOGS = sorted(p for p in SEEDS.glob("seed_*.txt"))
+
+
+def test_every_seed_has_a_log_and_its_expectations():
+    assert [p.stem for p in SEED_LOGS] == [
+        "seed_000", "seed_001", "seed_002", "seed_003", "seed_004_reconstructed"]
+    assert all(p.with_suffix(".expected.json").is_file() for p in SEED_LOGS)
+
+
+@pytest.mark.parametrize("path", SEED_LOGS, ids=lambda p: p.stem)
+def test_seed_gives_exactly_its_expected_diagnoses(diagnose_file, path):
+    expected = json.loads(path.with_suffix(".expected.json").read_text())
+    report = diagnose_file(path)
+    assert [[e["epoch"] for e in run["epochs"]] for run in report["runs"]] == expected["epochs"]
+    found = [{"code": d["code"], "run": d["run"], "epochs": d["epochs"]}
+             for d in report["diagnostics"]]
+    assert found == expected["diagnostics"], expected["story"]
 
 
 def test_seed_000_divergence_saturation_frozen(diagnose_file):
-    report = diagnose_file(DATA / "seed_000.txt")
+    report = diagnose_file(SEEDS / "seed_000.txt")
     assert [e["epoch"] for e in report["runs"][0]["epochs"]] == list(range(1, 11))
     assert report["runs"][0]["train_samples"] == 5487
     assert report["runs"][0]["val_samples"] == 610
@@ -41,7 +65,7 @@ def test_seed_000_divergence_saturation_frozen(diagnose_file):
 
 
 def test_seed_000_text_report(run_log):
-    r = run_log(DATA / "seed_000.txt")
+    r = run_log(SEEDS / "seed_000.txt")
     assert r.exit_code == 1
     out = r.stdout
     assert "Run 1: epochs 1-10 of 10, 5487 training samples, 610 validation samples" in out
@@ -55,7 +79,7 @@ def test_seed_000_text_report(run_log):
 
 
 def test_seed_001_overfitting_from_epoch_2(diagnose_file):
-    report = diagnose_file(DATA / "seed_001.txt")
+    report = diagnose_file(SEEDS / "seed_001.txt")
     assert [d["code"] for d in report["diagnostics"]] == ["KER604"]
     (d,) = report["diagnostics"]
     assert d["evidence"]["best_epoch"] == 2
@@ -68,7 +92,7 @@ def test_seed_001_overfitting_from_epoch_2(diagnose_file):
 
 
 def test_seed_002_two_runs_both_overfit_at_epoch_2(diagnose_file):
-    report = diagnose_file(DATA / "seed_002.txt")
+    report = diagnose_file(SEEDS / "seed_002.txt")
     assert len(report["runs"]) == 2
     assert [len(r["epochs"]) for r in report["runs"]] == [3, 3]
     diags = report["diagnostics"]
@@ -79,7 +103,7 @@ def test_seed_002_two_runs_both_overfit_at_epoch_2(diagnose_file):
 
 
 def test_seed_003_collapse_inside_epoch_7(diagnose_file):
-    report = diagnose_file(DATA / "seed_003.txt")
+    report = diagnose_file(SEEDS / "seed_003.txt")
     (run,) = report["runs"]
     # the paste starts inside epoch 6 (before `Epoch 7/50`) and ends at `Epoch 8/50`
     assert [e["epoch"] for e in run["epochs"]] == [6, 7]
@@ -103,7 +127,7 @@ def test_seed_003_collapse_inside_epoch_7(diagnose_file):
 
 
 def test_seed_004_plateau_points_at_multilabel_accuracy(diagnose_file):
-    report = diagnose_file(DATA / "seed_004_reconstructed.txt")
+    report = diagnose_file(SEEDS / "seed_004_reconstructed.txt")
     (d,) = by_code(report, "KER610")
     assert d["evidence"]["first_value"] == 0.95
     assert d["evidence"]["loss_first"] == 0.22

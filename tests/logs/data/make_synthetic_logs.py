@@ -1,4 +1,5 @@
-"""Write the synthetic log fixtures in tests/logs/data/ (run by hand; the outputs are committed).
+"""Write the synthetic log fixtures in tests/logs/data/ and seed 004's reconstructed log in
+tests/fixtures/logs/ (run by hand; the outputs are committed).
 
 They reproduce the byte shapes of Keras 2 / tf.keras 2 console output that TensorFlow 2.21 no
 longer prints: the `[=====>....]` progress bar redrawn with backspaces and a carriage return
@@ -12,6 +13,7 @@ import math
 from pathlib import Path
 
 HERE = Path(__file__).parent
+SEED_LOGS = HERE.parent.parent / "fixtures" / "logs"
 NOISE = [
     "2019-06-11 14:02:31.512093: I tensorflow/core/platform/cpu_feature_guard.cc:142] Your CPU "
     "supports instructions that this TensorFlow binary was not compiled to use: AVX2 FMA",
@@ -241,5 +243,7 @@ FILES = {
 
 if __name__ == "__main__":
     for name, make in FILES.items():
-        (HERE / name).write_bytes(make().encode("utf-8"))
+        # the seed's log lives with the other seed logs, the rest beside this script
+        folder = SEED_LOGS if name.startswith("seed_") else HERE
+        (folder / name).write_bytes(make().encode("utf-8"))
         print("wrote", name)
