@@ -18,7 +18,8 @@ def _message(where: str) -> str:
         f"softmax over {where} a single unit: it normalises one number by itself, so the "
         "output is 1.0 for every input. Training learns nothing (on TensorFlow the loss may "
         "still fall while accuracy stays frozen at the share of the positive class) and Keras "
-        'only warns once fit() runs; use activation="sigmoid" for one yes/no output'
+        "only warns once the model first runs (fit() or predict()); use "
+        'activation="sigmoid" for one yes/no output'
     )
 
 
@@ -71,7 +72,8 @@ RULE = Rule(
         "unit that is exp(x) / exp(x) = 1.0, whatever the input, so the model's output carries "
         "no information and its gradients are zero. On TensorFlow the loss may still fall while "
         "accuracy stays frozen at the share of the positive class; on JAX the loss does not "
-        "move. Keras 3 warns only once `fit()` runs.\n\n"
+        "move. Keras 3 warns only once the model first runs (`fit()` or `predict()`), not when "
+        "it is built.\n\n"
         "A single yes/no output wants a sigmoid (with binary crossentropy); exclusive classes "
         "want one unit per class with softmax."
     ),

@@ -34,9 +34,10 @@ def check(ir):
         yield Diagnostic(
             "KER105",
             f"{loss.name} over a one-unit output: the loss normalises the single output to "
-            "1.0 (or applies softmax to it), so it is exactly 0 for every sample and the model "
-            "learns nothing, while Keras only warns once fit() runs; for one yes/no output use "
-            "binary_crossentropy with a sigmoid output",
+            "1.0 (or applies softmax to it), so it is exactly 0 for every sample: it measures "
+            "nothing and gives the model no real training signal (on TensorFlow only a stray "
+            "gradient of the fused softmax op moves a sigmoid head), while Keras only warns once "
+            "fit() runs; for one yes/no output use binary_crossentropy with a sigmoid output",
             compile.args.get("loss").node.value,
             _fix(head, compile, loss),
         )
@@ -50,8 +51,10 @@ RULE = Rule(
         "Categorical crossentropy compares a distribution over classes with the labels. With "
         "one output unit there is one class: Keras divides the output by its own sum (or "
         "applies softmax to one logit), which gives 1.0, and -log(1.0) is 0. The loss is 0 "
-        "from the first step, so no gradient ever reaches the weights. Keras 3 warns only "
-        "once `fit()` runs.\n\n"
+        "from the first step and measures nothing. No real gradient reaches the weights either: "
+        "a softmax head stays at 1.0, and on TensorFlow a sigmoid head moves only because the "
+        "fused softmax op still pushes down the logits of label-0 samples, which is not "
+        "training on the task. Keras 3 warns only once `fit()` runs.\n\n"
         "A single yes/no output is trained with binary crossentropy on a sigmoid output. The "
         "fix is unsafe: if the labels are really several classes, the output needs one unit "
         "per class instead."
