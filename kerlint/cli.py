@@ -37,7 +37,30 @@ def _config_error(exc) -> None:
     sys.exit(2)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """Imports ``kerlint log`` (the training-log analyser, its own package) only when that
+    command is run or listed: ``kerlint check`` must start fast."""
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | ({"log"} if _log_command() else set()))
+
+    def get_command(self, ctx, name):
+        if name == "log" and name not in self.commands:
+            command = _log_command()
+            if command is not None:
+                self.add_command(command)
+        return super().get_command(ctx, name)
+
+
+def _log_command():
+    try:
+        from .logs.cli import log
+    except ImportError:  # pragma: no cover - only while the package is absent
+        return None
+    return log
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kerlint")
 def main():
     """kerlint: find the mistakes in Keras model code that make training fail silently."""
@@ -67,9 +90,13 @@ def main():
               envvar="KERLINT_OUTPUT_FORMAT", help="How to print the diagnostics.")
 @click.option("--statistics", is_flag=True, help="Print the number of diagnostics of each code instead of them.")
 @click.option("--show-fixes", is_flag=True, help="Mark fixable diagnostics [*] and list the fixes applied.")
+@click.option("--no-cache", is_flag=True, envvar="KERLINT_NO_CACHE",
+              help="Neither read nor write the result cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), envvar="KERLINT_CACHE_DIR",
+              help="Where to keep the result cache (default: .kerlint_cache in the project root).")
 def check(paths, select, extend_select, ignore, exit_zero, stdin_filename, config_file, isolated,
           extend_exclude, force_exclude, respect_gitignore, fix, unsafe_fixes, diff, fix_only, output_format,
-          statistics, show_fixes):
+          statistics, show_fixes, no_cache, cache_dir):
     """Lint PATHS (files or directories; default: the current directory). `-` reads stdin."""
     from .config import ConfigError, Resolver, cli_layer
     from .fix import FixMode, summary
@@ -77,7 +104,10 @@ def check(paths, select, extend_select, ignore, exit_zero, stdin_filename, confi
 
     fixing = fix or fix_only or diff
     fix_mode = FixMode(unsafe=unsafe_fixes, write=not diff, diff=diff) if fixing else None
+    cache = None
     try:
+        if not no_cache and any(p != "-" for p in paths or ["."]):
+            cache = _open_cache(cache_dir, config_file, isolated)
         resolver = Resolver(
             cli_layer(select, extend_select, ignore),
             config=config_file,
@@ -86,7 +116,7 @@ def check(paths, select, extend_select, ignore, exit_zero, stdin_filename, confi
             respect_gitignore=respect_gitignore,
         )
         results = lint_paths(list(paths) or ["."], None, stdin_filename=stdin_filename, resolver=resolver,
-                             force_exclude=force_exclude, fix=fix_mode)
+                             force_exclude=force_exclude, fix=fix_mode, cache=cache)
     except ConfigError as exc:
         _config_error(exc)
     from .report import TEXT_FORMATS, render, stats
@@ -107,6 +137,19 @@ def check(paths, select, extend_select, ignore, exit_zero, stdin_filename, confi
         for line in summary(results, fixing=fixing, unsafe=unsafe_fixes, fix_only=False, diff=False):
             out.write(line + "\n")
     sys.exit(0 if exit_zero or count == 0 else 1)
+
+
+def _open_cache(cache_dir, config_file, isolated):
+    """The result cache, and from it the rule index and the names the pre-scan looks for (so
+    a run whose files are all cache hits or pre-scan clears imports no rule and no LibCST)."""
+    from . import cache, lint, rules
+
+    opened = cache.Cache.open(cache_dir or cache.default_root(config_file, isolated))
+    if opened is not None:
+        meta = opened.meta()
+        rules.use_index(meta["rules"])
+        lint.use_public_names(meta["public"])
+    return opened
 
 
 def _color(stream) -> bool:
@@ -218,11 +261,3 @@ def rules_cmd(output_format, markdown):
         width = max(len(r.name) for r in rules.values())
         for rule in rules.values():
             click.echo(listing_line(rule, width))
-
-
-try:  # the training-log analyser lives in its own package
-    from .logs.cli import log as _log_command
-except ImportError:  # pragma: no cover - only while the package is absent
-    _log_command = None
-if _log_command is not None:
-    main.add_command(_log_command)

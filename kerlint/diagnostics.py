@@ -8,8 +8,10 @@ reporters, the fixer, the cache and worker processes all use.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import libcst as cst
+if TYPE_CHECKING:  # only in annotations: reading and reporting results must not import LibCST
+    import libcst as cst
 
 SAFE = "safe"
 UNSAFE = "unsafe"

@@ -9,12 +9,10 @@ file, so an interrupted run leaves the original intact.
 
 from __future__ import annotations
 
-import difflib
 import io
 import os
 import re
 import stat
-import tempfile
 import tokenize
 from collections import Counter
 from dataclasses import dataclass, field
@@ -247,6 +245,8 @@ def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
         with open(path, "rb") as f:
             if f.read() != expected:
                 raise WriteError("the file changed on disk while kerlint was fixing it")
+        import tempfile  # here: `kerlint check` without --fix need not load it
+
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".kerlint.tmp", dir=path.parent)
     except OSError as exc:
         raise WriteError(exc.strerror or str(exc)) from None
@@ -281,6 +281,8 @@ def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
 
 
 def unified_diff(name: str, old: str, new: str) -> str:
+    import difflib
+
     a = old.splitlines(keepends=True)
     b = new.splitlines(keepends=True)
     out = []

@@ -8,19 +8,38 @@ from dataclasses import dataclass, field
 
 from .diagnostics import Report, TextEdit, TextFix
 
-# Files with none of these cannot hold anything kerlint reports; they are not parsed.
+# A file reaches Keras through an import or name that says keras/tensorflow/tf, or through a
+# public Keras class name it never binds (a pasted snippet); KER900 needs a kerlint code in a
+# `# noqa`. A file with none of these cannot hold anything kerlint reports: it is not parsed.
 _PRESCAN = re.compile(
-    rb"keras|tensorflow|Sequential|Dense|Conv[123]D|LSTM|GRU|Embedding|Dropout|Input\s*\(|"
-    rb"\.compile\s*\(|\.fit(_generator)?\s*\(|predict_classes|predict_proba|Adam|SGD|RMSprop|"
-    rb"Activation|Flatten|Bidirectional|TimeDistributed|Pooling|crossentropy|Crossentropy"
+    rb"\btf\b|\.compile\s*\(|\.fit(_generator)?\s*\(|predict_classes|predict_proba|"
+    rb"crossentropy|Crossentropy|(?i:\bker\d)"
 )
+_CAPITALIZED = re.compile(rb"\b[A-Z][A-Za-z0-9_]*")
+_PUBLIC: frozenset | None = None  # public Keras class names, as bytes
+
+
+def use_public_names(names) -> None:
+    """Set the public Keras class names (from the cache; otherwise read from the catalog)."""
+    global _PUBLIC
+    _PUBLIC = frozenset(n.encode() for n in names)
+
+
+def _public_names() -> frozenset:
+    if _PUBLIC is None:
+        from .catalog import get_catalog
+
+        use_public_names(get_catalog().public_class_names())
+    return _PUBLIC
 
 
 def prescan(data: bytes | str) -> bool:
     """True when the text may contain something kerlint reports."""
     if isinstance(data, str):
         data = data.encode("utf-8", "surrogatepass")
-    return _PRESCAN.search(data) is not None
+    if b"keras" in data or b"tensorflow" in data or _PRESCAN.search(data) is not None:
+        return True
+    return not _public_names().isdisjoint(_CAPITALIZED.findall(data))
 
 
 @dataclass

@@ -67,6 +67,23 @@ def all_rules() -> dict[str, Rule]:
     return _RULES
 
 
+_INDEX: dict[str, bool] | None = None
+
+
+def use_index(index: dict[str, bool] | None) -> None:
+    """Set the rule index read from the cache (see ``index``)."""
+    global _INDEX
+    _INDEX = dict(index) if index is not None else None
+
+
+def index() -> dict[str, bool]:
+    """{code: on by default} for every rule. From the cache when the run has one (set with
+    ``use_index``): importing the rule modules imports LibCST, which a run of cache hits skips."""
+    if _INDEX is not None and _RULES is None:
+        return _INDEX
+    return {code: rule.default for code, rule in all_rules().items()}
+
+
 def run_rules(ir, selected: Iterable[str]):
     rules = all_rules()
     for code in selected:
