@@ -191,11 +191,12 @@ class Settings:
 
     def _rel(self, path) -> tuple[str | None, list[str]]:
         """The path relative to the root (None outside it) and its parts to check by name."""
-        absolute = Path(os.path.abspath(path))
-        try:
-            rel = absolute.relative_to(self.root).as_posix()
-        except ValueError:
-            return None, [absolute.name]
+        absolute = os.path.abspath(path)
+        root = str(self.root)
+        prefix = root if root.endswith(os.sep) else root + os.sep
+        if not absolute.startswith(prefix):
+            return None, [os.path.basename(absolute)]
+        rel = absolute[len(prefix) :].replace(os.sep, "/")
         return rel, rel.split("/")
 
     def codes_for(self, path) -> list[str]:
@@ -208,12 +209,13 @@ class Settings:
                     codes -= ignored
         return sorted(codes)
 
-    def excluded(self, path) -> bool:
-        """True when ``path``, or a folder of it below the root, matches ``exclude``."""
+    def excluded(self, path, walking: bool = False) -> bool:
+        """True when ``path``, or a folder of it below the root, matches ``exclude``.
+        ``walking``: its folders were checked on the way down, so only the path itself is."""
         if not self.exclude:
             return False
         rel, parts = self._rel(path)
-        for k in range(len(parts), 0, -1):
+        for k in range(len(parts), len(parts) - 1 if walking else 0, -1):
             sub = "/".join(parts[:k]) if rel is not None else None
             if any(p.matches(sub, parts[k - 1]) for p in self.exclude):
                 return True
@@ -391,13 +393,18 @@ class Resolver:
         """Settings for a file or folder (a file is looked up from its folder)."""
         if self._fixed is not None:
             return self._fixed
-        p = Path(os.path.abspath(path))
-        folder = p if p.is_dir() else p.parent
-        key = str(folder)
-        settings = self._by_dir.get(key)
+        absolute = os.path.abspath(path)
+        return self.for_dir(absolute if os.path.isdir(absolute) else os.path.dirname(absolute))
+
+    def for_dir(self, folder: str) -> Settings:
+        """Settings for the files in ``folder`` (an absolute path), without asking the disk
+        whether it is one."""
+        if self._fixed is not None:
+            return self._fixed
+        settings = self._by_dir.get(folder)
         if settings is None:
-            settings = self._settings(find_config(folder))
-            self._by_dir[key] = settings
+            settings = self._settings(find_config(Path(folder)))
+            self._by_dir[folder] = settings
         return settings
 
     def codes_for(self, path) -> list[str]:

@@ -838,7 +838,8 @@ class Extractor:
             m = Model("opaque", node)
             self.ir.models.append(m)
             return m
-        if c.startswith("applications."):
+        if c.startswith("applications.") and name[:1].isupper():
+            # ResNet50(...), not imagenet_utils.correct_pad(...) or preprocess_input(...)
             m = Model("opaque", node)
             self.ir.models.append(m)
             return m

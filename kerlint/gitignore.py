@@ -55,32 +55,35 @@ class GitIgnore:
 
     def __init__(self, top):
         top = Path(os.path.abspath(top))
-        self.base = _repo_root(top) or top
-        self._rules: dict[Path, list[_Rule]] = {}
-        extra = self.base / ".git" / "info" / "exclude"
-        self._info = parse(_read(extra)) if (self.base / ".git").is_dir() else []
+        base = _repo_root(top) or top
+        self.base = str(base)
+        self._prefix = self.base if self.base.endswith(os.sep) else self.base + os.sep
+        self._rules: dict[str, list[_Rule]] = {}
+        self._info = parse(_read(base / ".git" / "info" / "exclude")) if (base / ".git").is_dir() else []
 
-    def _folder_rules(self, folder: Path) -> list[_Rule]:
+    def _folder_rules(self, folder: str) -> list[_Rule]:
         rules = self._rules.get(folder)
         if rules is None:
-            rules = parse(_read(folder / ".gitignore"))
+            rules = parse(_read(Path(folder) / ".gitignore"))
             self._rules[folder] = rules
         return rules
 
     def ignored(self, path, is_dir: bool) -> bool:
-        path = Path(os.path.abspath(path))
-        try:
-            rel = path.relative_to(self.base)
-        except ValueError:
+        # Plain strings, not pathlib: this runs for every entry of a walk.
+        absolute = os.path.abspath(path)
+        if not absolute.startswith(self._prefix):
             return False
-        verdict = self._match(self._info, rel.as_posix(), is_dir)
+        parts = absolute[len(self._prefix) :].split(os.sep)
+        verdict = self._match(self._info, "/".join(parts), is_dir)
         folder = self.base
-        for part in (None, *rel.parts[:-1]):
-            if part is not None:
-                folder = folder / part
-            v = self._match(self._folder_rules(folder), path.relative_to(folder).as_posix(), is_dir)
-            if v is not None:
-                verdict = v
+        for i in range(len(parts)):
+            if i:
+                folder = os.path.join(folder, parts[i - 1])
+            rules = self._folder_rules(folder)
+            if rules:
+                v = self._match(rules, "/".join(parts[i:]), is_dir)
+                if v is not None:
+                    verdict = v
         return bool(verdict)
 
     @staticmethod

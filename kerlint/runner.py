@@ -129,8 +129,9 @@ def _skipper(resolver, top):
     gitignore = []
 
     def skip(path, is_dir):
-        settings = resolver.for_path(path.parent)
-        if settings.excluded(path):
+        path = os.path.abspath(path)
+        settings = resolver.for_dir(os.path.dirname(path))
+        if settings.excluded(path, walking=True):
             return True
         if not settings.respect_gitignore:
             return False
@@ -188,7 +189,7 @@ def lint_paths(paths, select, *, stdin_filename=None, jobs=None, resolver=None,
             files.extend((path, select) for path, _ in discover([raw]))
             continue
         for path, explicit in discover([raw], skip=_skipper(resolver, raw)):
-            settings = resolver.for_path(path)
+            settings = resolver.for_dir(os.path.dirname(os.path.abspath(path)))
             # A named file is linted even when excluded, unless --force-exclude (ruff's rule,
             # which pre-commit hooks rely on because they name every file).
             if explicit and force_exclude and settings.excluded(path):

@@ -418,3 +418,23 @@ def test_ker502_keeps_the_wrapper_when_it_has_arguments_of_its_own():
         "KER502",
     )
     assert report.fix is None
+
+
+def test_ker407_legacy_optimizers_flagged_where_created_not_where_the_stub_is_imported():
+    found = reports(
+        """\
+        import tensorflow as tf
+        from keras.optimizers import legacy as legacy
+        opt = tf.keras.optimizers.legacy.Adam(learning_rate=1e-3)
+        """,
+        "KER407",
+    )
+    assert [r.row for r in found] == [3]
+    out, _ = fixed(
+        """\
+        import tensorflow as tf
+        opt = tf.keras.optimizers.legacy.Adam(learning_rate=1e-3)
+        """,
+        "KER407",
+    )
+    assert "opt = tf.keras.optimizers.Adam(learning_rate=1e-3)\n" in out

@@ -120,6 +120,10 @@ def test_github_workflow_commands(project):
     assert lines[0].startswith("::error file=my models/seed.py,line=6,col=46,endLine=6,endColumn=59,title=KER203::")
     assert lines[0].endswith("use None to let Keras take the size from the input")
     assert lines[1].startswith("::error file=my models/seed.py,line=9,col=5,")
+    # An absolute path below the working folder is written from there, as GitHub wants.
+    proc = run_kerlint("check", "--select", "KER203", "--output-format", "github", str(project / "my models"),
+                       cwd=project)
+    assert proc.stdout.startswith("::error file=my models/seed.py,line=6,col=46,")
 
 
 def test_junit_xml(project):

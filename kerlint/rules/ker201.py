@@ -23,6 +23,7 @@ from ..shapes import const, fmt_shape
 from . import Rule
 from ._layer_edits import insert_before
 from ._shape_errors import SHAPE_KEEPING
+from ._source import bindings, single
 
 # Layers whose rank-3+ output a Dense head may have been put on by mistake.
 _PRODUCERS = {"conv", "pool", "rnn", "conv_rnn", "bidirectional", "attention", "multi_head_attention",
@@ -183,6 +184,71 @@ def _labels_per_sample(ir, model) -> bool:
     return False
 
 
+# NumPy-style array makers whose shape argument kerlint can read: name -> where the shape is.
+_ARRAY_MAKERS = {
+    "ones": 0, "zeros": 0, "empty": 0, "full": 0, "random": 0, "random_sample": 0,
+    "randint": 2, "integers": 2, "uniform": 2, "normal": 2, "binomial": 2, "choice": 1,
+}
+
+
+def _literal_shape(node):
+    """The shape of ``np.zeros((n, t))``-like label arrays written in the file, or None."""
+    if not isinstance(node, cst.Call) or not isinstance(node.func, cst.Attribute):
+        return None
+    where = _ARRAY_MAKERS.get(node.func.attr.value)
+    if where is None:
+        return None
+    shape = None
+    for i, arg in enumerate(node.args):
+        if arg.keyword is not None and arg.keyword.value in ("size", "shape"):
+            shape = arg.value
+        elif arg.keyword is None and not arg.star and i == where:
+            shape = arg.value
+    if isinstance(shape, cst.Integer):
+        return (shape.evaluated_value,)
+    if isinstance(shape, (cst.Tuple, cst.List)):
+        return tuple(el.value.evaluated_value if isinstance(el.value, cst.Integer) else None
+                     for el in shape.elements)
+    return None
+
+
+def _label_shape(ir, model):
+    """The shape of the labels every fit of the model uses, when the file writes it."""
+    found = set()
+    binds = None
+    for fit in model.fits:
+        arg = fit.args.get("y")
+        if arg is None:
+            return None
+        node = arg.node.value
+        if isinstance(node, cst.Name):
+            if binds is None:
+                binds = bindings(ir.module)
+            node = single(binds, node.value)
+        shape = _literal_shape(node)
+        if shape is None:
+            return None
+        found.add(shape)
+    return found.pop() if len(found) == 1 else None
+
+
+def _labels_say(label, out, units):
+    """"step" when the labels have the output's time axis, "sample" when they evidently do
+    not, None when the labels cannot tell."""
+    if label is None:
+        return None
+    if len(label) >= 3:
+        return "step"
+    if len(label) == 1:
+        return "sample"
+    steps = out[1] if isinstance(out[1], int) else None
+    if label[1] is not None and label[1] == steps:
+        return "step"
+    if label[1] is not None and label[1] == units and steps is not None:
+        return "sample"
+    return None
+
+
 def check(ir):
     for model in ir.models:
         head = output_head(model)
@@ -214,8 +280,12 @@ def check(ir):
         image = len(path.run[0].in_shape) >= 4
         # A shortened numeric sequence under a linear head may be per-step forecasting whose
         # labels were cut to the same length (the TF time-series tutorial does that).
+        labels = _labels_say(_label_shape(ir, model), out, head.units)
+        if labels == "step":
+            continue
         per_sample = (
-            (reduced and (embedded or image or classifier))
+            labels == "sample"
+            or (reduced and (embedded or image or classifier))
             or (embedded and (head.units == 1 or binary))
             or _labels_per_sample(ir, model)
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..analysis import LINEAR, layer_activation, sequential_steps
+from ..analysis import LINEAR, functional_calls, layer_activation, sequential_steps
 from ..diagnostics import Diagnostic
 from ..ir import Const
 from ..shapes import int_or_none
@@ -43,7 +43,7 @@ def _sequential_pairs(model):
         while j < len(entries) and not entries[j].conditional and _between_ok(entries[j].layer):
             j += 1
         if j < len(entries) and not entries[j].conditional and entries[j].layer.kind == "Dense":
-            yield entry.layer, entries[j].layer, steps[i].in_shape
+            yield entry.layer, entries[j].layer, steps[i].in_shape, None
 
 
 def _consumers(ir):
@@ -84,16 +84,24 @@ def _functional_pairs(ir):
             tensor = producer.inputs[0]
         if chain_ok and first is not None:
             shape = first.in_shapes[0] if first.in_shapes else None
-            yield first.layer, call.layer, shape
+            yield first.layer, call.layer, shape, call
 
 
 def check(ir):
+    # Only models the file trains: scaffolding models (built to test saving, cloning...)
+    # stack linear layers on purpose, and capacity matters only when a model learns.
     pairs = []
     for model in ir.models:
-        if model.style == "sequential" and model.has_graph:
+        if model.style == "sequential" and model.has_graph and model.compiles:
             pairs.extend(_sequential_pairs(model))
-    pairs.extend(_functional_pairs(ir))
-    for first, second, in_shape in pairs:
+    trained = None
+    for pair in _functional_pairs(ir):
+        if trained is None:
+            trained = {id(c) for m in ir.models if m.style == "functional" and m.compiles
+                       for c in functional_calls(ir, m)}
+        if id(pair[3]) in trained:
+            pairs.append(pair)
+    for first, second, in_shape, _ in pairs:
         u1, u2 = _units(first), _units(second)
         if u1 is None or u2 is None:
             continue
@@ -122,7 +130,8 @@ RULE = Rule(
         "parameters but no capacity, which is almost always a forgotten `activation=`. "
         "Dropout between them does not change that. A narrower first layer (a bottleneck or "
         "latent code) is a deliberate low-rank factorization and is not reported, nor is a "
-        "first layer with `use_bias=False` (a projection)."
+        "first layer with `use_bias=False` (a projection), nor a model the file never "
+        "compiles (test scaffolding)."
     ),
     bad=(
         "layers.Dense(128),\n"

@@ -37,6 +37,8 @@ def check(ir):
         for arg in layer.args.all():
             if arg.name in _TAKES_LAYER or not isinstance(arg.value, (Layer, Model)):
                 continue
+            if isinstance(arg.value, Model) and arg.value.style == "opaque":
+                continue  # loaded or built elsewhere: kerlint may have misread the value
             shown = arg.written or arg.name
             where = f"`{shown}`" if not arg.name.startswith("#") else "a positional argument"
             yield Diagnostic(

@@ -10,9 +10,12 @@ from . import Rule
 
 
 def keras2_pinned(ir) -> bool:
-    """The file uses ``tf_keras`` (Keras 2 kept for TensorFlow) and not Keras 3 itself."""
-    roots = {record.module.split(".")[0] for record in ir.resolver.imports}
-    return "tf_keras" in roots and not roots & {"keras", "keras_core"}
+    """The file is written against a Keras 2 that stays Keras 2: ``tf_keras``, or the copy
+    inside TensorFlow (``tensorflow.python.keras``), and not Keras 3 itself."""
+    modules = [record.module for record in ir.resolver.imports]
+    roots = {m.split(".")[0] for m in modules}
+    keras2 = "tf_keras" in roots or any(m.startswith("tensorflow.python.keras") for m in modules)
+    return keras2 and not roots & {"keras", "keras_core"}
 
 
 def _optimizer_attribute(access) -> bool:

@@ -116,6 +116,8 @@ def _positional_kernel(layer):
         for ba in layer.args.all()
         if ba.written
     )
+    if all(_int(d.value) == 1 for d in dims):
+        return  # a 1x1 kernel with stride 1 either way: nothing changes
     same = len({_code(d.node.value) for d in dims}) == 1
     if not (written_name in _KERAS1_CLASS_NAMES or keras1_keywords or same):
         return

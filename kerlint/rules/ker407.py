@@ -43,7 +43,10 @@ REMOVED_MODULES = {
     "wrappers.scikit_learn": "use scikeras (KerasClassifier/KerasRegressor) or keras.wrappers.SKLearnClassifier",
 }
 # Modules imported as a name (``from keras.utils import np_utils``) that can be aliased.
-_ALIASABLE = {"utils.np_utils", "optimizers.legacy"}
+_ALIASABLE = {"utils.np_utils"}
+# Still importable in Keras 3, as stubs whose optimizers raise ImportError when created:
+# flagged where an optimizer is taken from it, not where the module is imported.
+_STUB = "optimizers.legacy"
 
 _UTILS = {
     "to_categorical", "normalize", "Sequence", "PyDataset", "plot_model", "model_to_dot", "get_file",
@@ -103,6 +106,12 @@ def _module_message(root, old):
             "the import fails; use the Concatenate/Add/Multiply/Average/Dot layers, or "
             "concatenate()/add() from keras.layers"
         )
+    if old == _STUB:
+        return (
+            f"`{path}` holds only stubs in Keras 3: creating an optimizer from it raises "
+            "ImportError (\"`keras.optimizers.legacy` is not supported in Keras 3\"); use the "
+            f"optimizers of `{root}.optimizers`"
+        )
     if old in REMOVED_MODULES:
         return f"`{path}` was removed in Keras 3 (ModuleNotFoundError); {REMOVED_MODULES[old]}"
     new = f"{root}.{legacy.LEGACY_SUBMODULES[old]}"
@@ -153,6 +162,8 @@ def _import_from(node: cst.ImportFrom):
         sub = _legacy_module(full_rest)
         if sub is not None and full_rest == sub and old is None:
             # ``from keras.utils import np_utils``: a removed module imported by name.
+            if sub == _STUB:
+                continue
             fix = None
             if sub in _ALIASABLE and len(node.names) == 1:
                 new = legacy.LEGACY_SUBMODULES[sub]
@@ -182,7 +193,7 @@ def _import(node: cst.Import):
             continue
         root, rest = split
         old = _legacy_module(rest)
-        if old is None:
+        if old is None or (old == _STUB and rest == old):
             continue
         fix = None
         if old in _ALIASABLE and rest == old and alias.asname is not None:
@@ -201,6 +212,9 @@ def _uses(ir):
         split = _split(ref.path.raw)
         if split is None:
             continue
+        if ref.path.legacy_module == _STUB:
+            yield _stub_use(node, split[0])
+            continue
         canon = _removed_name(split[1])
         if canon is None:
             continue
@@ -211,6 +225,15 @@ def _uses(ir):
             target = node.attr if isinstance(node, cst.Attribute) else node
             fix = Fix(SAFE, f"Use {new}", [NodeEdit(target, cst.Name(new))])
         yield Diagnostic("KER407", _name_message(canon, written), node, fix)
+
+
+def _stub_use(node, root):
+    """``tf.keras.optimizers.legacy.Adam()`` / ``legacy.Adam()``."""
+    fix = None
+    written = dotted_name(node) or ""
+    if isinstance(node, cst.Attribute) and written.endswith("optimizers.legacy." + node.attr.value):
+        fix = Fix(SAFE, "Use the optimizer from keras.optimizers", [NodeEdit(node.value, node.value.value)])
+    return Diagnostic("KER407", _module_message(root, _STUB), node, fix)
 
 
 def check(ir):
