@@ -12,7 +12,7 @@ from .diagnostics import Report, TextEdit, TextFix
 # public Keras class name it never binds (a pasted snippet); KER900 needs a kerlint code in a
 # `# noqa`. A file with none of these cannot hold anything kerlint reports: it is not parsed.
 _PRESCAN = re.compile(
-    rb"\btf\b|\.compile\s*\(|\.fit(_generator)?\s*\(|predict_classes|predict_proba|"
+    rb"\btf\b|\.compile\s*\(|\.fit(_generator)?\s*\(|_generator\s*\(|predict_classes|predict_proba|"
     rb"crossentropy|Crossentropy|(?i:\bker\d)"
 )
 _CAPITALIZED = re.compile(rb"\b[A-Z][A-Za-z0-9_]*")
