@@ -35,6 +35,18 @@ def fixed(source: str, code: str, index: int = 0, count: int = 1) -> tuple[str, 
 # -- KER3 -------------------------------------------------------------------------------
 
 
+def test_ker302_points_at_the_validation_data_and_names_the_test_arrays():
+    (report,) = reports(
+        """\
+        import keras
+        model.fit(X_train, y_train, epochs=5, validation_data=(X_test, y_test))
+        """,
+        "KER302",
+    )
+    assert (report.row, report.column, report.end_column) == (2, 56, 70)
+    assert "`X_test`, `y_test`" in report.message and report.fix is None
+
+
 def test_ker305_replaces_accuracy_with_multilabel_metrics():
     out, applicability = fixed(
         """\

@@ -24,23 +24,23 @@ def says_test(name: str) -> bool:
 
 
 def _data_names(node):
-    """The variable names a validation_data expression is built from (not called functions)."""
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, cst.Name):
-            yield n
-        elif isinstance(n, cst.Attribute):
-            yield n.attr
-            stack.append(n.value)
-        elif isinstance(n, cst.Call):
-            stack.extend(a.value for a in n.args)
-            if isinstance(n.func, cst.Attribute):  # test_ds.batch(32): the receiver, not the method
-                stack.append(n.func.value)
-        elif isinstance(n, (cst.Tuple, cst.List)):
-            stack.extend(el.value for el in n.elements)
-        elif isinstance(n, cst.Subscript):
-            stack.append(n.value)
+    """The variable names a validation_data expression is built from, in source order
+    (not the functions or methods it calls)."""
+    if isinstance(node, cst.Name):
+        yield node
+    elif isinstance(node, cst.Attribute):
+        yield from _data_names(node.value)
+        yield node.attr
+    elif isinstance(node, cst.Call):
+        if isinstance(node.func, cst.Attribute):  # test_ds.batch(32): the receiver, not the method
+            yield from _data_names(node.func.value)
+        for a in node.args:
+            yield from _data_names(a.value)
+    elif isinstance(node, (cst.Tuple, cst.List)):
+        for el in node.elements:
+            yield from _data_names(el.value)
+    elif isinstance(node, cst.Subscript):
+        yield from _data_names(node.value)
 
 
 def check(ir):
@@ -52,12 +52,13 @@ def check(ir):
         arg = fit.args.get("validation_data")
         if arg is None:
             continue
-        names = [n.value for n in _data_names(arg.node.value) if says_test(n.value)]
+        names = list(dict.fromkeys(n.value for n in _data_names(arg.node.value) if says_test(n.value)))
         if not names:
             continue
         yield Diagnostic(
             "KER302",
-            f"validation_data is built from `{names[0]}`, which by its name is the test set: "
+            f"validation_data is built from {', '.join(f'`{n}`' for n in names)}, which by "
+            f"{'their names are' if len(names) > 1 else 'its name is'} the test set: "
             "whatever is chosen by watching val_loss (the epoch to stop at, EarlyStopping, "
             "checkpoints, hyperparameters) is then fitted to the test set, and the final test "
             "score overstates how the model does on new data; hold out a separate validation set",
