@@ -71,10 +71,21 @@ def check(ir):
             message = (
                 f"{_kind(layer)} takes a rank-{wanted} input (batch included) but receives "
                 f"{fmt_shape(shape)}{came}, rank {len(shape)}: Keras raises a ValueError "
-                f"(expected ndim={wanted}, found ndim={len(shape)}) when the model is built, "
+                f"({_keras_says(layer, wanted, len(shape))}) when the model is built, "
                 f"often only after the data has loaded{hint}"
             )
         yield Diagnostic("KER202", message, issue.node, fix)
+
+
+def _keras_says(layer, wanted: int, got: int) -> str:
+    """The words of Keras 3's own error, as the proofs observed them."""
+    if family(layer) == "conv":
+        if got > wanted:
+            return "Kernel shape must have the same length as input"
+        return f"expected min_ndim={wanted}, found ndim={got}"
+    if family(layer) == "time_distributed":
+        return "`TimeDistributed` Layer should be passed an `input_shape` with at least 3 dimensions"
+    return f"expected ndim={wanted}, found ndim={got}"
 
 
 def _kind(layer) -> str:

@@ -9,6 +9,7 @@ with fixed seeds and returns its namespace, so the test reads the numbers the co
 from __future__ import annotations
 
 import os
+import re
 import textwrap
 import warnings
 
@@ -41,6 +42,11 @@ def reports(src: str, code: str):
     return [r for r in lint_source(src, "proof.py", RULES).reports if r.code == code]
 
 
+def message(src: str, code: str) -> str:
+    """The message of the first ``code`` diagnostic on ``src``."""
+    return reports(src, code)[0].message
+
+
 def pair(code: str, body: str, fixed_body: str | None = None, *, count: int | None = None):
     """(buggy source, fixed source). The fixed source is the rule's own fix applied to the
     buggy one unless ``fixed_body`` gives the correct code for a rule without a fix."""
@@ -58,12 +64,14 @@ def pair(code: str, body: str, fixed_body: str | None = None, *, count: int | No
     return buggy, fixed
 
 
-def run(src: str, seed: int = 0) -> dict:
-    """Execute ``src`` with Keras's seeds fixed; its namespace holds what it computed."""
+def run(src: str, seed: int = 0, namespace: dict | None = None) -> dict:
+    """Execute ``src`` with Keras's seeds fixed; its namespace holds what it computed (pass
+    ``namespace`` to keep it when the code raises)."""
     import keras
 
     keras.utils.set_random_seed(seed)
-    namespace = {"__name__": "__proof__"}
+    namespace = {} if namespace is None else namespace
+    namespace["__name__"] = "__proof__"
     exec(compile(src, "<proof>", "exec"), namespace)
     return namespace
 
@@ -85,4 +93,4 @@ def _fmt(v) -> str:
         return f"{v:.4g}"
     if isinstance(v, (list, tuple)):
         return "[" + ", ".join(_fmt(x) for x in v) + "]"
-    return str(v)
+    return re.sub(r"\x1b\[[0-9;]*m", "", str(v))  # Keras's bold markers
