@@ -161,7 +161,7 @@ class Cache:
         data = hashlib.sha256(body).hexdigest().encode() + b"\n" + body
         path = self._path(key)
         try:
-            path.parent.mkdir(exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
             _write_atomic(path, data)
         except OSError:
             pass

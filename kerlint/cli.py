@@ -92,7 +92,7 @@ def main():
 @click.option("--show-fixes", is_flag=True, help="Mark fixable diagnostics [*] and list the fixes applied.")
 @click.option("--no-cache", is_flag=True, envvar="KERLINT_NO_CACHE",
               help="Neither read nor write the result cache.")
-@click.option("--cache-dir", type=click.Path(file_okay=False), envvar="KERLINT_CACHE_DIR",
+@click.option("--cache-dir", type=click.Path(), envvar="KERLINT_CACHE_DIR",
               help="Where to keep the result cache (default: .kerlint_cache in the project root).")
 def check(paths, select, extend_select, ignore, exit_zero, stdin_filename, config_file, isolated,
           extend_exclude, force_exclude, respect_gitignore, fix, unsafe_fixes, diff, fix_only, output_format,
