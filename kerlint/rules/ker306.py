@@ -8,9 +8,20 @@ from ..diagnostics import UNSAFE, Diagnostic, Fix, NodeEdit
 from ..edits import add_keyword
 from ..ir import Const, KerasObject, Seq
 from . import Rule
-from .ker301 import _validated
 
 MIN_EPOCHS = 20
+
+
+def _validated(fit) -> bool:
+    for name in ("validation_data", "validation_split"):
+        arg = fit.args.get(name)
+        if arg is None:
+            continue
+        v = arg.value
+        if isinstance(v, Const) and (v.value is None or v.value == 0):
+            continue
+        return True
+    return False
 
 
 def _epochs(fit):
