@@ -23,6 +23,8 @@ class Rule:
     fix: str  # "safe" | "unsafe" | "sometimes" | "none"
     check: Callable = field(repr=False, compare=False)
     default: bool = True
+    # Why no test in tests/proofs/ shows the harm with real Keras (e.g. it needs a GPU).
+    proof_exempt: str = ""
 
     @property
     def url(self) -> str:

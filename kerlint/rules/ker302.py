@@ -84,4 +84,11 @@ RULE = Rule(
     fix="none",
     check=check,
     default=False,
+    proof_exempt=(
+        "The harm is a bias in expectation: choosing epochs or models on the test set makes the "
+        "reported test score optimistic on average. One seeded run of a small model shows it "
+        "only within noise (measured on pure-noise labels with EarlyStopping on the test set: "
+        "reported test accuracy 0.55 against 0.49 on 4000 new samples, while an honest "
+        "validation split gave 0.35 against 0.49), so a single-run assertion would not be fair."
+    ),
 )
