@@ -121,7 +121,7 @@ def check(paths, select, extend_select, ignore, exit_zero, stdin_filename, confi
         _config_error(exc)
     from .report import TEXT_FORMATS, render, stats
 
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     if fixing:
         out = _fixed_stdin(results, diff) or out
     if diff or fix_only:
