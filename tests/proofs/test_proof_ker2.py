@@ -234,3 +234,208 @@ model = keras.Sequential([
     record("KER206", "8x8 input, two Conv2D(3) + MaxPooling2D blocks", said.strip()[:60], good["model"].output_shape)
     assert "Computed output size would be zero or negative" in said
     assert good["model"].output_shape == (None, 2, 2, 32)
+
+
+THREE_CLASSES = """\
+x = rng.normal(size=(300, 8)).astype("float32")
+labels = np.argmax(x @ rng.normal(size=(8, 3)), axis=1)
+y = keras.utils.to_categorical(labels, 3)
+"""
+
+
+def test_ker207_dropout_after_softmax_gives_a_nan_training_loss():
+    buggy, fixed = pair(
+        "KER207",
+        THREE_CLASSES
+        + """\
+model = keras.Sequential([
+    keras.Input(shape=(8,)),
+    layers.Dense(16, activation="relu"),
+    layers.Dense(3, activation="softmax"),
+    layers.Dropout(0.5),
+])
+model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
+history = model.fit(x, y, epochs=4, batch_size=32, verbose=0).history
+""",
+    )
+    assert fixed.index("layers.Dropout(0.5)") < fixed.index('layers.Dense(3, activation="softmax")')
+    bad, good = run(buggy), run(fixed)
+    record("KER207", "Dropout after softmax: training loss per epoch", bad["history"]["loss"],
+           good["history"]["loss"])
+    assert all(np.isnan(loss) for loss in bad["history"]["loss"])
+    assert not any(np.isnan(loss) for loss in good["history"]["loss"])
+
+
+def test_ker207_batch_normalization_after_softmax_leaves_validation_at_chance():
+    buggy, fixed = pair(
+        "KER207",
+        THREE_CLASSES
+        + """\
+model = keras.Sequential([
+    keras.Input(shape=(8,)),
+    layers.Dense(16, activation="relu"),
+    layers.Dense(3, activation="softmax"),
+    layers.BatchNormalization(),
+])
+model.compile(loss="categorical_crossentropy", optimizer=keras.optimizers.Adam(0.01), metrics=["accuracy"])
+history = model.fit(x, y, epochs=6, batch_size=32, validation_split=0.3, verbose=0).history
+""",
+    )
+    bad, good = run(buggy), run(fixed)
+    majority = np.bincount(bad["labels"]).max() / len(bad["labels"])
+    record("KER207", f"BatchNormalization after softmax: val_accuracy per epoch (majority {majority:.3f})",
+           bad["history"]["val_accuracy"], good["history"]["val_accuracy"])
+    assert max(bad["history"]["val_accuracy"]) <= majority
+    assert good["history"]["val_accuracy"][-1] > 0.7
+
+
+def test_ker207_sigmoid_after_softmax_squashes_the_outputs():
+    buggy, fixed = pair(
+        "KER207",
+        THREE_CLASSES
+        + """\
+model = keras.Sequential([
+    keras.Input(shape=(8,)),
+    layers.Dense(3, activation="softmax"),
+    layers.Activation("sigmoid"),
+])
+model.compile(loss="categorical_crossentropy", optimizer=keras.optimizers.Adam(0.05), metrics=["accuracy"])
+history = model.fit(x, y, epochs=6, batch_size=32, verbose=0).history
+outputs = model.predict(x, verbose=0)
+""",
+    )
+    assert 'Activation("sigmoid")' not in fixed
+    bad, good = run(buggy), run(fixed)
+    record("KER207", "sigmoid after softmax: output range",
+           (float(bad["outputs"].min()), float(bad["outputs"].max())),
+           (float(good["outputs"].min()), float(good["outputs"].max())))
+    record("KER207", "sigmoid after softmax: loss | accuracy after 6 epochs",
+           (bad["history"]["loss"][-1], bad["history"]["accuracy"][-1]),
+           (good["history"]["loss"][-1], good["history"]["accuracy"][-1]))
+    assert bad["outputs"].min() >= 0.5 and bad["outputs"].max() <= 0.7311  # sigmoid of [0, 1]
+    assert bad["history"]["loss"][-1] > 3 * good["history"]["loss"][-1]
+
+
+def test_ker208_two_linear_dense_layers_are_one_linear_map():
+    body = """\
+# XOR of two signs: no linear model separates it.
+x = rng.normal(size=(400, 2)).astype("float32")
+y = ((x[:, 0] > 0) != (x[:, 1] > 0)).astype("float32")
+model = keras.Sequential([
+    keras.Input(shape=(2,)),
+    layers.Dense(32{act}),
+    layers.Dense(1, activation="sigmoid"),
+])
+model.compile(loss="binary_crossentropy", optimizer=keras.optimizers.Adam(0.05), metrics=["accuracy"])
+history = model.fit(x, y, epochs=10, batch_size=32, verbose=0).history
+(w1, b1), (w2, b2) = model.layers[0].get_weights(), model.layers[1].get_weights()
+outputs = model.predict(x, verbose=0)
+"""
+    buggy, fixed = pair("KER208", body.replace("{act}", ""), body.replace("{act}", ', activation="relu"'))
+    bad, good = run(buggy), run(fixed)
+    # The two layers compute exactly what one Dense(1) with these weights computes.
+    one_layer = 1 / (1 + np.exp(-(bad["x"] @ (bad["w1"] @ bad["w2"]) + bad["b1"] @ bad["w2"] + bad["b2"])))
+    record("KER208", "XOR accuracy after 10 epochs", bad["history"]["accuracy"][-1],
+           good["history"]["accuracy"][-1])
+    record("KER208", "max |model - single Dense(1)| on the training inputs",
+           float(np.max(np.abs(one_layer - bad["outputs"]))))
+    assert np.allclose(one_layer, bad["outputs"], atol=1e-5)
+    assert bad["history"]["accuracy"][-1] < 0.65
+    assert good["history"]["accuracy"][-1] > 0.9
+
+
+def test_ker209_a_repeated_relu_changes_nothing():
+    buggy, fixed = pair(
+        "KER209",
+        """\
+x = rng.normal(size=(50, 20)).astype("float32")
+model = keras.Sequential([
+    keras.Input(shape=(20,)),
+    layers.Dense(64, activation="relu"),
+    layers.Activation("relu"),
+    layers.Dense(1),
+])
+outputs = model.predict(x, verbose=0)
+""",
+    )
+    assert 'Activation("relu")' not in fixed
+    bad, good = run(buggy), run(fixed)
+    record("KER209", "max |outputs with - without the repeated relu|",
+           float(np.max(np.abs(bad["outputs"] - good["outputs"]))))
+    assert np.array_equal(bad["outputs"], good["outputs"])
+
+
+def test_ker209_a_repeated_sigmoid_at_the_output_freezes_accuracy():
+    buggy, fixed = pair(
+        "KER209",
+        """\
+x = rng.normal(size=(300, 8)).astype("float32")
+y = (x @ rng.normal(size=8) > 1.0).astype("float32")
+model = keras.Sequential([
+    keras.Input(shape=(8,)),
+    layers.Dense(1, activation="sigmoid"),
+    layers.Activation("sigmoid"),
+])
+model.compile(loss="binary_crossentropy", optimizer=keras.optimizers.Adam(0.05), metrics=["accuracy"])
+history = model.fit(x, y, epochs=8, batch_size=32, verbose=0).history
+""",
+    )
+    bad, good = run(buggy), run(fixed)
+    share = float(bad["y"].mean())
+    record("KER209", f"sigmoid(sigmoid): accuracy per epoch (positive share {share:.3f})",
+           bad["history"]["accuracy"], good["history"]["accuracy"])
+    # Every output is above 0.5: every sample is predicted positive.
+    assert all(a == pytest.approx(share) for a in bad["history"]["accuracy"])
+    assert good["history"]["accuracy"][-1] > 0.9
+
+
+def test_ker210_a_layer_as_the_dropout_rate_raises():
+    buggy, fixed = pair(
+        "KER210",
+        """\
+model = keras.Sequential([
+    keras.Input(shape=(100,)),
+    layers.Embedding(1000, 64),
+    layers.SpatialDropout1D(layers.Dropout(0.2)),
+    layers.GlobalAveragePooling1D(),
+    layers.Dense(1, activation="sigmoid"),
+])
+""",
+        """\
+model = keras.Sequential([
+    keras.Input(shape=(100,)),
+    layers.Embedding(1000, 64),
+    layers.SpatialDropout1D(0.2),
+    layers.GlobalAveragePooling1D(),
+    layers.Dense(1, activation="sigmoid"),
+])
+""",
+    )
+    with pytest.raises((TypeError, ValueError)) as err:
+        run(buggy)
+    good = run(fixed)
+    record("KER210", "SpatialDropout1D(Dropout(0.2))", f"{type(err.value).__name__}: {str(err.value)[:60]}",
+           good["model"].output_shape)
+
+
+def test_ker210_a_layer_never_called_on_a_tensor_raises():
+    buggy, fixed = pair(
+        "KER210",
+        """\
+inputs = keras.Input(shape=(20,))
+hidden = layers.Dense(64, activation="relu")
+outputs = layers.Dense(1)(hidden)
+model = keras.Model(inputs, outputs)
+""",
+        """\
+inputs = keras.Input(shape=(20,))
+hidden = layers.Dense(64, activation="relu")(inputs)
+outputs = layers.Dense(1)(hidden)
+model = keras.Model(inputs, outputs)
+""",
+    )
+    with pytest.raises(ValueError) as err:
+        run(buggy)
+    good = run(fixed)
+    record("KER210", "Dense(1)(<Dense layer>)", f"{type(err.value).__name__}: {str(err.value)[:60]}",
+           good["model"].output_shape)
