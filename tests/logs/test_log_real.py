@@ -1,11 +1,12 @@
 """Logs of real Keras training: the buggy model's signature is diagnosed, the fixed one's is not.
 
-The files in data/real/ were produced once with TensorFlow 2.21 / Keras 3.15 (CPU) by
+The files in data/real/ were produced with TensorFlow 2.21 / Keras 3.15 (CPU) by
 `python tests/logs/data/make_real_logs.py` (tiny synthetic data, fixed seeds): each scenario
 trains a buggy model and its fixed version, with verbose=1 under a pseudo-terminal (the real
 \\r/\\b redraws and ANSI colours), verbose=2 through a pipe (TensorFlow's log lines included), a
-CSVLogger file and the History.history dump. The suite reads the committed text, so it needs no
-TensorFlow.
+CSVLogger file and the History.history dump. These tests read the committed text, so they run
+in milliseconds without TensorFlow; test_log_real_training.py trains the same models in the
+suite and reads what they print.
 """
 
 import pytest
