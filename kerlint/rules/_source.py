@@ -9,9 +9,10 @@ from __future__ import annotations
 import libcst as cst
 
 
-def bindings(module: cst.Module) -> dict:
-    """name -> every statement-level binding of it in the file: the assigned value node, or
-    None for a binding whose value is not a plain expression (augmented, loop, parameter...)."""
+def bindings(module: cst.Module, scope: cst.FunctionDef | None = None) -> dict:
+    """name -> every statement-level binding of it in the file (or in the function
+    ``scope``, its parameters included): the assigned value node, or None for a binding
+    whose value is not a plain expression (augmented, loop, parameter...)."""
     out: dict = {}
 
     def add(target, value):
@@ -47,8 +48,36 @@ def bindings(module: cst.Module) -> dict:
             for block in _blocks(stmt):
                 walk(block.body)
 
-    walk(module.body)
+    walk([scope] if scope is not None else module.body)
     return out
+
+
+def scope_of(module: cst.Module, node: cst.CSTNode) -> cst.FunctionDef | None:
+    """The innermost function whose statement is ``node`` (an expression statement or an
+    assigned value), None at module level or when not found."""
+
+    def holds(stmt):
+        for small in stmt.body:
+            if isinstance(small, cst.Expr) and small.value is node:
+                return True
+            if isinstance(small, (cst.Assign, cst.AnnAssign)) and small.value is node:
+                return True
+        return False
+
+    def walk(body, scope):
+        for stmt in body:
+            if isinstance(stmt, cst.SimpleStatementLine):
+                if holds(stmt):
+                    return scope, True
+                continue
+            inner = stmt if isinstance(stmt, cst.FunctionDef) else scope
+            for block in _blocks(stmt):
+                found, ok = walk(block.body, inner)
+                if ok:
+                    return found, True
+        return None, False
+
+    return walk(module.body, None)[0]
 
 
 def _blocks(node):

@@ -23,7 +23,7 @@ from ..shapes import const, fmt_shape
 from . import Rule
 from ._layer_edits import insert_before
 from ._shape_errors import SHAPE_KEEPING
-from ._source import bindings, single
+from ._source import bindings, scope_of, single
 
 # Layers whose rank-3+ output a Dense head may have been put on by mistake.
 _PRODUCERS = {"conv", "pool", "rnn", "conv_rnn", "bidirectional", "attention", "multi_head_attention",
@@ -215,16 +215,14 @@ def _literal_shape(node):
 def _label_shape(ir, model):
     """The shape of the labels every fit of the model uses, when the file writes it."""
     found = set()
-    binds = None
     for fit in model.fits:
         arg = fit.args.get("y")
         if arg is None:
             return None
         node = arg.node.value
         if isinstance(node, cst.Name):
-            if binds is None:
-                binds = bindings(ir.module)
-            node = single(binds, node.value)
+            # Test files bind ``y`` in every method: look in the fit's own function.
+            node = single(bindings(ir.module, scope_of(ir.module, fit.node)), node.value)
         shape = _literal_shape(node)
         if shape is None:
             return None
