@@ -9,10 +9,11 @@ from __future__ import annotations
 import libcst as cst
 
 
-def bindings(module: cst.Module, scope: cst.FunctionDef | None = None) -> dict:
+def bindings(module: cst.Module, scope: cst.FunctionDef | None = None, nested: bool = True) -> dict:
     """name -> every statement-level binding of it in the file (or in the function
     ``scope``, its parameters included): the assigned value node, or None for a binding
-    whose value is not a plain expression (augmented, loop, parameter...)."""
+    whose value is not a plain expression (augmented, loop, parameter...). With
+    ``nested=False`` the bodies of functions and classes below are left out."""
     out: dict = {}
 
     def add(target, value):
@@ -39,6 +40,8 @@ def bindings(module: cst.Module, scope: cst.FunctionDef | None = None) -> dict:
                 continue
             if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
                 add(stmt.name, None)
+                if not nested and stmt is not scope:
+                    continue
             if isinstance(stmt, cst.FunctionDef):
                 params = stmt.params
                 for p in (*params.posonly_params, *params.params, *params.kwonly_params):

@@ -222,7 +222,7 @@ def _label_shape(ir, model):
         node = arg.node.value
         if isinstance(node, cst.Name):
             # Test files bind ``y`` in every method: look in the fit's own function.
-            node = single(bindings(ir.module, scope_of(ir.module, fit.node)), node.value)
+            node = single(bindings(ir.module, scope_of(ir.module, fit.node), nested=False), node.value)
         shape = _literal_shape(node)
         if shape is None:
             return None
