@@ -41,7 +41,8 @@ SPANNED = {"KER603", "KER604", "KER606", "KER607"}  # diagnoses about a stretch 
 
 def _mark(ax, run: Run, diags: list[Diagnosis]) -> None:
     colours: dict[str, str] = {}
-    palette = ["#d62728", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
+    # darker than matplotlib's default cycle, so a marker never takes a curve's colour
+    palette = ["#b03a2e", "#6c3483", "#9a7d0a", "#117864", "#6e2c00", "#515a5a"]
     mine = [d for d in diags if d.run == run.index and d.epochs]
     for i, d in enumerate(mine):
         colour = colours.setdefault(d.code, palette[len(colours) % len(palette)])
@@ -52,7 +53,8 @@ def _mark(ax, run: Run, diags: list[Diagnosis]) -> None:
         # one label per row so that codes on nearby epochs stay readable
         ax.annotate(d.code, xy=(e0, 1), xycoords=("data", "axes fraction"),
                     xytext=(3, -11 - 10 * i), textcoords="offset points", fontsize=7,
-                    color=colour)
+                    color=colour, bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none",
+                                            alpha=0.8))  # readable over a curve
 
 
 def render_plot(log: Log, diags: list[Diagnosis], path: str) -> None:

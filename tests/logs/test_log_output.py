@@ -2,8 +2,8 @@
 
 import builtins
 import json
-
-import pytest
+import subprocess
+import sys
 
 from kerlint.logs.report import sparkline
 
@@ -99,10 +99,42 @@ def test_plot_without_matplotlib_says_how_to_get_it(monkeypatch, tmp_path, run_l
     assert not (tmp_path / "p.png").exists()
 
 
-def test_plot_draws_a_png(tmp_path, run_log):
-    pytest.importorskip("matplotlib")
-    out = tmp_path / "seed3.png"
-    r = run_log(SEEDS / "seed_003.txt", "--plot", out)
+def test_plot_without_matplotlib_in_a_real_process(tmp_path):
+    # what a user without the extra sees: one line, exit 2, no traceback, no file
+    hide = "import sys; sys.modules['matplotlib'] = None; from kerlint.cli import main; main()"
+    out = tmp_path / "p.png"
+    proc = subprocess.run([sys.executable, "-c", hide, "log", str(SEEDS / "seed_000.txt"),
+                           "--plot", str(out)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr == ("kerlint log: --plot needs matplotlib, which is not installed: "
+                           "pip install 'kerlint[plot]' (or pip install matplotlib)\n")
+    assert proc.stdout == "" and not out.exists()
+
+
+def _png_size(path):
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+# matplotlib is in the test extra: these run, they do not skip
+def test_plot_of_seed_000_has_a_loss_and_a_metrics_panel(tmp_path, run_log):
+    out = tmp_path / "seed0.png"
+    r = run_log(SEEDS / "seed_000.txt", "--plot", out)
     assert r.exit_code == 1
-    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert f"Plot written to {out}" in r.stdout
+    assert r.stdout.rstrip().endswith(f"Plot written to {out}")
+    assert _png_size(out) == (1144, 396)  # 2 panels of 5.2 x 3.6 in at 110 dpi
+
+
+def test_plot_of_seed_003_adds_the_loss_inside_epoch_7(tmp_path, run_log):
+    out = tmp_path / "seed3.png"
+    r = run_log(SEEDS / "seed_003.txt", "--plot", out, "--output-format", "json")
+    assert r.exit_code == 1
+    assert r.json()["diagnostics"]  # the JSON stays clean: no "Plot written" line in it
+    assert _png_size(out) == (1716, 396)  # a third panel: the running loss of epoch 7
+
+
+def test_plot_of_two_runs_has_a_row_per_run(tmp_path, run_log):
+    out = tmp_path / "seed2.png"
+    assert run_log(SEEDS / "seed_002.txt", "--plot", out).exit_code == 1
+    assert _png_size(out) == (1144, 792)
