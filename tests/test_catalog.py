@@ -35,3 +35,11 @@ def test_committed_catalog_matches_installed_keras():
 def test_rule_docs_are_generated_from_metadata():
     proc = subprocess.run([sys.executable, str(ROOT / "tools" / "gen_docs.py"), "--check"], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout
+
+
+def test_readme_lists_every_rule_with_its_default():
+    from kerlint.rules import all_rules
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for rule in all_rules().values():
+        assert f"| {rule.code} | {rule.name} | {'on' if rule.default else 'opt-in'} |" in readme, rule.code
