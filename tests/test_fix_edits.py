@@ -2,27 +2,7 @@
 
 from __future__ import annotations
 
-import textwrap
-
-import libcst as cst
-
-from kerlint.fix import apply_edits
-from kerlint.lint import lint_source
-from kerlint.rules import all_rules
-
-
-def fixed(source: str, code: str) -> tuple[str, str]:
-    source = textwrap.dedent(source)
-    result = lint_source(source, "t.py", sorted(all_rules()))
-    reports = [r for r in result.reports if r.code == code]
-    assert len(reports) == 1, result.reports
-    fix = reports[0].fix
-    assert fix is not None
-    out = apply_edits(source, fix.edits)
-    cst.parse_module(out)
-    again = lint_source(out, "t.py", [code])
-    assert not [r for r in again.reports if r.code == code], "the fix must silence its own rule"
-    return out, fix.applicability
+from .fixhelp import fixed
 
 
 def test_ker101_adds_activation_keeping_quotes_and_layout():

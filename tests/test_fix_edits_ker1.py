@@ -2,31 +2,7 @@
 
 from __future__ import annotations
 
-import textwrap
-
-import libcst as cst
-
-from kerlint.fix import apply_edits
-from kerlint.lint import lint_source
-from kerlint.rules import all_rules
-
-
-def reports(source: str, code: str):
-    result = lint_source(textwrap.dedent(source), "t.py", sorted(all_rules()))
-    return [r for r in result.reports if r.code == code]
-
-
-def fixed(source: str, code: str) -> tuple[str, str]:
-    """The source with the one ``code`` diagnostic's fix applied, and its applicability."""
-    source = textwrap.dedent(source)
-    found = reports(source, code)
-    assert len(found) == 1, found
-    fix = found[0].fix
-    assert fix is not None
-    out = apply_edits(source, fix.edits)
-    cst.parse_module(out)
-    assert not reports(out, code), "the fix must silence its own rule"
-    return out, fix.applicability
+from .fixhelp import fixed, reports
 
 
 # -- KER102 --------------------------------------------------------------------------------

@@ -2,34 +2,12 @@
 
 from __future__ import annotations
 
-import textwrap
+from functools import partial
 
-import libcst as cst
+from . import fixhelp
+from .fixhelp import no_fix
 
-from kerlint.fix import apply_edits
-from kerlint.lint import lint_source
-from kerlint.rules import all_rules
-
-
-def fixed(source: str, code: str, index: int = 0) -> tuple[str, str]:
-    """Apply the fix of the ``index``-th ``code`` diagnostic; check it parses and silences it."""
-    source = textwrap.dedent(source)
-    result = lint_source(source, "t.py", sorted(all_rules()))
-    reports = [r for r in result.reports if r.code == code]
-    assert len(reports) > index, result.reports
-    fix = reports[index].fix
-    assert fix is not None, reports[index]
-    out = apply_edits(source, fix.edits)
-    cst.parse_module(out)
-    again = lint_source(out, "t.py", [code])
-    assert len([r for r in again.reports if r.code == code]) == len(reports) - 1, again.reports
-    return out, fix.applicability
-
-
-def no_fix(source: str, code: str):
-    result = lint_source(textwrap.dedent(source), "t.py", sorted(all_rules()))
-    reports = [r for r in result.reports if r.code == code]
-    assert reports and all(r.fix is None for r in reports), result.reports
+fixed = partial(fixhelp.fixed, count=None)
 
 
 # -- KER202 ----------------------------------------------------------------------------------

@@ -3,33 +3,13 @@ applied to the source they came from."""
 
 from __future__ import annotations
 
+from .fixhelp import fixed, reports
+
 import textwrap
 
-import libcst as cst
 
 from kerlint.fix import apply_edits
 from kerlint.lint import lint_source
-from kerlint.rules import all_rules
-
-
-def reports(source: str, code: str):
-    result = lint_source(textwrap.dedent(source), "t.py", sorted(all_rules()))
-    return [r for r in result.reports if r.code == code]
-
-
-def fixed(source: str, code: str, index: int = 0, count: int = 1) -> tuple[str, str]:
-    """Apply the fix of the ``index``-th ``code`` report; the result parses and that report is gone."""
-    source = textwrap.dedent(source)
-    found = reports(source, code)
-    assert len(found) == count, found
-    fix = found[index].fix
-    assert fix is not None, found[index].message
-    out = apply_edits(source, fix.edits)
-    cst.parse_module(out)
-    compile(out, "t.py", "exec")
-    again = reports(out, code)
-    assert len(again) == count - 1, "the fix must silence its own report"
-    return out, fix.applicability
 
 
 # -- KER3 -------------------------------------------------------------------------------
