@@ -323,3 +323,28 @@ def layer_inputs(ir):
             yield lc.layer, lc.in_shapes[0], getattr(lc, "error", None)
         else:
             yield lc.layer, None, getattr(lc, "error", None)
+
+
+def fit_is_validated(fit) -> bool:
+    """True when ``fit()`` is given validation data (a split of 0 or ``None`` is none)."""
+    for name in ("validation_data", "validation_split"):
+        arg = fit.args.get(name)
+        if arg is None:
+            continue
+        v = arg.value
+        if isinstance(v, Const) and (v.value is None or v.value == 0):
+            continue
+        return True
+    return False
+
+
+def multiunit_sigmoid_head(model: Model):
+    """The model's head when it is a sigmoid over several units (or a class-count expression)."""
+    from .rules.common import looks_like_class_count
+
+    head = output_head(model)
+    if head is None or head.activation not in ("sigmoid", "hard_sigmoid"):
+        return None
+    if head.units is not None:
+        return head if head.units > 1 else None
+    return head if looks_like_class_count(head.units_expr) else None

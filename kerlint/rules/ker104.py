@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from ..analysis import CATEGORICAL_LOSSES, compile_loss, compiles_in_effect, output_head
+from ..analysis import CATEGORICAL_LOSSES, compile_loss, compiles_in_effect, multiunit_sigmoid_head
 from ..diagnostics import SAFE, Diagnostic, Fix
 from . import Rule
-from .common import activation_edit, looks_like_class_count, quote_of
+from .common import activation_edit, quote_of
 
 
 def check(ir):
     for model in ir.models:
-        head = output_head(model)
-        if head is None or head.activation not in ("sigmoid", "hard_sigmoid"):
-            continue
-        if head.units is not None:
-            if head.units <= 1:
-                continue
-        elif not looks_like_class_count(head.units_expr):
+        head = multiunit_sigmoid_head(model)
+        if head is None:
             continue
         for compile in compiles_in_effect(model):
             loss = compile_loss(compile)

@@ -4,22 +4,11 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..analysis import fit_is_validated
 from ..diagnostics import UNSAFE, Diagnostic, Fix, NodeEdit
 from ..edits import add_keyword
-from ..ir import UNKNOWN, Const
+from ..ir import Const
 from . import Rule
-
-
-def _validated(fit) -> bool:
-    for name in ("validation_data", "validation_split"):
-        arg = fit.args.get(name)
-        if arg is None:
-            continue
-        v = arg.value
-        if isinstance(v, Const) and (v.value is None or v.value == 0):
-            continue
-        return True
-    return False
 
 
 def _epochs_is_run(fit) -> bool:
@@ -41,13 +30,14 @@ def check(ir):
             continue
         if fit.model is not None and fit.model.style == "opaque" and not ir.uses_keras:
             continue
-        if fit.args.get("x") is None or fit.args.get("y") is None:
+        y = fit.args.get("y")
+        if fit.args.get("x") is None or y is None:
             continue
-        if fit.args.get("y").value is not UNKNOWN and isinstance(fit.args.get("y").value, Const) and fit.args.get("y").value.value is None:
+        if isinstance(y.value, Const) and y.value.value is None:
+            continue  # y=None: x carries its own labels
+        if not _epochs_is_run(fit) or fit_is_validated(fit):
             continue
-        if not _epochs_is_run(fit) or _validated(fit):
-            continue
-        if any(_validated(other) and other.seq < fit.seq for other in fits):
+        if any(fit_is_validated(other) and other.seq < fit.seq for other in fits):
             continue  # a final refit on all data after a validated run
         call = fit.node
         fix = None

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..analysis import BINARY_LOSSES, compile_loss, compiles_in_effect, output_head
+from ..analysis import BINARY_LOSSES, compile_loss, compiles_in_effect, multiunit_sigmoid_head
 from ..diagnostics import UNSAFE, Diagnostic, Fix, NodeEdit
 from ..ir import Const, KerasObject, KerasRef, Seq
 from . import Rule
-from .common import looks_like_class_count
 
 _ACCURACY = {"accuracy", "acc", "binary_accuracy"}
 
@@ -62,13 +61,8 @@ def _fix(ir, item, in_list):
 
 def check(ir):
     for model in ir.models:
-        head = output_head(model)
-        if head is None or head.activation not in ("sigmoid", "hard_sigmoid"):
-            continue
-        if head.units is not None:
-            if head.units <= 1:
-                continue
-        elif not looks_like_class_count(head.units_expr):
+        head = multiunit_sigmoid_head(model)
+        if head is None:
             continue
         for compile in compiles_in_effect(model):
             loss = compile_loss(compile)

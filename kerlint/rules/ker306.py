@@ -4,24 +4,13 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..analysis import fit_is_validated
 from ..diagnostics import UNSAFE, Diagnostic, Fix, NodeEdit
 from ..edits import add_keyword
 from ..ir import Const, KerasObject, Seq
 from . import Rule
 
 MIN_EPOCHS = 20
-
-
-def _validated(fit) -> bool:
-    for name in ("validation_data", "validation_split"):
-        arg = fit.args.get(name)
-        if arg is None:
-            continue
-        v = arg.value
-        if isinstance(v, Const) and (v.value is None or v.value == 0):
-            continue
-        return True
-    return False
 
 
 def _epochs(fit):
@@ -77,7 +66,7 @@ def check(ir):
         if fit.model is None and not ir.uses_keras:
             continue
         epochs = _epochs(fit)
-        if epochs is None or epochs < MIN_EPOCHS or not _validated(fit):
+        if epochs is None or epochs < MIN_EPOCHS or not fit_is_validated(fit):
             continue
         known, early = _callbacks_known(fit)
         if not known or early:
