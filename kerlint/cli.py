@@ -51,6 +51,28 @@ class _Main(click.Group):
                 self.add_command(command)
         return super().get_command(ctx, name)
 
+    def invoke(self, ctx):
+        """A kerlint bug outside any one file (those are diagnostics) ends the run with exit
+        status 2 and one line, not a traceback; KERLINT_DEBUG=1 shows the traceback."""
+        import os
+
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt, EOFError):
+            raise
+        except BrokenPipeError:  # the reader went away (`kerlint check | head`): stop quietly
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(1)
+        except Exception as exc:  # noqa: BLE001
+            if os.environ.get("KERLINT_DEBUG"):
+                import traceback
+
+                traceback.print_exc()
+            sys.stderr.write(f"kerlint: error: internal error: {type(exc).__name__}: {exc}; please report this "
+                             "with the command and the files it ran on (KERLINT_DEBUG=1 shows the traceback)\n")
+            sys.exit(2)
+
 
 def _log_command():
     try:
@@ -119,6 +141,9 @@ def check(paths, select, extend_select, ignore, exit_zero, stdin_filename, confi
                              force_exclude=force_exclude, fix=fix_mode, cache=cache)
     except ConfigError as exc:
         _config_error(exc)
+    for result in results:
+        if result.error:  # a file kerlint could not analyse: said, and not counted as a finding
+            sys.stderr.write(f"kerlint: warning: {result.path}: {result.error}\n")
     from .report import TEXT_FORMATS, render, stats
 
     out = sys.stdout

@@ -126,10 +126,11 @@ _MISSING = object()
 
 def _literal(node: cst.BaseExpression):
     """The Python value of a simple literal node, or _MISSING."""
-    if isinstance(node, cst.Integer):
-        return node.evaluated_value
-    if isinstance(node, cst.Float):
-        return node.evaluated_value
+    if isinstance(node, (cst.Integer, cst.Float)):
+        try:
+            return node.evaluated_value
+        except (ValueError, SyntaxError):  # past Python's 4,300-digit limit for int()
+            return _MISSING
     if isinstance(node, cst.Imaginary):
         return _MISSING
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):

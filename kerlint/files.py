@@ -44,10 +44,17 @@ def discover(paths, suffixes=SOURCE_SUFFIXES, skip=None):
                 yield p, True
 
 
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
 def _walk(root: Path, suffixes, skip=None):
     stack = [root]
     visited = set()
     out = []
+    # A symbolic link that leads out of the tree is not followed: --fix must never write
+    # outside the folders it was given.
+    top = os.path.realpath(root)
     while stack:
         d = stack.pop()
         try:
@@ -64,6 +71,8 @@ def _walk(root: Path, suffixes, skip=None):
         for e in entries:
             path = Path(e.path)
             try:
+                if e.is_symlink() and not _inside(os.path.realpath(e.path), top):
+                    continue
                 if e.is_dir():
                     if skip is None and not _skip_dir(path):
                         stack.append(path)

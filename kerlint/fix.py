@@ -232,11 +232,21 @@ def encode_like(original: bytes, text: str) -> bytes:
     return data
 
 
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
 def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
     """Replace ``path``'s content with ``data``: temporary file in the same directory,
     fsync, rename. Keeps the mode (and owner, where allowed). Refuses a read-only file and
-    one that no longer holds ``expected`` (edited meanwhile). A symlink's target is written."""
-    path = Path(os.path.realpath(path))
+    one that no longer holds ``expected`` (edited meanwhile). A symlink's target is written
+    when it lies in the link's folder or the current one (or below): never out of the tree."""
+    real = os.path.realpath(path)
+    if real != os.path.abspath(path) and not any(
+        _inside(real, os.path.realpath(folder)) for folder in (os.path.dirname(os.path.abspath(path)), os.getcwd())
+    ):
+        raise WriteError(f"it is a symbolic link to {real}, outside the folder kerlint was run on")
+    path = Path(real)
     try:
         st = os.stat(path)
         if not os.access(path, os.W_OK):

@@ -47,7 +47,7 @@ class FileResult:
     path: str
     reports: list = field(default_factory=list)  # [Report]
     source: str | None = None  # the decoded text, when the caller needs it (fixes)
-    error: str | None = None  # a message when the file could not be read at all
+    error: str | None = None  # why the file was skipped (a notice, not a diagnostic)
     fix: object = None  # fix.FileFix when run with --fix / --diff
 
 
@@ -62,8 +62,9 @@ def parse_error_report(exc, source: str) -> Report:
     return Report("KER000", f"syntax error, the file cannot be parsed: {message}", row, col + 1, row, col + 1)
 
 
-def _syntax_report(exc, source: str) -> Report:
-    """Python's own message and position where it has one: they read better than LibCST's."""
+def _syntax_report(exc, source: str) -> Report | None:
+    """Python's own message and position where it has one: they read better than LibCST's.
+    None when Python parses the text that LibCST does not."""
     import ast
 
     try:
@@ -73,8 +74,8 @@ def _syntax_report(exc, source: str) -> Report:
         col = max((py_exc.offset or 1) - 1, 0)
         return Report("KER000", f"syntax error, the file cannot be parsed: {py_exc.msg}", row, col + 1, row, col + 1)
     except (ValueError, RecursionError, MemoryError):
-        pass
-    return parse_error_report(exc, source)
+        return parse_error_report(exc, source)
+    return None  # Python parses it: a limit of LibCST's, not an error in the file
 
 
 class _Positions:
@@ -99,34 +100,185 @@ class _Positions:
         return self.line_starts[line - 1] + column
 
 
+# Bigger files are skipped with a notice: they are generated, and LibCST would take minutes.
+MAX_SOURCE_CHARS = 5_000_000
+# Nesting (counted as LibCST nests: each operand of an `and`/`or` chain and each `elif` a level
+# deeper) beyond which a file is skipped with a notice. LibCST's parse time grows with the
+# square of the nesting (about 10 s for a chain of 1,000 subscripts) and its native stack
+# overflows, killing the process, on input Python accepts (`a or a or ...` 10,000 long, or
+# 10,000 `elif`s). Real code stays under 50.
+MAX_NESTING = 300
+# Nesting beyond which the analysis runs with a raised recursion limit in a thread with a
+# large stack: extraction and LibCST's visitors recurse several frames a level.
+DEEP_NESTING = 60
+DEEP_RECURSION_LIMIT = 50_000
+DEEP_STACK_BYTES = 512 * 1024 * 1024
+
+
+def nesting(source: str):
+    """``(depth, line)`` of the deepest nesting in ``source``, or a KER000 report when Python
+    itself refuses the file for its nesting, or None when Python cannot parse it for another
+    reason (a syntax error, or syntax newer than this Python: LibCST has its say).
+
+    Only expressions that could reach MAX_NESTING are walked: one on a single line nests
+    less deeply than it has characters. The walk stops past MAX_NESTING."""
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        if exc.msg.startswith("too many"):  # "too many nested parentheses" and the like
+            row = exc.lineno or 1
+            col = max((exc.offset or 1) - 1, 0) + 1
+            return Report("KER000", f"syntax error, the file cannot be parsed: {exc.msg}", row, col, row, col)
+        return None
+    except (RecursionError, MemoryError):
+        return Report("KER000", "syntax error, the file cannot be parsed: an expression is nested too deeply "
+                      "for Python's parser", 1, 1, 1, 1)
+    except ValueError:  # NUL bytes: LibCST reports them
+        return None
+    best, line = 0, 1
+    stack = [(tree, 0, 1)]
+    expr, boolop, children = ast.expr, ast.BoolOp, ast.iter_child_nodes
+    strings = (ast.Constant, ast.JoinedStr)
+    lines = None
+    while stack:
+        node, depth, at = stack.pop()
+        for child in children(node):
+            d = depth + (len(child.values) - 1 if isinstance(child, boolop) else 1)
+            where = getattr(child, "lineno", at)
+            small = (isinstance(child, expr) and child.lineno == child.end_lineno
+                     and d + child.end_col_offset - child.col_offset <= MAX_NESTING)
+            if not small and isinstance(child, strings):
+                # Implicitly concatenated strings are one node here, nested pairs in LibCST.
+                if lines is None:
+                    lines = re.split(r"\r\n|\r|\n", source)
+                d += _string_pieces(lines, child) - 1
+            if d > best:
+                best, line = d, where
+                if d > MAX_NESTING:
+                    return best, line
+            if not small:
+                stack.append((child, d, where))
+    return best, line
+
+
+def _string_pieces(lines, node) -> int:
+    """How many string literals make up a string node (``"a" "b"`` is two)."""
+    import io
+    import tokenize
+
+    if node.lineno == node.end_lineno:
+        text = lines[node.lineno - 1].encode()[node.col_offset : node.end_col_offset].decode(errors="replace")
+    else:
+        first = lines[node.lineno - 1].encode()[node.col_offset :].decode(errors="replace")
+        last = lines[node.end_lineno - 1].encode()[: node.end_col_offset].decode(errors="replace")
+        text = "\n".join([first, *lines[node.lineno : node.end_lineno - 1], last])
+    if text.count('"') + text.count("'") <= 2 * MAX_NESTING:
+        return 1  # too few quotes for the pieces to matter
+    try:
+        tokens = tokenize.generate_tokens(io.StringIO("(" + text + ")").readline)
+        return max(1, sum(1 for t in tokens if t.type == tokenize.STRING or tokenize.tok_name[t.type] == "FSTRING_START"))
+    except (tokenize.TokenError, SyntaxError):
+        return 1
+
+
+def run_deep(fn, *args):
+    """``fn(*args)`` in a thread with a large stack and a raised recursion limit: Python
+    counts frames, not stack bytes, and the main thread's stack (often 8 MB) does not hold
+    what a raised limit lets through. The main thread waits meanwhile."""
+    import sys
+    import threading
+
+    box = {}
+
+    def run():
+        try:
+            box["value"] = fn(*args)
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
+            box["error"] = exc
+
+    limit = sys.getrecursionlimit()
+    try:
+        size = threading.stack_size(DEEP_STACK_BYTES)
+    except (ValueError, RuntimeError):  # no stack size control here: run as we are
+        return fn(*args)
+    try:
+        thread = threading.Thread(target=run, name="kerlint-deep", daemon=True)
+        sys.setrecursionlimit(max(limit, DEEP_RECURSION_LIMIT))
+        try:
+            thread.start()
+        finally:
+            threading.stack_size(size)
+        thread.join()
+    finally:
+        sys.setrecursionlimit(limit)
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
 def lint_source(source: str, path: str, select, *, keep_source=False, noqa=True) -> FileResult:
     """Lint decoded source text with the rules in ``select`` (codes). ``noqa=False`` leaves
-    ``# noqa`` comments to the caller (the flake8 plugin: flake8 reads them itself)."""
-    import libcst as cst
+    ``# noqa`` comments to the caller (the flake8 plugin: flake8 reads them itself).
 
-    from .extract import extract
-    from .noqa import apply as apply_noqa, file_exemption
-    from .rules import all_rules
+    A file kerlint cannot analyse (too big, nested too deeply) comes back with no reports
+    and ``error`` saying why it was skipped."""
+    from .noqa import file_exemption
 
     result = FileResult(path, source=source if keep_source else None)
     if file_exemption(source)[0]:
         return result
+    if len(source) > MAX_SOURCE_CHARS:
+        result.error = (f"skipped: {len(source) / 1e6:.1f} MB is more than kerlint lints in one file "
+                        f"({MAX_SOURCE_CHARS / 1e6:.0f} MB); exclude it if it is generated")
+        return result
+    found = nesting(source)
+    if isinstance(found, Report):
+        result.reports.append(found)
+        return result
+    depth, line = found or (0, 1)
+    if depth > MAX_NESTING:
+        result.error = (f"skipped: the code at line {line} nests more than {MAX_NESTING} levels deep, "
+                        "more than kerlint analyses")
+        return result
+    if depth <= DEEP_NESTING:
+        try:
+            _lint(result, source, select, noqa)
+            return result
+        except RecursionError:  # deeper than the nesting shows: once more with a deep stack
+            result.reports = []
+    try:
+        run_deep(_lint, result, source, select, noqa)
+    except RecursionError:
+        result.reports = []
+        result.error = "skipped: the file nests too deeply for kerlint to analyse it"
+    return result
+
+
+def _lint(result: FileResult, source: str, select, noqa: bool) -> None:
+    import libcst as cst
+
+    from .extract import extract
+    from .noqa import apply as apply_noqa
+    from .rules import all_rules
+
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
-        result.reports.append(_syntax_report(exc, source))
-        return result
-    except RecursionError:
-        result.reports.append(Report("KER000", "the file is nested too deeply to be parsed", 1, 1, 1, 1))
-        return result
+        report = _syntax_report(exc, source)
+        if report is None:
+            result.error = f"skipped: kerlint's parser (LibCST) cannot read it: {exc.message}"
+        else:
+            result.reports.append(report)
+        return
     try:
         ir = extract(module)
     except RecursionError:
-        result.reports.append(Report("KER000", "the file is nested too deeply to be analysed", 1, 1, 1, 1))
-        return result
+        raise  # lint_source tries again with a deeper stack
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
         result.reports.append(_internal("extraction", exc))
-        return result
+        return
     rules = all_rules()
     found = []
     seen = set()
@@ -141,18 +293,33 @@ def lint_source(source: str, path: str, select, *, keep_source=False, noqa=True)
                     continue
                 seen.add(key)
                 found.append(diag)
+        except RecursionError:
+            raise  # lint_source tries again with a deeper stack
         except Exception as exc:  # noqa: BLE001 - report, and let the other rules run
             result.reports.append(_internal(code, exc))
     if found:
         positions = _Positions(module, source)
+        failed = set()
         for diag in found:
-            report = _to_report(diag, positions)
+            try:
+                report = _to_report(diag, positions)
+            except RecursionError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a malformed diagnostic or fix of one rule
+                if diag.code not in failed:
+                    failed.add(diag.code)
+                    result.reports.append(_internal(diag.code, exc))
+                continue
             if report is not None:
                 result.reports.append(report)
     result.reports.sort(key=Report.sort_key)
     if noqa:
         result.reports = apply_noqa(source, result.reports, select)
-    return result
+
+
+def internal_error(exc: BaseException) -> Report:
+    """A kerlint bug met on a file, outside any one rule."""
+    return _internal("linting", exc)
 
 
 def _internal(where: str, exc: Exception) -> Report:

@@ -28,7 +28,17 @@ def _display(path: Path) -> str:
 
 def lint_file(path: Path, select, keep_source=False, fix=None, cache=None, lookup=True) -> FileResult:
     """Lint (or fix) one file. With a ``cache.Cache``: answer from it when it holds the
-    result (``lookup``), and store what linting found."""
+    result (``lookup``), and store what linting found. A kerlint bug on this file is a
+    diagnostic for it; the run goes on."""
+    try:
+        return _lint_file(path, select, keep_source, fix, cache, lookup)
+    except Exception as exc:  # noqa: BLE001 - one file must not stop the run
+        from .lint import internal_error
+
+        return FileResult(_display(path), [internal_error(exc)])
+
+
+def _lint_file(path: Path, select, keep_source, fix, cache, lookup) -> FileResult:
     name = _display(path)
     notebook = path.suffix == ".ipynb"
     if notebook:
@@ -69,6 +79,8 @@ def lint_file(path: Path, select, keep_source=False, fix=None, cache=None, looku
 def _cacheable(result: FileResult) -> bool:
     """A result that is what the file's bytes give: nothing fixed, no failure along the way."""
     if result.fix is not None and (result.fix.fixed or result.fix.output is not None):
+        return False
+    if result.error:  # skipped: the notice must come again
         return False
     return not any(r.code == "KER000" and not r.message.startswith("syntax error") for r in result.reports)
 
@@ -115,7 +127,17 @@ def _fix(data, source, name, select, mode, path=None) -> FileResult:
     """--fix / --diff on one file (``path`` None: stdin): lint and fix to a fixpoint."""
     from .fix import fix_source
 
-    return fix_source(data, source, name, lambda text: lint_source(text, name, select).reports, mode, path)
+    skipped = []
+
+    def lint(text):
+        result = lint_source(text, name, select)
+        if result.error and not skipped:
+            skipped.append(result.error)
+        return result.reports
+
+    result = fix_source(data, source, name, lint, mode, path)
+    result.error = skipped[0] if skipped else None
+    return result
 
 
 def _lint_batch(batch, cache=None):

@@ -205,11 +205,17 @@ def _literal_shape(node):
         elif arg.keyword is None and not arg.star and i == where:
             shape = arg.value
     if isinstance(shape, cst.Integer):
-        return (shape.evaluated_value,)
+        return (_int(shape),)
     if isinstance(shape, (cst.Tuple, cst.List)):
-        return tuple(el.value.evaluated_value if isinstance(el.value, cst.Integer) else None
-                     for el in shape.elements)
+        return tuple(_int(el.value) if isinstance(el.value, cst.Integer) else None for el in shape.elements)
     return None
+
+
+def _int(node: cst.Integer):
+    try:
+        return node.evaluated_value
+    except (ValueError, SyntaxError):  # past Python's 4,300-digit limit for int()
+        return None
 
 
 def _label_shape(ir, model):
