@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import errno
 import io
 import os
 import tokenize
@@ -93,10 +94,18 @@ def decode(data: bytes) -> str:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
-        raise ReadError(f"unknown or invalid encoding declaration: {exc}") from None
+        if b"coding" in b"\n".join(data.split(b"\n", 2)[:2]):
+            raise ReadError(f"unknown or invalid encoding declaration: {exc}") from None
+        encoding = "utf-8"  # no declaration, and not UTF-8 in the first lines: say where
     try:
         text = data.decode(encoding)
-    except (UnicodeDecodeError, LookupError) as exc:
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        bad = data[exc.start : exc.start + 1].hex()
+        hint = ("; declare its encoding with a `# -*- coding: NAME -*-` comment on line 1 or 2, or save it as UTF-8"
+                if encoding.startswith("utf-8") else "")
+        raise ReadError(f"the file is not valid {encoding}: byte 0x{bad} on line {line}{hint}") from None
+    except LookupError as exc:
         raise ReadError(f"the file is not valid {encoding}: {exc}") from None
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -109,10 +118,14 @@ def read_source(path: Path) -> tuple[bytes, str]:
     except IsADirectoryError:
         raise ReadError("is a directory") from None
     except FileNotFoundError:
+        if os.path.islink(path):
+            raise ReadError(f"a symbolic link to {os.readlink(path)}, which does not exist") from None
         raise ReadError("no such file") from None
     except PermissionError:
         raise ReadError("permission denied") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ReadError("a loop of symbolic links") from None
         raise ReadError(exc.strerror or str(exc)) from None
     return data, decode(data)
 

@@ -30,6 +30,7 @@ def _fix(call: cst.Call, method: str):
     legacy = _LEGACY_POSITIONAL[method]
     rename_only = NodeEdit(call.func.attr, cst.Name(new_name))
     args = []
+    used = set()
     changed = False
     for i, arg in enumerate(call.args):
         if arg.star:
@@ -39,6 +40,7 @@ def _fix(call: cst.Call, method: str):
                 return None
             name = legacy[i]
             if i == 0:
+                used.add(name)
                 args.append(arg)
                 continue
             arg = arg.with_changes(keyword=cst.Name(name), equal=cst.AssignEqual(
@@ -49,8 +51,9 @@ def _fix(call: cst.Call, method: str):
             if name != arg.keyword.value:
                 arg = arg.with_changes(keyword=cst.Name(name))
                 changed = True
-        if sig is None or not sig.accepts(name):
-            return None
+        if sig is None or not sig.accepts(name) or name in used:
+            return None  # not fit()'s, or given twice (positionally and by keyword): no safe rewrite
+        used.add(name)
         args.append(arg)
     if not changed:
         edit = rename_only
