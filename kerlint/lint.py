@@ -98,11 +98,11 @@ class _Positions:
 
 # Bigger files are skipped with a notice: they are generated, and LibCST would take minutes.
 MAX_SOURCE_CHARS = 5_000_000
-# Nesting (counted as LibCST nests: each operand of an `and`/`or` chain and each `elif` a level
-# deeper) beyond which a file is skipped with a notice. LibCST's parse time grows with the
-# square of the nesting (about 10 s for a chain of 1,000 subscripts) and its native stack
-# overflows, killing the process, on input Python accepts (`a or a or ...` 10,000 long, or
-# 10,000 `elif`s). Real code stays under 50.
+# Nesting (counted as LibCST nests: each operand of an `and`/`or` chain, each of implicitly
+# concatenated strings and each `elif` a level deeper) beyond which a file is skipped with a
+# notice. LibCST's parse time grows with the square of the nesting (about 10 s for a chain of
+# 1,000 subscripts) and its native stack overflows, killing the process, on input Python
+# accepts (`a or a or ...` 10,000 long). Real code stays under 50.
 MAX_NESTING = 300
 # Nesting beyond which the analysis runs with a raised recursion limit in a thread with a
 # large stack: extraction and LibCST's visitors recurse several frames a level.
