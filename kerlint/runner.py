@@ -236,7 +236,12 @@ def lint_files(files, *, jobs=None, fix=None, cache=None) -> list[FileResult]:
     out: list = [None] * len(files)
     todo = []  # [(index, size)]
     for i, (path, codes) in enumerate(files):
-        result, size = _prepass(path, codes, fix, cache)
+        try:
+            result, size = _prepass(path, codes, fix, cache)
+        except Exception as exc:  # noqa: BLE001 - one file must not stop the run
+            from .lint import internal_error
+
+            result, size = FileResult(_display(path), [internal_error(exc)]), None
         if result is not None:
             out[i] = result
         else:

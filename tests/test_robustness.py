@@ -248,11 +248,12 @@ def test_a_failure_outside_any_file_exits_2_with_one_line(tmp_path, monkeypatch)
     assert "Traceback (most recent call last)" in result.output
 
 
-def test_a_file_that_breaks_the_linter_itself_is_a_diagnostic(tmp_path, monkeypatch):
+@pytest.mark.parametrize("where", ["prescan", "lint_source"])  # before and in the linting proper
+def test_a_file_that_breaks_the_linter_itself_is_a_diagnostic(tmp_path, monkeypatch, where):
     def broken(*args, **kwargs):
         raise AttributeError("'NoneType' object has no attribute 'value'")
 
-    monkeypatch.setattr(runner, "lint_source", broken)
+    monkeypatch.setattr(runner, where, broken)
     (tmp_path / "m.py").write_text(BAD)
     result = check_cli("--output-format", "concise", str(tmp_path))
     assert result.exit_code == 1
