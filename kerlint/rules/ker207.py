@@ -64,8 +64,9 @@ def check(ir):
                     "KER207",
                     f"{_label(layer, act)} after the output {applied}: the loss sees {act} of "
                     "values in [0, 1], squashed into a range that is no longer a probability (a "
-                    "sigmoid maps [0, 1] into [0.5, 0.73]), so training stalls and accuracy "
-                    "freezes; Keras says nothing. Remove the second activation",
+                    "sigmoid maps [0, 1] into [0.5, 0.73]), so the loss cannot approach 0 and "
+                    "predict() returns no probabilities; Keras says nothing. Remove the second "
+                    "activation",
                     layer.node,
                     _remove_fix(ir, model, link),
                 )
