@@ -24,6 +24,8 @@ CLIP_LOSS = 16.118095  # -log(1e-7): the loss of a prediction clipped to Keras's
 
 # (code, what, buggy, fixed): what each proof measured, printed at the end of the run.
 MEASURED: list[tuple[str, str, str, str]] = []
+# Counters of the shape comparison against Keras, printed with them.
+COUNTS: dict[str, int] = {}
 
 PRELUDE = """\
 import numpy as np

@@ -1,0 +1,442 @@
+"""kerlint's shape inference against Keras: generated models, every layer's output shape.
+
+Hypothesis writes Sequential and functional models from the layer families kerlint models,
+with random valid arguments and input shapes with fixed and variable (``None``) dims. Keras
+builds each one (construction only, no training). For every layer kerlint claims to know the
+shape of, the shape must be Keras's: a fixed dim the same number, ``VAR`` where Keras has
+``None``; ``None`` (unknown) is always allowed. A model Keras refuses must be one kerlint
+reports with KER202/KER206, or one whose shapes kerlint does not claim to know; a model
+kerlint reports must be one Keras refuses.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import libcst as cst
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from kerlint.analysis import sequential_steps
+from kerlint.extract import extract
+from kerlint.lint import lint_source
+from kerlint.shapes import VAR
+
+from .proving import COUNTS, run
+
+keras = pytest.importorskip("keras", reason="the comparison builds the models with Keras (pip install -e '.[test]')")
+
+pytestmark = pytest.mark.proof
+
+HEADER = "import keras\nfrom keras import layers\n"
+# At least 1,000 per run; set KERLINT_SHAPE_EXAMPLES to search longer.
+EXAMPLES = max(1000, int(os.environ.get("KERLINT_SHAPE_EXAMPLES", "1000")))
+
+
+@dataclass
+class Generated:
+    style: str  # "sequential" | "functional" | "input_shape" (Sequential, no Input)
+    input_shape: tuple
+    layers: list = field(default_factory=list)  # [(layer code, [input tensor names])]
+    int_input: bool = False
+
+    def source(self) -> str:
+        shape = "(" + ", ".join("None" if d is None else str(d) for d in self.input_shape) + ",)"
+        dtype = ', dtype="int32"' if self.int_input else ""
+        if self.style == "sequential":
+            body = "".join(f"    {code},\n" for code, _ in self.layers)
+            return HEADER + f"model = keras.Sequential([\n    keras.Input(shape={shape}{dtype}),\n{body}])\n"
+        if self.style == "input_shape":  # Keras 2 style: the first layer declares the input
+            first, *rest = [code for code, _ in self.layers]
+            first = first[:-1] + ("" if first.endswith("()") else ", ") + f"input_shape={shape})"
+            body = "".join(f"    {code},\n" for code in [first, *rest])
+            return HEADER + f"model = keras.Sequential([\n{body}])\n"
+        lines = [f"t0 = keras.Input(shape={shape}{dtype})"]
+        for i, (code, inputs) in enumerate(self.layers, 1):
+            if code.startswith("layers.MultiHeadAttention"):
+                lines.append(f"t{i} = {code}({inputs[0]}, {inputs[1]})")
+            elif len(inputs) == 1:
+                lines.append(f"t{i} = {code}({inputs[0]})")
+            else:
+                lines.append(f"t{i} = {code}([{', '.join(inputs)}])")
+        lines.append(f"model = keras.Model(t0, t{len(self.layers)})")
+        return HEADER + "\n".join(lines) + "\n"
+
+
+# -- layer generators: (draw, rank) -> (code, rank after) -----------------------------------------
+small = st.integers(1, 8)
+kernel = st.integers(1, 4)
+stride = st.integers(1, 3)
+
+
+def _dims(draw, n, lo=1, hi=4):
+    if draw(st.booleans()):
+        return str(draw(st.integers(lo, hi)))
+    return "(" + ", ".join(str(draw(st.integers(lo, hi))) for _ in range(n)) + ")"
+
+
+def _fmt(draw, spatial: int, ctx) -> str:
+    # channels_first only builds (not runs) on CPU, which is all this test does; Keras needs
+    # its channel axis fixed, so only on models with no variable axis.
+    fixed = ctx.get("fixed")
+    return ', data_format="channels_first"' if fixed and spatial >= 2 and draw(st.integers(0, 7)) == 0 else ""
+
+
+def g_dense(draw, r, ctx):
+    return f"layers.Dense({draw(small)})", r
+
+
+def g_identity(draw, r, ctx):
+    code = draw(st.sampled_from([
+        "layers.Dropout(0.2)", "layers.BatchNormalization()", "layers.LayerNormalization()",
+        'layers.Activation("relu")', "layers.ReLU()", "layers.LeakyReLU()", "layers.Softmax()",
+        "layers.GaussianNoise(0.1)", "layers.Rescaling(0.5)", "layers.Identity()", "layers.UnitNormalization()",
+    ]))
+    return code, r
+
+
+def g_flatten(draw, r, ctx):
+    return "layers.Flatten()", 2
+
+
+def g_reshape(draw, r, ctx):
+    code, rank = draw(st.sampled_from([("(-1,)", 2), ("(-1, 1)", 3), ("(1, -1)", 3)]))
+    return f"layers.Reshape({code})", rank
+
+
+def g_permute(draw, r, ctx):
+    if r < 3:
+        return None
+    dims = draw(st.permutations(list(range(1, r))))
+    return f"layers.Permute({tuple(dims)})", r
+
+
+def g_repeat(draw, r, ctx):
+    return f"layers.RepeatVector({draw(small)})", 3
+
+
+def g_rnn(draw, r, ctx):
+    kind = draw(st.sampled_from(["LSTM", "GRU", "SimpleRNN"]))
+    seqs = draw(st.booleans())
+    return f"layers.{kind}({draw(small)}, return_sequences={seqs})", (3 if seqs else 2)
+
+
+def g_bidirectional(draw, r, ctx):
+    kind = draw(st.sampled_from(["LSTM", "GRU"]))
+    seqs = draw(st.booleans())
+    mode = draw(st.sampled_from(["concat", "sum", "mul", "ave"]))
+    return f'layers.Bidirectional(layers.{kind}({draw(small)}, return_sequences={seqs}), merge_mode="{mode}")', (
+        3 if seqs else 2)
+
+
+def g_time_distributed(draw, r, ctx):
+    return f"layers.TimeDistributed(layers.Dense({draw(small)}))", r
+
+
+def g_conv_rnn(draw, r, ctx):
+    n = r - 3  # spatial dims after (batch, time)
+    if n not in (1, 2):
+        return None
+    seqs = draw(st.booleans())
+    padding = draw(st.sampled_from(["valid", "same"]))
+    code = f'layers.ConvLSTM{n}D({draw(small)}, {draw(kernel)}, padding="{padding}", return_sequences={seqs})'
+    return code, (r if seqs else r - 1)
+
+
+def g_conv(draw, r, ctx):
+    n = r - 2
+    if n not in (1, 2, 3):
+        return None
+    kinds = {1: ["Conv1D", "SeparableConv1D", "DepthwiseConv1D", "Conv1DTranspose"],
+             2: ["Conv2D", "SeparableConv2D", "DepthwiseConv2D", "Conv2DTranspose"],
+             3: ["Conv3D", "Conv3DTranspose"]}[n]
+    kind = draw(st.sampled_from(kinds))
+    paddings = ["valid", "same"] + (["causal"] if kind == "Conv1D" else [])
+    padding = draw(st.sampled_from(paddings))
+    args = [] if kind.startswith("Depthwise") else [str(draw(small))]
+    args.append(_dims(draw, n))
+    if draw(st.booleans()):
+        step = draw(stride)
+        args.append(f"strides={step}")
+        if "Transpose" in kind and step > 1 and draw(st.booleans()):
+            args.append(f"output_padding={draw(st.integers(0, step - 1))}")
+    elif draw(st.booleans()):
+        args.append(f"dilation_rate={draw(st.integers(2, 3))}")
+    args.append(f'padding="{padding}"')
+    if kind.startswith("Depthwise") and draw(st.booleans()):
+        args.append(f"depth_multiplier={draw(st.integers(1, 3))}")
+    return f"layers.{kind}({', '.join(args)}{_fmt(draw, n, ctx)})", r
+
+
+def g_pool(draw, r, ctx):
+    n = r - 2
+    if n not in (1, 2, 3):
+        return None
+    kind = draw(st.sampled_from(["Max", "Average"]))
+    args = []
+    if kind == "Average" or draw(st.booleans()):  # AveragePooling has no default pool_size
+        args.append(f"pool_size={draw(kernel)}")
+    if draw(st.booleans()):
+        args.append(f"strides={draw(stride)}")
+    args.append(f'padding="{draw(st.sampled_from(["valid", "same"]))}"')
+    return f"layers.{kind}Pooling{n}D({', '.join(args)}{_fmt(draw, n, ctx)})", r
+
+
+def g_global_pool(draw, r, ctx):
+    n = r - 2
+    if n not in (1, 2, 3):
+        return None
+    kind = draw(st.sampled_from(["Max", "Average"]))
+    keep = draw(st.booleans())
+    return f"layers.Global{kind}Pooling{n}D(keepdims={keep}{_fmt(draw, n, ctx)})", (r if keep else 2)
+
+
+def g_adaptive_pool(draw, r, ctx):
+    n = r - 2
+    if n not in (1, 2, 3):
+        return None
+    kind = draw(st.sampled_from(["Max", "Average"]))
+    return f"layers.Adaptive{kind}Pooling{n}D({_dims(draw, n)})", r
+
+
+def g_upsampling(draw, r, ctx):
+    n = r - 2
+    if n not in (1, 2, 3):
+        return None
+    return f"layers.UpSampling{n}D({draw(st.integers(1, 3))}{_fmt(draw, n, ctx)})", r
+
+
+def g_padding(draw, r, ctx):
+    n = r - 2
+    if n not in (1, 2, 3):
+        return None
+    kind = draw(st.sampled_from(["ZeroPadding", "Cropping"]))
+    low = 0 if kind == "ZeroPadding" else 1
+    if draw(st.booleans()):
+        amount = str(draw(st.integers(low, 2)))
+    else:  # one (before, after) pair per spatial axis
+        pairs = [f"({draw(st.integers(low, 2))}, {draw(st.integers(0, 2))})" for _ in range(n)]
+        amount = pairs[0] if n == 1 else "(" + ", ".join(pairs) + ")"
+    return f"layers.{kind}{n}D({amount}{_fmt(draw, n, ctx)})", r
+
+
+def g_resize(draw, r, ctx):
+    if r != 4:
+        return None
+    kind = draw(st.sampled_from(["Resizing", "CenterCrop"]))
+    return f"layers.{kind}({draw(st.integers(1, 9))}, {draw(st.integers(1, 9))})", r
+
+
+def g_spatial_dropout(draw, r, ctx):
+    n = r - 2
+    if n not in (1, 2, 3):
+        return None
+    return f"layers.SpatialDropout{n}D(0.2)", r
+
+
+# Families that take any rank, and those whose rank they need (the generator keeps to it,
+# except for the deliberate misfits below).
+ANY_RANK = [g_dense, g_identity, g_flatten, g_reshape, g_time_distributed, g_permute]
+BY_RANK = {
+    2: [g_repeat],
+    3: [g_rnn, g_bidirectional, g_conv, g_pool, g_global_pool, g_adaptive_pool, g_upsampling, g_padding,
+        g_spatial_dropout],
+    4: [g_conv, g_conv_rnn, g_pool, g_global_pool, g_adaptive_pool, g_upsampling, g_padding, g_resize,
+        g_spatial_dropout],
+    5: [g_conv, g_conv_rnn, g_pool, g_global_pool, g_upsampling, g_padding, g_spatial_dropout],
+}
+RANKED = sorted({g for gs in BY_RANK.values() for g in gs}, key=lambda g: g.__name__)
+
+
+def _merge(draw, r, t, n):
+    """A two-input layer on ``t`` and a sibling made from it: lines to add, and the rank."""
+    kind = draw(st.sampled_from(["concat", "add", "dot", "attention", "mha"] if r == 3 else ["concat", "add", "dot"]))
+    sibling = (draw(st.sampled_from(['layers.Activation("tanh")', "layers.Dropout(0.1)", "layers.Identity()"])), [t])
+    s = f"t{n + 1}"
+    if kind == "concat":
+        axis = draw(st.integers(1, r - 1)) if draw(st.booleans()) else -1
+        return [sibling, (f"layers.Concatenate(axis={axis})", [t, s])], r
+    if kind == "add":
+        op = draw(st.sampled_from(["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum"]))
+        return [sibling, (f"layers.{op}()", [t, s])], r
+    if kind == "dot":
+        axis = draw(st.integers(1, r - 1))
+        return [sibling, (f"layers.Dot(axes={axis})", [t, s])], (2 if r <= 2 else 2 * r - 4)
+    if kind == "attention":
+        return [sibling, (f"layers.{draw(st.sampled_from(['Attention', 'AdditiveAttention']))}()", [t, s])], 3
+    heads = draw(st.integers(1, 3))
+    out = f", output_shape={draw(small)}" if draw(st.booleans()) else ""
+    return [sibling, (f"layers.MultiHeadAttention(num_heads={heads}, key_dim={draw(small)}{out})", [t, s])], 3
+
+
+@st.composite
+def models(draw):
+    style = draw(st.sampled_from(["sequential", "functional", "input_shape"]))
+    rank = draw(st.integers(2, 5))
+    # Variable axes, but a fixed feature axis, as real inputs have.
+    dims = tuple(draw(st.one_of(st.none(), st.integers(1, 12))) if draw(st.integers(0, 3)) == 0
+                 else draw(st.integers(1, 12)) for _ in range(rank - 2)) + (draw(st.integers(1, 12)),)
+    model = Generated(style, dims)
+    ctx = {"fixed": None not in dims}
+    if rank == 2 and style != "input_shape" and draw(st.booleans()):
+        model.int_input = True
+        model.layers.append((f"layers.Embedding(50, {draw(small)})", ["t0"]))
+        rank = 3
+    for _ in range(draw(st.integers(1, 6))):
+        t = f"t{len(model.layers)}"
+        if style == "functional" and draw(st.integers(0, 5)) == 0:
+            lines, rank = _merge(draw, rank, t, len(model.layers))
+            model.layers.extend(lines)
+            continue
+        misfit = draw(st.integers(0, 9)) == 0
+        pool = RANKED if misfit else ANY_RANK + BY_RANK.get(rank, [])
+        made = None
+        for _ in range(5):
+            made = draw(st.sampled_from(pool))(draw, rank, ctx)
+            if made is not None:
+                break
+        if made is None:
+            continue
+        code, rank = made
+        model.layers.append((code, [t]))
+        if misfit:
+            break  # the rank is no longer certain: end the model here
+    if not model.layers:
+        model.layers.append(("layers.Identity()", ["t0"]))
+    return model
+
+
+# -- comparison ---------------------------------------------------------------------------------
+def kerlint_shapes(src: str, style: str):
+    """The input shapes and the output shape kerlint infers for each generated layer, in order
+    (None: unknown)."""
+    ir = extract(cst.parse_module(src))
+    if style != "functional":
+        (model,) = [m for m in ir.models if m.style == "sequential"]
+        steps = sequential_steps(model)
+        return [step.out_shape for step in steps], [[step.in_shape] for step in steps]
+    calls = ir.layer_calls
+    outs = [lc.out_shapes[0] if lc.out_shapes and len(lc.out_shapes) == 1 else None for lc in calls]
+    return outs, [list(lc.in_shapes) for lc in calls]
+
+
+def keras_shapes(namespace: dict, generated: Generated):
+    if generated.style != "functional":
+        return [tuple(layer.output.shape) for layer in namespace["model"].layers]
+    return [tuple(namespace[f"t{i}"].shape) for i in range(1, len(generated.layers) + 1)]
+
+
+def agrees(ours, theirs) -> bool:
+    if ours is None:
+        return True
+    if len(ours) != len(theirs):
+        return False
+    for d, k in zip(ours, theirs):
+        if d is VAR:
+            if k is not None:
+                return False
+        elif isinstance(d, int) and d != k:
+            return False
+    return True
+
+
+# Keras refuses a layer with weights whose input has no fixed size on the axis the weights
+# span (e.g. Dense after Flatten of a variable-length axis). That is not a rank mismatch or
+# a collapse (not KER202/KER206); kerlint agrees when it shows that axis as not fixed.
+_UNDEFINED = (
+    "must be fully-defined", "should be defined", "only support static input shapes",
+    "'NoneType'",  # convolutions whose channel axis is None crash on arithmetic with it
+)
+
+
+def undefined_features(exc) -> bool:
+    return any(words in str(exc) for words in _UNDEFINED)
+
+
+def _open_feature_axis(shape) -> bool:
+    return shape is not None and len(shape) >= 2 and not all(isinstance(d, int) for d in shape[1:])
+
+
+def count(what: str, n: int = 1) -> None:
+    COUNTS[what] = COUNTS.get(what, 0) + n
+
+
+def knows_all(shapes) -> bool:
+    """kerlint claims every dim of every shape (batch aside): fixed or left to the data."""
+    return all(s is not None and all(isinstance(d, int) or d is VAR for d in s[1:]) for s in shapes)
+
+
+def compare(src: str, generated: Generated):
+    count("models")
+    count(generated.style)
+    ours, ins = kerlint_shapes(src, generated.style)
+    reported = [r.code for r in lint_source(src, "generated.py", ["KER202", "KER206"]).reports]
+    namespace: dict = {}
+    try:
+        run(src, namespace=namespace)
+        refused = None
+    except Exception as exc:  # noqa: BLE001 - any refusal by Keras is what is compared
+        refused = exc
+    if reported:
+        count("reported KER202/KER206")
+        assert refused is not None, f"kerlint reports {reported} but Keras builds the model"
+    if refused is not None:
+        count("refused by Keras")
+        open_axis = any(_open_feature_axis(i) for shapes in ins for i in shapes)
+        if not reported and not (undefined_features(refused) and open_axis):
+            assert not knows_all(ours), (
+                f"Keras refuses the model ({type(refused).__name__}: {str(refused)[:300]}) but kerlint "
+                f"claims to know every shape: {ours}"
+            )
+        return
+    theirs = keras_shapes(namespace, generated)
+    assert len(ours) == len(theirs), (ours, theirs)
+    for i, (o, k) in enumerate(zip(ours, theirs)):
+        assert agrees(o, k), f"layer {i + 1} ({generated.layers[i][0]}): kerlint {o}, Keras {k}"
+        count("layer shapes compared")
+        if o is None:
+            count("layer shapes kerlint leaves unknown")
+        else:
+            count("dims kerlint fixes, checked", sum(isinstance(d, int) for d in o[1:]))
+            count("dims kerlint calls variable, checked", sum(d is VAR for d in o[1:]))
+
+
+# Cases the search found at the edges of the comparison, kept as regression examples.
+EDGES = [
+    # A variable axis permuted into the channel position: Keras crashes building Conv3D.
+    Generated("functional", (None, None, 1), [
+        ("layers.Permute((1, 2, 4, 3))", ["t0"]),
+        ('layers.Conv3D(1, 1, padding="valid")', ["t1"]),
+    ]),
+    # Add of two (1, 1, 1, 1) maps, then a kernel of 2: Keras refuses, kerlint leaves the dims open.
+    Generated("functional", (None, None, None, 1), [
+        ("layers.GlobalMaxPooling3D(keepdims=True)", ["t0"]),
+        ('layers.Activation("tanh")', ["t1"]),
+        ("layers.Add()", ["t1", "t2"]),
+        ('layers.ConvLSTM2D(1, 2, padding="valid", return_sequences=False)', ["t3"]),
+    ]),
+    # Stacked LSTM without return_sequences (KER202) and a collapsing pool chain (KER206).
+    Generated("sequential", (20, 4), [
+        ("layers.LSTM(3, return_sequences=False)", ["t0"]),
+        ("layers.LSTM(2, return_sequences=False)", ["t1"]),
+    ]),
+    Generated("input_shape", (5, 5, 2), [
+        ('layers.Conv2D(4, 3, padding="valid")', ["t0"]),
+        ("layers.MaxPooling2D(pool_size=2)", ["t1"]),
+        ('layers.Conv2D(4, 2, padding="valid")', ["t2"]),
+    ]),
+]
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")  # Keras's advice against input_shape=
+@settings(max_examples=EXAMPLES, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(models())
+@example(EDGES[0])
+@example(EDGES[1])
+@example(EDGES[2])
+@example(EDGES[3])
+def test_shape_inference_agrees_with_keras(generated):
+    compare(generated.source(), generated)
