@@ -15,6 +15,7 @@ UNKNOWN), follows the program in order, and records every layer, model, compile 
 
 from __future__ import annotations
 
+import warnings
 from typing import Iterable
 
 import libcst as cst
@@ -135,7 +136,9 @@ def _literal(node: cst.BaseExpression):
         return _MISSING
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
         try:
-            value = node.evaluated_value
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # Python's warning for "\d": not ours to print
+                value = node.evaluated_value
         except Exception:  # noqa: BLE001 - odd string prefixes: not a literal we use
             return _MISSING
         return value if value is not None else _MISSING

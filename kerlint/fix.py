@@ -110,9 +110,24 @@ def choose(reports, text: str, unsafe: bool):
     return chosen, None
 
 
+def _compile(text: str, ast_only: bool = False) -> None:
+    """Python's check of ``text``, without the SyntaxWarnings it prints about the user's code
+    (``x is 1``, ``assert (x, "message")``)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if ast_only:
+            import ast
+
+            ast.parse(text)
+        else:
+            compile(text, "<kerlint>", "exec", dont_inherit=True)
+
+
 def _compiles(text: str) -> bool:
     try:
-        compile(text, "<kerlint>", "exec", dont_inherit=True)
+        _compile(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
@@ -120,15 +135,10 @@ def _compiles(text: str) -> bool:
 
 def parse_problem(text: str, must_compile: bool) -> str | None:
     """Why ``text`` is not valid Python (Python's and LibCST's view), or None."""
-    import ast
-
     import libcst as cst
 
     try:
-        if must_compile:
-            compile(text, "<kerlint>", "exec", dont_inherit=True)
-        else:
-            ast.parse(text)
+        _compile(text, ast_only=not must_compile)
     except SyntaxError as exc:
         return f"{exc.msg} at line {exc.lineno}"
     except (ValueError, RecursionError, MemoryError) as exc:

@@ -66,9 +66,12 @@ def _syntax_report(exc, source: str) -> Report | None:
     """Python's own message and position where it has one: they read better than LibCST's.
     None when Python parses the text that LibCST does not."""
     import ast
+    import warnings
 
     try:
-        ast.parse(source)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(source)
     except SyntaxError as py_exc:
         row = py_exc.lineno or 1
         col = max((py_exc.offset or 1) - 1, 0)
@@ -119,9 +122,12 @@ def nesting(source: str):
     Only expressions that could reach MAX_NESTING are walked: one on a single line nests
     less deeply than it has characters. The walk stops past MAX_NESTING."""
     import ast
+    import warnings
 
     try:
-        tree = ast.parse(source)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Python's SyntaxWarnings about the user's code
+            tree = ast.parse(source)
     except SyntaxError as exc:
         if exc.msg.startswith("too many"):  # "too many nested parentheses" and the like
             row = exc.lineno or 1

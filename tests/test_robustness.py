@@ -382,3 +382,12 @@ def test_integer_literals_past_pythons_digit_limit():
     source = BAD.replace("Dense(10", "Dense(" + "9" * 5000) + "import numpy as np\ny = np.zeros((" + "9" * 5000 + ", 3))\nm.fit(x, y)\n"
     result = lint_source(source, "m.py", sorted(all_rules()))
     assert [r.code for r in result.reports if r.code == "KER000"] == []
+
+
+def test_pythons_warnings_about_the_code_are_not_printed(tmp_path):
+    (tmp_path / "m.py").write_text('assert (x, "never false")\nif x is 1:\n    s = "\\d"\n' + BAD)
+    proc = run_kerlint("check", "--no-cache", "--isolated", "--fix", "--unsafe-fixes", "m.py", cwd=tmp_path,
+                       env={"PYTHONWARNINGS": "default"})
+    assert proc.returncode == 0
+    assert proc.stderr == ""
+    assert (tmp_path / "m.py").read_text().endswith(GOOD)
