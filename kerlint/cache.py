@@ -125,13 +125,15 @@ class Cache:
         h.update(data)
         return h.hexdigest()
 
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / key[2:]
+    def _path(self, key: str) -> str:
+        # Strings, not pathlib: this runs for every file of a run.
+        return f"{self.folder}{os.sep}{key[:2]}{os.sep}{key[2:]}"
 
     def get(self, key: str):
         """(reports, source) stored for ``key``, or None when there is no sound entry."""
         try:
-            raw = self._path(key).read_bytes()
+            with open(self._path(key), "rb") as fh:
+                raw = fh.read()
         except OSError:
             return None
         try:
@@ -159,7 +161,7 @@ class Cache:
             separators=(",", ":"),
         ).encode("utf-8", "surrogatepass")
         data = hashlib.sha256(body).hexdigest().encode() + b"\n" + body
-        path = self._path(key)
+        path = Path(self._path(key))
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             _write_atomic(path, data)
