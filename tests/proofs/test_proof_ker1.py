@@ -108,7 +108,8 @@ model.compile(loss=loss_fn, optimizer=keras.optimizers.Adam(0.05))
     # TensorFlow: a warning, then the cached logits: training identical to the fixed code.
     assert warned and "produced by a Softmax activation" in warned[0]
     assert not [w for w in good_warnings if "from_logits" in w]
-    assert bad["history"]["loss"] == good["history"]["loss"]
+    # (equal to the last bits here; approx only for CPU thread scheduling in reductions)
+    assert bad["history"]["loss"] == pytest.approx(good["history"]["loss"], rel=1e-5)
     # Without the cached logits (JAX, PyTorch) softmax is applied twice: the loss of even a
     # perfect prediction cannot go below 0.551 for 3 classes.
     assert floor == pytest.approx(-np.log(np.e / (np.e + 2)), abs=1e-5)

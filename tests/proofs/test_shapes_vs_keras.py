@@ -132,7 +132,14 @@ def g_bidirectional(draw, r, ctx):
 
 
 def g_time_distributed(draw, r, ctx):
-    return f"layers.TimeDistributed(layers.Dense({draw(small)}))", r
+    """A layer applied to every step: Dense, or on rank 4-5 a conv, pooling or Flatten."""
+    kind = draw(st.sampled_from(["dense", "conv", "pool", "flatten"] if r in (4, 5) else ["dense"]))
+    if kind == "dense":
+        return f"layers.TimeDistributed(layers.Dense({draw(small)}))", r
+    if kind == "flatten":
+        return "layers.TimeDistributed(layers.Flatten())", 3
+    inner, _ = (g_conv if kind == "conv" else g_pool)(draw, r - 1, {"fixed": False})
+    return f"layers.TimeDistributed({inner})", r
 
 
 def g_conv_rnn(draw, r, ctx):
@@ -263,7 +270,7 @@ def _merge(draw, r, t, n):
         return [sibling, (f"layers.{op}()", [t, s])], r
     if kind == "dot":
         axis = draw(st.integers(1, r - 1))
-        return [sibling, (f"layers.Dot(axes={axis})", [t, s])], (2 if r <= 2 else 2 * r - 4)
+        return [sibling, (f"layers.Dot(axes={axis})", [t, s])], (2 if r <= 2 else 2 * r - 3)
     if kind == "attention":
         return [sibling, (f"layers.{draw(st.sampled_from(['Attention', 'AdditiveAttention']))}()", [t, s])], 3
     heads = draw(st.integers(1, 3))
