@@ -282,6 +282,8 @@ def main(argv=None) -> int:
     parser.add_argument("--reps", type=int, default=5, help="repetitions of every case (default 5)")
     parser.add_argument("--quick", action="store_true", help="keras alone and 100 generated files")
     parser.add_argument("--generated", type=int, default=None, help=f"generated files (default {GENERATED_FILES})")
+    parser.add_argument("--fixit-reps", type=int, default=None,
+                        help="run Fixit (minutes a run) in only the first N repetitions")
     parser.add_argument("--skip", action="append", default=[], help="leave a case out (e.g. --skip fixit)")
     parser.add_argument("--out", type=Path, default=None, help="the JSON result (default: in WORK/results)")
     parser.add_argument("--setup-only", action="store_true", help="install and build the corpus, run nothing")
@@ -357,6 +359,8 @@ def main(argv=None) -> int:
     for rep in range(args.reps):
         order = names[rep % len(names):] + names[: rep % len(names)]
         for name in order:
+            if name == "fixit" and args.fixit_reps is not None and rep >= args.fixit_reps:
+                continue
             result = run_once(cases[name], env=env, cwd=scratch)
             result.pop("output")
             samples[name].append(result)
@@ -378,6 +382,7 @@ def main(argv=None) -> int:
         "kerlint_diagnostics": cold_output["output_lines"],
         "warm_output_matches_cold": agree,
         "reps": args.reps,
+        "fixit_reps": min(args.reps, args.fixit_reps) if args.fixit_reps is not None else args.reps,
         "samples": samples,
     })
     out = args.out or work / "results" / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
@@ -436,6 +441,9 @@ def summarize(samples, stats, cores) -> dict:
     def ratio(a, b):
         return med[a] / med[b] if a in med and b in med else None
 
+    def cpu_ratio(a, b):
+        return cases[a]["median_cpu_s"] / cases[b]["median_cpu_s"] if a in cases and b in cases else None
+
     ratios = {
         "cold/floor": ratio("kerlint cold", "floor"),
         "cold/(floor/cores)": med["kerlint cold"] / (med["floor"] / cores) if "floor" in med and "kerlint cold" in med else None,
@@ -447,6 +455,12 @@ def summarize(samples, stats, cores) -> dict:
         "one/flake8 one": ratio("kerlint one", "flake8 one"),
         "one hit/flake8 one": ratio("kerlint one hit", "flake8 one"),
         "one clear/flake8 one": ratio("kerlint one clear", "flake8 one"),
+        # CPU time, all processes of a run: what other load on the machine skews least.
+        "cpu: cold/floor": cpu_ratio("kerlint cold", "floor"),
+        "cpu: fixit/cold (speed-up)": cpu_ratio("fixit", "kerlint cold"),
+        "cpu: flake8/cold (speed-up)": cpu_ratio("flake8", "kerlint cold"),
+        "cpu: fixit/floor": cpu_ratio("fixit", "floor"),
+        "cpu: flake8/floor": cpu_ratio("flake8", "floor"),
     }
     r = ratios
     targets = {
@@ -471,7 +485,7 @@ def print_table(report) -> None:
     m = report["machine"]
     print(f"\nkerlint {report['kerlint']} on {corpus['files']} files, {corpus['lines']} lines "
           f"({', '.join(report['corpus']['packages'])} + {report['corpus']['generated']['files']} generated); "
-          f"{m['cores']} cores; {report['reps']} reps; load {m['load_before'][0]:.2f} -> {m['load_after'][0]:.2f}")
+          f"{m['cores']} cores; {report['reps']} reps (Fixit {report['fixit_reps']}); load {m['load_before'][0]:.2f} -> {m['load_after'][0]:.2f}")
     print(f"\n{'case':20} {'median s':>9} {'min s':>8} {'cpu s':>8} {'files/s':>9} {'lines/s':>10} {'peak MB':>8}")
     for name, c in report["cases"].items():
         fps = f"{c['files_per_s']:9.0f}" if "files_per_s" in c else " " * 9
