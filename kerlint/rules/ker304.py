@@ -56,9 +56,10 @@ RULE = Rule(
     summary="Literal learning rate far outside the range the optimizer trains with",
     explanation=(
         "Adaptive optimizers (Adam, AdamW, RMSprop, Nadam, Adamax, Adagrad) move each weight by "
-        "about the learning rate per step, so they train around 1e-3 and diverge or collapse "
-        "to a constant prediction at 0.1 and above. Plain SGD tolerates more but not 1.0 and "
-        "above. At 1e-6 or below any optimizer barely moves and the loss stays flat. Only "
+        "about the learning rate per step, so they train around 1e-3. At 0.1 the loss jumps "
+        "back up during training; a little higher they diverge or collapse to a constant "
+        "prediction (a small MLP under Adam predicts one class at 1.0). Plain SGD tolerates "
+        "more but not 1.0 and above. At 1e-6 or below any optimizer barely moves and the loss stays flat. Only "
         "literal numbers are checked: schedules and variables are left alone."
     ),
     bad="model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.1), loss=\"mse\")",
