@@ -320,9 +320,9 @@ def layer_inputs(ir):
                 yield step.layer, step.in_shape, step.error
     for lc in ir.layer_calls:
         if len(lc.in_shapes) == 1:
-            yield lc.layer, lc.in_shapes[0], getattr(lc, "error", None)
+            yield lc.layer, lc.in_shapes[0], lc.error
         else:
-            yield lc.layer, None, getattr(lc, "error", None)
+            yield lc.layer, None, lc.error
 
 
 def fit_is_validated(fit) -> bool:

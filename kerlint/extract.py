@@ -217,7 +217,7 @@ class Extractor:
             for dec in stmt.decorators:
                 self.eval(dec.decorator, env)
             f = FunctionVal(stmt, owner=None)
-            f.closure = env  # type: ignore[attr-defined]
+            f.closure = env
             self.functions.append(f)
             self.bind_name(stmt.name.value, f, env)
         elif isinstance(stmt, cst.ClassDef):
@@ -317,8 +317,8 @@ class Extractor:
         for item in body:
             if isinstance(item, cst.FunctionDef):
                 f = FunctionVal(item, owner=stmt.name.value)
-                f.closure = env  # type: ignore[attr-defined]
-                f.cls = cls  # type: ignore[attr-defined]
+                f.closure = env
+                f.cls = cls
                 self.functions.append(f)
             else:
                 self.exec_stmt(item, class_env)
@@ -423,7 +423,7 @@ class Extractor:
             if isinstance(base, Seq):
                 # the list changed in a way we do not follow
                 base.items = [UNKNOWN] * len(base.items)
-                base.opaque = True  # type: ignore[attr-defined]
+                base.opaque = True
         elif isinstance(target, cst.StarredElement):
             self.bind_target(target.value, UNKNOWN, env)
 
@@ -485,7 +485,7 @@ class Extractor:
                 and isinstance(base, Seq)
                 and isinstance(index, Const)
                 and isinstance(index.value, int)
-                and not getattr(base, "opaque", False)
+                and not base.opaque
             ):
                 try:
                     return base.items[index.value]
@@ -662,15 +662,15 @@ class Extractor:
         return UNKNOWN
 
     def call_method(self, node, receiver, method, args, env, statement):
-        if isinstance(receiver, Seq) and method in ("append", "extend", "insert") and not getattr(receiver, "opaque", False):
+        if isinstance(receiver, Seq) and method in ("append", "extend", "insert") and not receiver.opaque:
             if method == "append" and len(args) == 1:
                 receiver.items.append(args[0][1])
             elif method == "extend" and len(args) == 1 and isinstance(args[0][1], Seq):
                 receiver.items.extend(args[0][1].items)
             else:
-                receiver.opaque = True  # type: ignore[attr-defined]
+                receiver.opaque = True
             if self.cond:
-                receiver.opaque = True  # type: ignore[attr-defined]
+                receiver.opaque = True
             return Const(None)
         model = receiver if isinstance(receiver, Model) else None
         if model is not None or (receiver is UNKNOWN and method in MODEL_METHODS):
@@ -763,7 +763,7 @@ class Extractor:
             if shape is None:
                 shape = shapes.shape_from_seq(bound.value("batch_shape"), batch=False)
             t = Tensor(shape, node=node, is_input=True)
-            t.args = bound  # type: ignore[attr-defined]
+            t.args = bound
             self.ir.calls.append(CallSite(node, ref, bound, t))
             return t
         if c in ("models.Sequential",):
@@ -772,7 +772,7 @@ class Extractor:
             layers_arg = bound.get("layers")
             if layers_arg is not None:
                 value = layers_arg.value
-                if isinstance(value, Seq) and not getattr(value, "opaque", False):
+                if isinstance(value, Seq) and not value.opaque:
                     for item in value.items:
                         el = getattr(item, "node", None) or layers_arg.value.node or node
                         if isinstance(item, Tensor) and item.is_input:
@@ -883,7 +883,7 @@ class Extractor:
             tensors = tensors + extra
         lc = LayerCall(layer, tensors, node)
         lc.in_shapes = [t.shape for t in tensors]
-        lc.raw_input = inputs_val  # type: ignore[attr-defined]  # what was passed, for KER210
+        lc.raw_input = inputs_val
         if layer.model is not None or not layer.known:
             outs = None
         elif any(s is None for s in lc.in_shapes):
@@ -891,7 +891,7 @@ class Extractor:
         else:
             call_kw = {a.keyword.value: v for a, v in args if a.keyword is not None}
             outs, err = shapes.infer(layer, lc.in_shapes, call_kw)
-            lc.error = err  # type: ignore[attr-defined]
+            lc.error = err
         lc.out_shapes = outs or []
         self.ir.layer_calls.append(lc)
         if outs and len(outs) > 1:
@@ -909,7 +909,7 @@ class Extractor:
         f.calls += 1
         self.runs += 1
         node = f.node
-        local = Env(getattr(f, "closure", self.globals))
+        local = Env(f.closure or self.globals)
         params = node.params
         plist = list(params.posonly_params) + list(params.params)
         for i, p in enumerate(plist):
@@ -984,5 +984,5 @@ def extract(module: cst.Module) -> FileIR:
         # A name used before the file binds it (or bound in another scope) is not Keras.
         ex = Extractor(module, excluded=clash | ex.bound_names)
         ir = ex.run()
-    ir.bound_names = ex.bound_names  # type: ignore[attr-defined]
+    ir.bound_names = ex.bound_names
     return ir

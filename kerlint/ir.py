@@ -43,6 +43,7 @@ class Seq(Value):
     items: list
     kind: str  # "list" | "tuple"
     node: cst.CSTNode | None = None
+    opaque: bool = False  # changed in a way kerlint does not follow: items are not to be trusted
 
 
 @dataclass(eq=False)
@@ -149,6 +150,8 @@ class LayerCall:
     node: cst.Call
     in_shapes: list = field(default_factory=list)
     out_shapes: list = field(default_factory=list)
+    error: Any = None  # shapes.ShapeError when Keras would refuse the input
+    raw_input: Any = None  # the value passed as the layer's input, as written (KER210)
 
 
 @dataclass(eq=False)
@@ -158,6 +161,7 @@ class Tensor(Value):
     index: int = 0
     node: cst.CSTNode | None = None
     is_input: bool = False
+    args: Any = None  # the Input(...) call's BoundArgs, for Input tensors
 
 
 @dataclass(eq=False)
@@ -216,6 +220,8 @@ class FunctionVal(Value):
     node: cst.FunctionDef
     owner: str | None = None  # enclosing class name, for methods
     calls: int = 0
+    closure: Any = None  # the environment the function was defined in
+    cls: Any = None  # the ClassVal of a method
 
 
 @dataclass(eq=False)
@@ -268,6 +274,7 @@ class FileIR:
     attributes: list = field(default_factory=list)
     objects: list = field(default_factory=list)  # KerasObject instances
     snippet_names: set = field(default_factory=set)  # unbound names taken for Keras
+    bound_names: set = field(default_factory=set)  # every name the file binds, in any scope
     uses_keras: bool = False  # the file imports Keras/TensorFlow or uses snippet names
     shuffle_evidence: bool = False  # a random shuffle/split is visible in the file
     object_calls: list = field(default_factory=list)  # CallSite: a loss/metric object applied to tensors

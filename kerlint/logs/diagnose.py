@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .model import CLIP_LOSS, FLOOR_LOSS, Log, Run, is_loss_name, is_val, pinned_loss
+from .model import CLIP_LOSS, Log, Run, is_loss_name, is_val, pinned_loss
 
 # source rules a diagnosis can point at (names from the rule catalog)
 RULE_NAMES = {

@@ -41,7 +41,7 @@ def issues(ir, kind: str):
                 before.append(prev.layer)
             yield ShapeIssue(step.layer, step.node, step.in_shape, step.error, before)
     for lc in ir.layer_calls:
-        err = getattr(lc, "error", None)
+        err = lc.error
         if err is None or err.kind != kind:
             continue
         before = []

@@ -10,7 +10,6 @@ import libcst as cst
 from ..analysis import (
     compile_loss,
     compiles_in_effect,
-    loss_info,
     model_output_shape,
     output_head,
 )

@@ -22,7 +22,7 @@ def _metric_strings(compile):
     if arg is None:
         return []
     value = arg.value
-    items = value.items if isinstance(value, Seq) and not getattr(value, "opaque", False) else [value]
+    items = value.items if isinstance(value, Seq) and not value.opaque else [value]
     return [v for v in items if isinstance(v, Const) and isinstance(v.value, str)]
 
 

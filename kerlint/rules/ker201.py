@@ -106,9 +106,7 @@ def _functional_path(model, head):
         seen.add(id(c))
         ancestors.append(c)
         stack.extend(t.producer for t in c.inputs if isinstance(t, Tensor))
-    path = Path(run, producer, [c.layer for c in ancestors])
-    path.calls = ancestors  # type: ignore[attr-defined]
-    return path
+    return Path(run, producer, [c.layer for c in ancestors])
 
 
 def _one(shapes):

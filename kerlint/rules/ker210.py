@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import libcst as cst
 
 from ..diagnostics import Diagnostic
 from ..ir import Layer, Model, Seq
@@ -51,7 +50,7 @@ def check(ir):
             )
     # Layers called on a layer.
     for call in ir.layer_calls:
-        raw = getattr(call, "raw_input", None)
+        raw = call.raw_input
         if raw is None or not call.node.args:
             continue
         for value, node in _items(raw, call.node.args[0].value):

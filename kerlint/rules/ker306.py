@@ -29,7 +29,7 @@ def _callbacks_known(fit):
     value = arg.value
     if isinstance(value, Const) and value.value is None:
         return True, False
-    if not isinstance(value, Seq) or getattr(value, "opaque", False):
+    if not isinstance(value, Seq) or value.opaque:
         return False, False
     known = all(isinstance(item, KerasObject) and item.section == "callbacks" for item in value.items)
     early = any(isinstance(item, KerasObject) and item.kind == "EarlyStopping" for item in value.items)

@@ -22,7 +22,7 @@ def numpy_name(ir):
     for local, target in ir.resolver.bindings.items():
         if target == "numpy":
             return local, ()
-    bound = getattr(ir, "bound_names", set())
+    bound = ir.bound_names
     if "np" in bound:
         return None, ()
     from ..edits import _import_edit
