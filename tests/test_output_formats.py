@@ -10,7 +10,6 @@ import os
 import pty
 import subprocess
 import sys
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree as ET
 

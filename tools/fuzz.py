@@ -17,7 +17,6 @@ Prints the counts and every distinct problem with the program that showed it (al
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
 import tempfile
