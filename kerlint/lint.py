@@ -300,6 +300,15 @@ def _lint(result: FileResult, source: str, select, noqa: bool) -> None:
             result.reports.append(_internal(code, exc))
     if found:
         positions = _Positions(module, source)
+        if positions.pos.code != source:
+            # LibCST dropped something (a line holding only a backslash): positions and fixes
+            # would land on the wrong text.
+            lines = zip(re.split(r"\r\n?|\n", source), re.split(r"\r\n?|\n", positions.pos.code))
+            line = next((i for i, (a, b) in enumerate(lines, 1) if a != b), 1)
+            result.reports = []
+            result.error = (f"skipped: kerlint's parser (LibCST) does not read this file exactly, from line {line} "
+                            "(a line holding only a backslash?)")
+            return
         failed = set()
         for diag in found:
             try:

@@ -67,7 +67,7 @@ class Positions:
         self._spans = state.spans
         tokens = state.tokens
         self._offsets = [0, *accumulate(map(len, tokens))]
-        code = "".join(tokens)
+        code = self.code = "".join(tokens)
         if "\r" in code:
             # PositionProvider counts newlines token by token: a "\r" and a "\n" in two tokens
             # are two line breaks to it. Count as it does.

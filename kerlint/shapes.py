@@ -260,8 +260,9 @@ def _reshape(layer, in_shapes, params, kw):
 def _permute(layer, in_shapes, params, kw):
     s = _single(in_shapes)
     dims = const(layer.args.value("dims"))
-    if s is None or not isinstance(dims, tuple) or len(dims) != len(s) - 1:
-        return None, None
+    if (s is None or not isinstance(dims, tuple) or not all(isinstance(d, int) for d in dims)
+            or sorted(dims) != list(range(1, len(s)))):
+        return None, None  # not a permutation of the axes: Keras rejects it, the shape is unknown
     return [(s[0],) + tuple(s[d] for d in dims)], None
 
 

@@ -391,3 +391,22 @@ def test_pythons_warnings_about_the_code_are_not_printed(tmp_path):
     assert proc.returncode == 0
     assert proc.stderr == ""
     assert (tmp_path / "m.py").read_text().endswith(GOOD)
+
+
+def test_permute_dims_that_are_not_a_permutation_leave_the_shape_unknown():
+    source = ("import keras\nmodel = keras.Sequential()\nmodel.add(keras.Input((None, 0, None)))\n"
+              "model.add(keras.layers.Permute((-1, 8, 0)))\nmodel.add(keras.layers.Dense(3))\n"
+              "model.compile(loss='categorical_crossentropy')\n")
+    result = lint_source(source, "m.py", sorted(all_rules()))
+    assert [r for r in result.reports if r.code == "KER000"] == []
+
+
+def test_a_line_holding_only_a_backslash_is_skipped_with_a_notice(tmp_path):
+    # LibCST drops such a line: positions and fixes after it would land a line too early.
+    source = BAD.replace("m.compile", "\\\nm.compile")
+    (tmp_path / "m.py").write_text(source)
+    proc = run_kerlint("check", "--no-cache", "--isolated", "--fix", "--unsafe-fixes", "m.py", cwd=tmp_path)
+    assert proc.returncode == 0
+    assert proc.stderr == ("kerlint: warning: m.py: skipped: kerlint's parser (LibCST) does not read this file "
+                           "exactly, from line 3 (a line holding only a backslash?)\n")
+    assert (tmp_path / "m.py").read_text() == source
