@@ -300,10 +300,11 @@ def _lint(result: FileResult, source: str, select, noqa: bool) -> None:
             result.reports.append(_internal(code, exc))
     if found:
         positions = _Positions(module, source)
-        if positions.pos.code != source:
+        code = positions.pos.code  # with the final newline a file without one is given there
+        if code != source and not (code.startswith(source) and code[len(source):] in ("\n", "\r\n", "\r")):
             # LibCST dropped something (a line holding only a backslash): positions and fixes
             # would land on the wrong text.
-            lines = zip(re.split(r"\r\n?|\n", source), re.split(r"\r\n?|\n", positions.pos.code))
+            lines = zip(re.split(r"\r\n?|\n", source), re.split(r"\r\n?|\n", code))
             line = next((i for i, (a, b) in enumerate(lines, 1) if a != b), 1)
             result.reports = []
             result.error = (f"skipped: kerlint's parser (LibCST) does not read this file exactly, from line {line} "
