@@ -179,7 +179,8 @@ def _string_pieces(lines, node) -> int:
         return 1  # too few quotes for the pieces to matter
     try:
         tokens = tokenize.generate_tokens(io.StringIO("(" + text + ")").readline)
-        return max(1, sum(1 for t in tokens if t.type == tokenize.STRING or tokenize.tok_name[t.type] == "FSTRING_START"))
+        starts = (tokenize.STRING, getattr(tokenize, "FSTRING_START", tokenize.STRING))
+        return max(1, sum(1 for t in tokens if t.type in starts))
     except (tokenize.TokenError, SyntaxError):
         return 1
 

@@ -84,7 +84,8 @@ def check(source: str, codes=ALL_CODES, stats=None) -> list[str]:
 def mixed(keras_program: str, other: str, rng: random.Random) -> str:
     """``other`` (a whole module) put between two top-level statements of ``keras_program``."""
     lines = keras_program.splitlines(keepends=True)
-    cuts = [i for i, line in enumerate(lines) if i == 0 or (line[:1].isalpha() and not lines[i - 1].rstrip().endswith((",", "(", "[", "\\")))]
+    cuts = [i for i, line in enumerate(lines)
+            if i == 0 or (line[:1].isalpha() and not lines[i - 1].rstrip().endswith((",", "(", "[", "\\")))]
     cut = rng.choice(cuts + [len(lines)])
     if other and not other.endswith(("\n", "\r")):
         other += "\n"

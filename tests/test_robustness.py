@@ -18,7 +18,8 @@ from kerlint.rules import all_rules
 
 from .conftest import ROOT, run_kerlint
 
-BAD = 'import keras\nm = keras.Sequential([keras.layers.Dense(10, activation="softmax")])\nm.compile(loss="binary_crossentropy")\n'
+BAD = ('import keras\nm = keras.Sequential([keras.layers.Dense(10, activation="softmax")])\n'
+       'm.compile(loss="binary_crossentropy")\n')
 GOOD = BAD.replace('"binary_crossentropy"', '"categorical_crossentropy"')
 KER106 = "KER106 binary_crossentropy on a softmax output"
 
@@ -51,7 +52,8 @@ def _odd_files(tmp: Path) -> None:
     w = lambda name, data: (tmp / name).write_bytes(data if isinstance(data, bytes) else data.encode())  # noqa: E731
     w("syntax.py", "import keras\nx = (\n")
     w("match_310.py", "import keras\nmatch command:\n    case [x, *rest]:\n        pass\n")
-    w("generics_312.py", "import keras\ndef first[T](xs: list[T]) -> T:\n    return xs[0]\ntype Pair = tuple[int, int]\n")
+    w("generics_312.py", "import keras\ndef first[T](xs: list[T]) -> T:\n    return xs[0]\n"
+      "type Pair = tuple[int, int]\n")
     w("fstring_312.py", 'import keras\nsongs = ["a"]\nx = f"{", ".join(songs)}"\n')
     w("latin1_declared.py", b"# -*- coding: latin-1 -*-\n# caf\xe9\n" + BAD.encode())
     w("latin1_undeclared.py", b"# caf\xe9\n" + BAD.encode())
@@ -379,7 +381,9 @@ def test_ker403_no_fix_when_a_keras2_positional_is_also_given_by_keyword():
 
 
 def test_integer_literals_past_pythons_digit_limit():
-    source = BAD.replace("Dense(10", "Dense(" + "9" * 5000) + "import numpy as np\ny = np.zeros((" + "9" * 5000 + ", 3))\nm.fit(x, y)\n"
+    digits = "9" * 5000
+    source = BAD.replace("Dense(10", "Dense(" + digits)
+    source += f"import numpy as np\ny = np.zeros(({digits}, 3))\nm.fit(x, y)\n"
     result = lint_source(source, "m.py", sorted(all_rules()))
     assert [r.code for r in result.reports if r.code == "KER000"] == []
 
