@@ -17,7 +17,7 @@ from .fuzzing import check, keras_program, mixed
 CI = settings(deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
 
 
-@settings(CI, max_examples=40)
+@settings(CI, max_examples=80)
 @given(hypothesmith.from_grammar(), st.integers(0, 2**32))
 def test_hypothesmith_programs_alone_and_inside_a_keras_program(source, seed):
     with warnings.catch_warnings():
@@ -27,7 +27,7 @@ def test_hypothesmith_programs_alone_and_inside_a_keras_program(source, seed):
         assert check(program) == [], program
 
 
-@settings(CI, max_examples=100)
+@settings(CI, max_examples=250)
 @given(st.integers(0, 2**32))
 def test_generated_keras_programs(seed):
     source = keras_program(seed)
