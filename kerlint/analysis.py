@@ -338,13 +338,12 @@ def fit_is_validated(fit) -> bool:
     return False
 
 
-def multiunit_sigmoid_head(model: Model):
-    """The model's head when it is a sigmoid over several units (or a class-count expression)."""
+def is_multiunit_sigmoid(head) -> bool:
+    """A sigmoid head over several units (or over a class-count expression)."""
     from .rules.common import looks_like_class_count
 
-    head = output_head(model)
     if head is None or head.activation not in ("sigmoid", "hard_sigmoid"):
-        return None
+        return False
     if head.units is not None:
-        return head if head.units > 1 else None
-    return head if looks_like_class_count(head.units_expr) else None
+        return head.units > 1
+    return looks_like_class_count(head.units_expr)

@@ -2,33 +2,31 @@
 
 from __future__ import annotations
 
-from ..analysis import LINEAR, PROBABILISTIC_LOSSES, compile_loss, compiles_in_effect, output_head
+from ..analysis import LINEAR, PROBABILISTIC_LOSSES
 from ..diagnostics import SAFE, Diagnostic, Fix
 from . import Rule
 from .common import activation_edit, quote_of
+from .heads import compiled_heads
 
 
 def check(ir):
-    for model in ir.models:
-        head = output_head(model)
+    for _, head, compile, loss in compiled_heads(ir):
         if head is None or head.activation != LINEAR:
             continue
-        for compile in compiles_in_effect(model):
-            loss = compile_loss(compile)
-            if loss is None or loss.name not in PROBABILISTIC_LOSSES or loss.from_logits is not False:
-                continue
-            wanted = PROBABILISTIC_LOSSES[loss.name]
-            edit = activation_edit(head.activation_layer, wanted, quote_of(head.layer.node, compile.node))
-            fix = Fix(SAFE, f'Give the output layer activation="{wanted}"', [edit]) if edit else None
-            yield Diagnostic(
-                "KER101",
-                f"output layer {head.layer.kind} is linear (it outputs logits) but the loss "
-                f"{loss.name} expects probabilities (from_logits=False): Keras clips the raw "
-                "outputs into [1e-7, 1 - 1e-7] and training stalls or diverges, with losses near "
-                f'multiples of 16.1 = -log(1e-7); use activation="{wanted}" or from_logits=True',
-                head.layer.node,
-                fix,
-            )
+        if loss.name not in PROBABILISTIC_LOSSES or loss.from_logits is not False:
+            continue
+        wanted = PROBABILISTIC_LOSSES[loss.name]
+        edit = activation_edit(head.activation_layer, wanted, quote_of(head.layer.node, compile.node))
+        fix = Fix(SAFE, f'Give the output layer activation="{wanted}"', [edit]) if edit else None
+        yield Diagnostic(
+            "KER101",
+            f"output layer {head.layer.kind} is linear (it outputs logits) but the loss "
+            f"{loss.name} expects probabilities (from_logits=False): Keras clips the raw "
+            "outputs into [1e-7, 1 - 1e-7] and training stalls or diverges, with losses near "
+            f'multiples of 16.1 = -log(1e-7); use activation="{wanted}" or from_logits=True',
+            head.layer.node,
+            fix,
+        )
 
 
 RULE = Rule(

@@ -2,33 +2,31 @@
 
 from __future__ import annotations
 
-from ..analysis import CATEGORICAL_LOSSES, compile_loss, compiles_in_effect, multiunit_sigmoid_head
+from ..analysis import CATEGORICAL_LOSSES, is_multiunit_sigmoid
 from ..diagnostics import SAFE, Diagnostic, Fix
 from . import Rule
 from .common import activation_edit, quote_of
+from .heads import compiled_heads
 
 
 def check(ir):
-    for model in ir.models:
-        head = multiunit_sigmoid_head(model)
-        if head is None:
+    for _, head, _, loss in compiled_heads(ir):
+        if not is_multiunit_sigmoid(head):
             continue
-        for compile in compiles_in_effect(model):
-            loss = compile_loss(compile)
-            if loss is None or loss.name not in CATEGORICAL_LOSSES or loss.from_logits is not False:
-                continue
-            edit = activation_edit(head.activation_layer, "softmax", quote_of(head.activation_layer.node))
-            fix = Fix(SAFE, 'Use activation="softmax"', [edit]) if edit else None
-            units = head.units if head.units is not None else f"`{_code(head.units_expr)}`"
-            yield Diagnostic(
-                "KER104",
-                f"{head.activation} output with {units} units trained with {loss.name}: the "
-                "classes are exclusive, but sigmoid scores each one on its own, so predict() "
-                "returns scores that do not sum to 1 (and on JAX, PyTorch or Keras 2 the loss "
-                'differs from softmax training); use activation="softmax"',
-                head.activation_layer.node,
-                fix,
-            )
+        if loss.name not in CATEGORICAL_LOSSES or loss.from_logits is not False:
+            continue
+        edit = activation_edit(head.activation_layer, "softmax", quote_of(head.activation_layer.node))
+        fix = Fix(SAFE, 'Use activation="softmax"', [edit]) if edit else None
+        units = head.units if head.units is not None else f"`{_code(head.units_expr)}`"
+        yield Diagnostic(
+            "KER104",
+            f"{head.activation} output with {units} units trained with {loss.name}: the "
+            "classes are exclusive, but sigmoid scores each one on its own, so predict() "
+            "returns scores that do not sum to 1 (and on JAX, PyTorch or Keras 2 the loss "
+            'differs from softmax training); use activation="softmax"',
+            head.activation_layer.node,
+            fix,
+        )
 
 
 def _code(node) -> str:

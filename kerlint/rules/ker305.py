@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..analysis import BINARY_LOSSES, compile_loss, compiles_in_effect, multiunit_sigmoid_head
+from ..analysis import BINARY_LOSSES, is_multiunit_sigmoid
 from ..diagnostics import UNSAFE, Diagnostic, Fix, NodeEdit
 from ..ir import Const, KerasObject, KerasRef, Seq
 from . import Rule
+from .heads import compiled_heads
 
 _ACCURACY = {"accuracy", "acc", "binary_accuracy"}
 
@@ -60,27 +61,24 @@ def _fix(ir, item, in_list):
 
 
 def check(ir):
-    for model in ir.models:
-        head = multiunit_sigmoid_head(model)
-        if head is None:
+    for _, head, compile, loss in compiled_heads(ir):
+        if not is_multiunit_sigmoid(head):
             continue
-        for compile in compiles_in_effect(model):
-            loss = compile_loss(compile)
-            if loss is None or loss.name not in BINARY_LOSSES or loss.from_logits is not False:
-                continue
-            for item, in_list in _accuracy_items(compile):
-                node = _node(item) or compile.node
-                yield Diagnostic(
-                    "KER305",
-                    "accuracy on a multi-label model (sigmoid output with several units, binary "
-                    "crossentropy) measures nothing useful: Keras 3 resolves \"accuracy\" from the "
-                    "output shape to categorical accuracy, which only checks the top-scoring label, "
-                    "while Keras 2 and binary_accuracy average over every label, so a model that "
-                    "predicts no label at all scores near 1 when labels are sparse; report "
-                    "AUC(multi_label=True), precision and recall instead",
-                    node,
-                    _fix(ir, item, in_list),
-                )
+        if loss.name not in BINARY_LOSSES or loss.from_logits is not False:
+            continue
+        for item, in_list in _accuracy_items(compile):
+            node = _node(item) or compile.node
+            yield Diagnostic(
+                "KER305",
+                "accuracy on a multi-label model (sigmoid output with several units, binary "
+                "crossentropy) measures nothing useful: Keras 3 resolves \"accuracy\" from the "
+                "output shape to categorical accuracy, which only checks the top-scoring label, "
+                "while Keras 2 and binary_accuracy average over every label, so a model that "
+                "predicts no label at all scores near 1 when labels are sparse; report "
+                "AUC(multi_label=True), precision and recall instead",
+                node,
+                _fix(ir, item, in_list),
+            )
 
 
 RULE = Rule(
