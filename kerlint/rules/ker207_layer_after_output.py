@@ -6,7 +6,7 @@ from ..analysis import LINEAR, PROBABILITY_ACTIVATIONS, is_activation_layer, lay
 from ..diagnostics import UNSAFE, Diagnostic, Fix
 from . import Rule
 from ._layer_edits import output_chain, remove, remove_call, rotate_to_front
-from .ker209 import is_duplicate
+from .ker209_duplicate_activation import is_duplicate
 
 _NOISE = {"Dropout", "AlphaDropout", "GaussianDropout", "GaussianNoise"}
 _NORMALIZATION = {"BatchNormalization", "LayerNormalization"}

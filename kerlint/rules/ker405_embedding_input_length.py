@@ -8,7 +8,7 @@ from ..diagnostics import SAFE, UNSAFE, Diagnostic, Fix, NodeEdit
 from ..edits import remove_arg
 from ..ir import Tensor
 from . import Rule
-from .ker401 import keras2_pinned
+from .ker401_optimizer_lr_argument import keras2_pinned
 
 
 def _code(node) -> str:

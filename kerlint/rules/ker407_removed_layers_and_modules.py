@@ -8,7 +8,7 @@ from ..catalog import get_catalog, legacy
 from ..diagnostics import SAFE, Diagnostic, Fix, NodeEdit
 from ..names import dotted_name
 from . import Rule
-from .ker401 import keras2_pinned
+from .ker401_optimizer_lr_argument import keras2_pinned
 
 # Roots whose legacy paths fail on Keras 3. ``keras.src`` is Keras 3's own (real) source
 # tree and ``tf_keras`` is Keras 2 kept on purpose: both are left alone.

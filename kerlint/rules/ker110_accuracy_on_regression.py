@@ -10,7 +10,7 @@ from ..edits import replace_string
 from ..ir import Const, Seq
 from . import Rule
 from .heads import any_one_hot, compiled_heads
-from .ker109 import classifier_with_regression_loss
+from .ker109_regression_loss_on_classifier import classifier_with_regression_loss
 
 _ACCURACY = {"accuracy", "acc"}
 _MAE = {"mae", "mean_absolute_error"}

@@ -9,7 +9,7 @@ from ..diagnostics import SAFE, Diagnostic, Fix, NodeEdit
 from ..ir import Model
 from ..ir import UNKNOWN
 from . import Rule
-from .ker401 import keras2_pinned
+from .ker401_optimizer_lr_argument import keras2_pinned
 
 REPLACEMENT = {"fit_generator": "fit", "evaluate_generator": "evaluate", "predict_generator": "predict"}
 
