@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textwrap import dedent
+
 from .fixhelp import fixed
 
 
@@ -18,7 +20,16 @@ def test_ker101_adds_activation_keeping_quotes_and_layout():
         "KER101",
     )
     assert applicability == "safe"
-    assert "    keras.layers.Dense(3, name='head', activation='softmax'),  # the output\n" in out
+    assert out == dedent(
+        """\
+        import keras
+        model = keras.Sequential([
+            keras.Input(shape=(8,)),
+            keras.layers.Dense(3, name='head', activation='softmax'),  # the output
+        ])
+        model.compile(loss='categorical_crossentropy', optimizer='adam')
+        """
+    )
 
 
 def test_ker101_replaces_explicit_linear_and_activation_layer():
@@ -33,7 +44,16 @@ def test_ker101_replaces_explicit_linear_and_activation_layer():
         """,
         "KER101",
     )
-    assert 'model.add(Activation("sigmoid"))' in out
+    assert out == dedent(
+        """\
+        from keras.models import Sequential
+        from keras.layers import Dense, Activation
+        model = Sequential()
+        model.add(Dense(1, input_dim=4))
+        model.add(Activation("sigmoid"))
+        model.compile(loss="binary_crossentropy", optimizer="sgd")
+        """
+    )
 
 
 def test_ker104_softmax_instead_of_sigmoid():
@@ -46,7 +66,13 @@ def test_ker104_softmax_instead_of_sigmoid():
         "KER104",
     )
     assert applicability == "safe"
-    assert 'keras.layers.Dense(4, activation="softmax")' in out
+    assert out == dedent(
+        """\
+        import keras
+        model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(4, activation="softmax")])
+        model.compile(loss="categorical_crossentropy", optimizer="adam")
+        """
+    )
 
 
 def test_ker203_replaces_only_the_mismatching_entry():
@@ -61,7 +87,15 @@ def test_ker203_replaces_only_the_mismatching_entry():
         "KER203",
     )
     assert applicability == "safe"
-    assert "tf.keras.layers.Dropout(0.2, noise_shape=[None, None, 1])," in out
+    assert out == dedent(
+        """\
+        import tensorflow as tf
+        model = tf.keras.Sequential([
+            tf.keras.layers.Embedding(input_dim=1000, output_dim=300),
+            tf.keras.layers.Dropout(0.2, noise_shape=[None, None, 1]),
+        ])
+        """
+    )
 
 
 def test_ker301_unsafe_validation_split_one_line_and_multiline():
@@ -74,7 +108,13 @@ def test_ker301_unsafe_validation_split_one_line_and_multiline():
         "KER301",
     )
     assert applicability == "unsafe"
-    assert "model.fit(x, y, epochs=10, validation_split=0.2)\n" in out
+    assert out == dedent(
+        """\
+        import keras
+        model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(1)])
+        model.fit(x, y, epochs=10, validation_split=0.2)
+        """
+    )
     out, _ = fixed(
         """\
         import keras
@@ -87,7 +127,18 @@ def test_ker301_unsafe_validation_split_one_line_and_multiline():
         """,
         "KER301",
     )
-    assert "    epochs=10,\n    validation_split=0.2,\n)\n" in out
+    assert out == dedent(
+        """\
+        import keras
+        model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(1)])
+        model.fit(
+            x,
+            y,
+            epochs=10,
+            validation_split=0.2,
+        )
+        """
+    )
     out, _ = fixed(
         """\
         import keras
@@ -98,4 +149,13 @@ def test_ker301_unsafe_validation_split_one_line_and_multiline():
         """,
         "KER301",
     )
-    assert "          epochs=10,\n          validation_split=0.2)\n" in out
+    assert out == dedent(
+        """\
+        import keras
+        model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(1)])
+        model.fit(x,
+                  y,
+                  epochs=10,
+                  validation_split=0.2)
+        """
+    )

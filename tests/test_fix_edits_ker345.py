@@ -3,14 +3,12 @@ applied to the source they came from."""
 
 from __future__ import annotations
 
-from .fixhelp import fixed, reports
-
-import textwrap
-
+from textwrap import dedent
 
 from kerlint.fix import apply_edits
 from kerlint.lint import lint_source
 
+from .fixhelp import fixed, reports
 
 # -- KER3 -------------------------------------------------------------------------------
 
@@ -24,7 +22,13 @@ def test_ker302_points_at_the_validation_data_and_names_the_test_arrays():
         "KER302",
     )
     assert (report.row, report.column, report.end_column) == (2, 56, 70)
-    assert "`X_test`, `y_test`" in report.message and report.fix is None
+    assert report.fix is None
+    assert report.message == (
+        "validation_data is built from `X_test`, `y_test`, which by their names are the test set: whatever is "
+        "chosen by watching val_loss (the epoch to stop at, EarlyStopping, checkpoints, hyperparameters) is then "
+        "fitted to the test set, and the final test score overstates how the model does on new data; hold out a "
+        "separate validation set"
+    )
 
 
 def test_ker305_replaces_accuracy_with_multilabel_metrics():
@@ -37,9 +41,12 @@ def test_ker305_replaces_accuracy_with_multilabel_metrics():
         "KER305",
     )
     assert applicability == "unsafe"
-    assert (
-        'metrics=[keras.metrics.AUC(multi_label=True), keras.metrics.Precision(), keras.metrics.Recall(), "mse"])'
-        in out
+    assert out == dedent(
+        """\
+        import keras
+        model = keras.Sequential([keras.Input(shape=(30,)), keras.layers.Dense(8, activation="sigmoid")])
+        model.compile(loss="binary_crossentropy", optimizer="adam", metrics=[keras.metrics.AUC(multi_label=True), keras.metrics.Precision(), keras.metrics.Recall(), "mse"])
+        """
     )
 
 
@@ -54,9 +61,14 @@ def test_ker305_bare_string_becomes_a_list_with_the_files_alias():
         """,
         "KER305",
     )
-    assert (
-        "metrics=[tf.keras.metrics.AUC(multi_label=True), tf.keras.metrics.Precision(), "
-        "tf.keras.metrics.Recall()])" in out
+    assert out == dedent(
+        """\
+        import tensorflow as tf
+        inputs = tf.keras.Input(shape=(30,))
+        outputs = tf.keras.layers.Dense(num_labels, activation="sigmoid")(inputs)
+        model = tf.keras.Model(inputs, outputs)
+        model.compile(loss="binary_crossentropy", optimizer="adam", metrics=[tf.keras.metrics.AUC(multi_label=True), tf.keras.metrics.Precision(), tf.keras.metrics.Recall()])
+        """
     )
 
 
@@ -67,12 +79,16 @@ def test_ker306_adds_early_stopping_and_appends_to_a_callback_list():
         model.compile(loss="mse", optimizer="adam")
         model.fit(x, y, epochs=100, validation_split=0.2)
         """
-    found = lint_source(textwrap.dedent(source), "t.py", ["KER306"]).reports
+    found = lint_source(dedent(source), "t.py", ["KER306"]).reports
     assert len(found) == 1 and found[0].fix.applicability == "unsafe"
-    out = apply_edits(textwrap.dedent(source), found[0].fix.edits)
-    assert (
-        "model.fit(x, y, epochs=100, validation_split=0.2, "
-        "callbacks=[keras.callbacks.EarlyStopping(patience=3, restore_best_weights=True)])\n" in out
+    out = apply_edits(dedent(source), found[0].fix.edits)
+    assert out == dedent(
+        """\
+        from tensorflow import keras
+        model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(1)])
+        model.compile(loss="mse", optimizer="adam")
+        model.fit(x, y, epochs=100, validation_split=0.2, callbacks=[keras.callbacks.EarlyStopping(patience=3, restore_best_weights=True)])
+        """
     )
     assert not lint_source(out, "t.py", ["KER306"]).reports
 
@@ -84,11 +100,18 @@ def test_ker306_adds_early_stopping_and_appends_to_a_callback_list():
         model.fit(x, y, epochs=30, validation_data=(xv, yv),
                   callbacks=[ModelCheckpoint("m.keras")])
         """
-    found = lint_source(textwrap.dedent(source), "t.py", ["KER306"]).reports
-    out = apply_edits(textwrap.dedent(source), found[0].fix.edits)
-    assert (
-        '          callbacks=[ModelCheckpoint("m.keras"), '
-        "EarlyStopping(patience=3, restore_best_weights=True)])\n" in out
+    found = lint_source(dedent(source), "t.py", ["KER306"]).reports
+    assert len(found) == 1 and found[0].fix.applicability == "unsafe"
+    out = apply_edits(dedent(source), found[0].fix.edits)
+    assert out == dedent(
+        """\
+        import keras
+        from keras.callbacks import EarlyStopping, ModelCheckpoint
+        model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(1)])
+        model.compile(loss="mse", optimizer="adam")
+        model.fit(x, y, epochs=30, validation_data=(xv, yv),
+                  callbacks=[ModelCheckpoint("m.keras"), EarlyStopping(patience=3, restore_best_weights=True)])
+        """
     )
     assert not lint_source(out, "t.py", ["KER306"]).reports
 
@@ -115,7 +138,12 @@ def test_ker401_renames_lr_argument_and_attribute():
         "KER401",
     )
     assert applicability == "safe"
-    assert "opt = Adam(learning_rate=0.001, beta_1=0.9)\n" in out
+    assert out == dedent(
+        """\
+        from keras.optimizers import Adam
+        opt = Adam(learning_rate=0.001, beta_1=0.9)
+        """
+    )
     out, _ = fixed(
         """\
         import keras
@@ -123,7 +151,12 @@ def test_ker401_renames_lr_argument_and_attribute():
         """,
         "KER401",
     )
-    assert "print(keras.backend.get_value(model.optimizer.learning_rate))\n" in out
+    assert out == dedent(
+        """\
+        import keras
+        print(keras.backend.get_value(model.optimizer.learning_rate))
+        """
+    )
 
 
 def test_ker401_leaves_argparse_lr_alone():
@@ -145,9 +178,11 @@ def test_ker402_inverse_time_decay_reuses_the_files_alias():
         "KER402",
     )
     assert applicability == "safe"
-    assert (
-        "opt = tf.keras.optimizers.SGD(learning_rate=tf.keras.optimizers.schedules.InverseTimeDecay("
-        "0.01, decay_steps=1, decay_rate=1e-6), momentum=0.9)\n" in out
+    assert out == dedent(
+        """\
+        import tensorflow as tf
+        opt = tf.keras.optimizers.SGD(learning_rate=tf.keras.optimizers.schedules.InverseTimeDecay(0.01, decay_steps=1, decay_rate=1e-6), momentum=0.9)
+        """
     )
     out, _ = fixed(
         """\
@@ -156,9 +191,11 @@ def test_ker402_inverse_time_decay_reuses_the_files_alias():
         """,
         "KER402",
     )
-    assert (
-        "opt = keras.optimizers.Adam(keras.optimizers.schedules.InverseTimeDecay("
-        "0.001, decay_steps=1, decay_rate=0.01))\n" in out
+    assert out == dedent(
+        """\
+        from tensorflow import keras
+        opt = keras.optimizers.Adam(keras.optimizers.schedules.InverseTimeDecay(0.001, decay_steps=1, decay_rate=0.01))
+        """
     )
 
 
@@ -172,10 +209,14 @@ def test_ker402_without_learning_rate_uses_the_default_and_adds_an_import():
         """,
         "KER402",
     )
-    assert "from keras.models import Sequential\nimport keras\n" in out
-    assert (
-        "opt = RMSprop(learning_rate=keras.optimizers.schedules.InverseTimeDecay("
-        "0.001, decay_steps=1, decay_rate=1e-4))\n" in out
+    assert out == dedent(
+        """\
+        from keras.optimizers import RMSprop
+        from keras.models import Sequential
+        import keras
+
+        opt = RMSprop(learning_rate=keras.optimizers.schedules.InverseTimeDecay(0.001, decay_steps=1, decay_rate=1e-4))
+        """
     )
 
 
@@ -187,9 +228,11 @@ def test_ker402_fix_renames_lr_too():
         """,
         "KER402",
     )
-    assert (
-        "opt = keras.optimizers.SGD(learning_rate=keras.optimizers.schedules.InverseTimeDecay("
-        "0.1, decay_steps=1, decay_rate=1e-6))\n" in out
+    assert out == dedent(
+        """\
+        import keras
+        opt = keras.optimizers.SGD(learning_rate=keras.optimizers.schedules.InverseTimeDecay(0.1, decay_steps=1, decay_rate=1e-6))
+        """
     )
 
 
@@ -216,7 +259,11 @@ def test_ker403_renames_and_makes_keras2_positionals_keywords():
 def test_ker403_no_fix_when_workers_have_to_move_to_the_data():
     (report,) = reports("model.fit_generator(gen, epochs=3, workers=4, use_multiprocessing=True)\n", "KER403")
     assert report.fix is None
-    assert "use_multiprocessing, workers moved to the data" in report.message
+    assert report.message == (
+        "fit_generator() was removed in Keras 3 and raises AttributeError; fit() takes generators, tf.data "
+        "datasets and PyDataset objects directly; use_multiprocessing, workers moved to the data: pass a "
+        "keras.utils.PyDataset built with them"
+    )
 
 
 def test_ker404_argmax_for_softmax_threshold_for_sigmoid():
@@ -231,8 +278,16 @@ def test_ker404_argmax_for_softmax_threshold_for_sigmoid():
         "KER404",
     )
     assert applicability == "unsafe"
-    assert "from keras.layers import Dense\nimport numpy as np\n" in out
-    assert "classes = np.argmax(model.predict(x_test, batch_size=64), axis=-1)\n" in out
+    assert out == dedent(
+        """\
+        from keras.models import Sequential
+        from keras.layers import Dense
+        import numpy as np
+        model = Sequential([Dense(4, activation="softmax", input_dim=8)])
+        model.compile(loss="categorical_crossentropy", optimizer="adam")
+        classes = np.argmax(model.predict(x_test, batch_size=64), axis=-1)
+        """
+    )
     out, _ = fixed(
         """\
         import numpy as numpy_
@@ -244,7 +299,16 @@ def test_ker404_argmax_for_softmax_threshold_for_sigmoid():
         """,
         "KER404",
     )
-    assert "labels = (model.predict(x_test) > 0.5).astype('int32')[:, 0]\n" in out
+    assert out == dedent(
+        """\
+        import numpy as numpy_
+        from keras.models import Sequential
+        from keras.layers import Dense
+        model = Sequential([Dense(1, activation='sigmoid', input_dim=8)])
+        model.compile(loss='binary_crossentropy', optimizer='adam')
+        labels = (model.predict(x_test) > 0.5).astype('int32')[:, 0]
+        """
+    )
 
 
 def test_ker404_predict_proba_becomes_predict_and_sklearn_is_left_alone():
@@ -256,7 +320,13 @@ def test_ker404_predict_proba_becomes_predict_and_sklearn_is_left_alone():
         """,
         "KER404",
     )
-    assert "p = model.predict(x)\n" in out
+    assert out == dedent(
+        """\
+        import keras
+        model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(3, activation="softmax")])
+        p = model.predict(x)
+        """
+    )
     assert not reports("import keras\nclf = make_pipeline(scaler, svc)\np = clf.predict_proba(x)\n", "KER404")
 
 
@@ -270,7 +340,13 @@ def test_ker405_safe_removal_when_the_model_has_an_input():
         "KER405",
     )
     assert applicability == "safe"
-    assert "x = keras.layers.Embedding(1000, 32)(inputs)\n" in out
+    assert out == dedent(
+        """\
+        import keras
+        inputs = keras.Input(shape=(100,))
+        x = keras.layers.Embedding(1000, 32)(inputs)
+        """
+    )
 
 
 def test_ker405_unsafe_moves_the_length_into_an_input():
@@ -289,10 +365,19 @@ def test_ker405_unsafe_moves_the_length_into_an_input():
         "KER405",
     )
     assert applicability == "unsafe"
-    assert (
-        "    model = Sequential()\n"
-        "    model.add(Input(shape=(maxlen,)))\n"
-        "    model.add(Embedding(vocab, 64))  # embeddings\n" in out
+    assert out == dedent(
+        """\
+        from keras.models import Sequential
+        from keras.layers import Embedding, LSTM, Input
+
+
+        def build(vocab, maxlen):
+            model = Sequential()
+            model.add(Input(shape=(maxlen,)))
+            model.add(Embedding(vocab, 64))  # embeddings
+            model.add(LSTM(32))
+            return model
+        """
     )
     out, _ = fixed(
         """\
@@ -305,11 +390,16 @@ def test_ker405_unsafe_moves_the_length_into_an_input():
         """,
         "KER405",
     )
-    assert (
-        "    model = tf.keras.Sequential([\n"
-        "        tf.keras.Input(shape=(20,)),\n"
-        "        tf.keras.layers.Embedding(1000, 16),\n"
-        "        tf.keras.layers.GlobalAveragePooling1D(),\n" in out
+    assert out == dedent(
+        """\
+        import tensorflow as tf
+        if True:
+            model = tf.keras.Sequential([
+                tf.keras.Input(shape=(20,)),
+                tf.keras.layers.Embedding(1000, 16),
+                tf.keras.layers.GlobalAveragePooling1D(),
+            ])
+        """
     )
 
 
@@ -321,9 +411,21 @@ def test_ker406_renames_keras1_arguments():
         """
     out, applicability = fixed(source, "KER406", index=0, count=3)
     assert applicability == "safe"
-    assert 'model.add(Dense(64, kernel_initializer="uniform", W_regularizer=reg))\n' in out
+    assert out == dedent(
+        """\
+        from keras.layers import Dense
+        model.add(Dense(64, kernel_initializer="uniform", W_regularizer=reg))
+        model.fit(X, Y, nb_epoch=20, batch_size=16)
+        """
+    )
     out, _ = fixed(source, "KER406", index=2, count=3)
-    assert "model.fit(X, Y, epochs=20, batch_size=16)\n" in out
+    assert out == dedent(
+        """\
+        from keras.layers import Dense
+        model.add(Dense(64, init="uniform", W_regularizer=reg))
+        model.fit(X, Y, epochs=20, batch_size=16)
+        """
+    )
 
 
 def test_ker406_keras1_convolution_kernel_becomes_one_tuple():
@@ -335,7 +437,12 @@ def test_ker406_keras1_convolution_kernel_becomes_one_tuple():
         "KER406",
     )
     assert applicability == "safe"
-    assert 'model.add(Convolution2D(32, (3, 3), activation="relu"))\n' in out
+    assert out == dedent(
+        """\
+        from keras.layers import Convolution2D
+        model.add(Convolution2D(32, (3, 3), activation="relu"))
+        """
+    )
     out, _ = fixed(
         """\
         from keras.layers import Conv2D
@@ -343,7 +450,12 @@ def test_ker406_keras1_convolution_kernel_becomes_one_tuple():
         """,
         "KER406",
     )
-    assert 'layer = Conv2D(filters=16, kernel_size=(5, 3), padding="same")\n' in out
+    assert out == dedent(
+        """\
+        from keras.layers import Conv2D
+        layer = Conv2D(filters=16, kernel_size=(5, 3), padding="same")
+        """
+    )
 
 
 def test_ker406_keras2_stride_is_not_taken_for_keras1():
@@ -360,11 +472,11 @@ def test_ker407_module_paths_and_removed_names():
     assert applicability == "safe"
     assert out == "from keras.layers import Dense, Dropout  # layers\n"
     out, _ = fixed("from keras.utils import np_utils\ny = np_utils.to_categorical(labels)\n", "KER407")
-    assert out.startswith("from keras import utils as np_utils\n")
+    assert out == "from keras import utils as np_utils\ny = np_utils.to_categorical(labels)\n"
     out, _ = fixed("from keras.layers import CuDNNLSTM\nlayer = CuDNNLSTM(64)\n", "KER407")
-    assert out.startswith("from keras.layers import LSTM as CuDNNLSTM\n")
+    assert out == "from keras.layers import LSTM as CuDNNLSTM\nlayer = CuDNNLSTM(64)\n"
     out, _ = fixed("import keras\nopt = keras.optimizers.rmsprop(learning_rate=1e-3)\n", "KER407")
-    assert "opt = keras.optimizers.RMSprop(learning_rate=1e-3)\n" in out
+    assert out == "import keras\nopt = keras.optimizers.RMSprop(learning_rate=1e-3)\n"
 
 
 def test_ker407_no_module_fix_when_a_name_did_not_move():
@@ -388,7 +500,11 @@ def test_ker501_reports_every_reason_on_the_first_argument():
         """,
         "KER501",
     )
-    assert "recurrent_dropout=0.1" in report.message and "reset_after=False" in report.message
+    assert report.message == (
+        "GRU with recurrent_dropout=0.1, reset_after=False cannot use the fused cuDNN kernel: on a GPU it runs "
+        "the generic step-by-step kernel, which trains several times slower (and with use_cudnn=True Keras "
+        "raises instead)"
+    )
     assert report.fix is None
 
 
@@ -401,7 +517,12 @@ def test_ker502_unwraps_timedistributed_dense():
         "KER502",
     )
     assert applicability == "safe"
-    assert 'x = keras.layers.Dense(8, activation="relu")(x)\n' in out
+    assert out == dedent(
+        """\
+        import keras
+        x = keras.layers.Dense(8, activation="relu")(x)
+        """
+    )
 
 
 def test_ker502_keeps_the_wrapper_when_it_has_arguments_of_its_own():
@@ -429,4 +550,9 @@ def test_ker407_legacy_optimizers_flagged_where_created_not_where_the_stub_is_im
         """,
         "KER407",
     )
-    assert "opt = tf.keras.optimizers.Adam(learning_rate=1e-3)\n" in out
+    assert out == dedent(
+        """\
+        import tensorflow as tf
+        opt = tf.keras.optimizers.Adam(learning_rate=1e-3)
+        """
+    )
