@@ -27,3 +27,24 @@ def run_kerlint(*args, input=None, cwd=None, env=None):
 @pytest.fixture
 def kerlint():
     return run_kerlint
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-snapshots",
+        action="store_true",
+        default=False,
+        help="Rewrite the snapshots in tests/snapshots that are missing or differ, remove orphans "
+        "(also KERLINT_UPDATE_SNAPSHOTS=1); review them with `git diff tests/snapshots`.",
+    )
+
+
+def pytest_terminal_summary(terminalreporter):
+    from . import snapshot
+
+    if snapshot.written or snapshot.removed:
+        terminalreporter.write_sep("-", "snapshots")
+        for what, paths in (("written", snapshot.written), ("removed", snapshot.removed)):
+            for path in paths:
+                terminalreporter.write_line(f"{what}: {path.relative_to(ROOT)}")
+        terminalreporter.write_line("review them: git diff tests/snapshots (git add new ones)")
