@@ -13,6 +13,11 @@ def expr(code: str) -> cst.BaseExpression:
     return cst.parse_expression(code)
 
 
+def code_of(node: cst.CSTNode) -> str:
+    """The source text of an expression node on its own."""
+    return cst.Module([]).code_for_node(node)
+
+
 def _equal_style(call: cst.Call) -> cst.AssignEqual:
     for arg in call.args:
         if arg.keyword is not None and isinstance(arg.equal, cst.AssignEqual):
@@ -183,7 +188,7 @@ def keras_name(ir, path: str) -> KerasName | None:
         statement = "import keras_core as keras\n"
     else:
         statement = "import keras\n"
-    return KerasName(f"keras.{path}", (_import_edit(module, statement),))
+    return KerasName(f"keras.{path}", (import_edit(module, statement),))
 
 
 def _resolves(resolver, text: str, path: str, canonicalize) -> bool:
@@ -229,7 +234,7 @@ def _is_docstring(stmt) -> bool:
     )
 
 
-def _import_edit(module: cst.Module, statement: str):
+def import_edit(module: cst.Module, statement: str):
     """Insert ``statement`` after the file's leading imports (or docstring), else first."""
     from .diagnostics import NodeEdit
 
@@ -250,34 +255,7 @@ def _import_edit(module: cst.Module, statement: str):
     return NodeEdit(body[0], statement, insert="before")
 
 
-# -- layers in a Sequential model: list elements and ``model.add(...)`` statements ---------------
-def statement_indent(module: cst.Module, stmt: cst.CSTNode) -> str | None:
-    """The indentation of ``stmt``, found by walking the statement tree (not expressions)."""
-
-    def walk(body, indent):
-        for s in body:
-            if s is stmt:
-                return indent
-            for block in _blocks(s):
-                step = block.indent if block.indent is not None else module.default_indent
-                found = walk(block.body, indent + step)
-                if found is not None:
-                    return found
-        return None
-
-    return walk(module.body, "")
-
-
-def _blocks(node):
-    for child in node.children:
-        if isinstance(child, cst.IndentedBlock):
-            yield child
-        elif isinstance(child, (cst.If, cst.Else, cst.ExceptHandler, cst.Finally, cst.MatchCase)) or type(
-            child
-        ).__name__ == "ExceptStarHandler":
-            yield from _blocks(child)
-
-
+# -- elements of a list or tuple display ------------------------------------------------------
 def element_separator(seq: cst.List | cst.Tuple, index: int) -> str:
     """The text that separates element ``index`` from the one before: a line break and the
     indentation for an element-per-line display, a space otherwise."""

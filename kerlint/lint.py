@@ -261,6 +261,7 @@ def lint_source(source: str, path: str, select, *, keep_source=False, noqa=True)
 def _lint(result: FileResult, source: str, select, noqa: bool) -> None:
     import libcst as cst
 
+    from .analysis import FileAnalysis
     from .extract import extract
     from .noqa import apply as apply_noqa
     from .rules import all_rules
@@ -282,6 +283,7 @@ def _lint(result: FileResult, source: str, select, noqa: bool) -> None:
         result.reports.append(_internal("extraction", exc))
         return
     rules = all_rules()
+    analysis = FileAnalysis(ir)  # one per file: the rules share what it works out
     found = []
     seen = set()
     for code in select:
@@ -289,7 +291,7 @@ def _lint(result: FileResult, source: str, select, noqa: bool) -> None:
         if rule is None:
             continue
         try:
-            for diag in rule.check(ir):
+            for diag in rule.check(analysis):
                 key = (diag.code, id(diag.node))
                 if key in seen:
                     continue

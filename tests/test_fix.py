@@ -68,8 +68,9 @@ def extra_rules(monkeypatch):
     return add
 
 
-def _loss_object_rule(ir):
+def _loss_object_rule(file):
     """Replaces ``loss="categorical_crossentropy"`` with the loss class, named as the file can."""
+    ir = file.ir
     for call in _calls(ir.module, "compile"):
         for arg in call.args:
             if arg.keyword is not None and arg.keyword.value == "loss" and isinstance(arg.value, cst.SimpleString):
@@ -187,18 +188,18 @@ def test_seed_fixed_with_unsafe_fixes_has_no_ker1_or_ker2_left(path):
 # -- rounds and overlapping fixes ---------------------------------------------------------
 
 
-def _dense_calls(ir):
-    return [layer.node for layer in ir.layers if layer.kind == "Dense" and isinstance(layer.node, cst.Call)]
+def _dense_calls(file):
+    return [layer.node for layer in file.ir.layers if layer.kind == "Dense" and isinstance(layer.node, cst.Call)]
 
 
 def test_two_fixes_on_one_node_apply_in_two_rounds(extra_rules):
-    def add_a(ir):
-        for call in _dense_calls(ir):
+    def add_a(file):
+        for call in _dense_calls(file):
             if not any(a.keyword and a.keyword.value == "use_bias" for a in call.args):
                 yield Diagnostic("KER992", "a", call, Fix(SAFE, "a", [NodeEdit(call, add_keyword(call, "use_bias", "True"))]))
 
-    def add_b(ir):
-        for call in _dense_calls(ir):
+    def add_b(file):
+        for call in _dense_calls(file):
             if not any(a.keyword and a.keyword.value == "name" for a in call.args):
                 yield Diagnostic("KER993", "b", call, Fix(SAFE, "b", [NodeEdit(call, add_keyword(call, "name", '"out"'))]))
 
@@ -215,8 +216,8 @@ def test_two_fixes_on_one_node_apply_in_two_rounds(extra_rules):
 
 
 def test_fixes_that_undo_each_other_leave_the_file_alone(extra_rules):
-    def flip(ir):
-        for call in _dense_calls(ir):
+    def flip(file):
+        for call in _dense_calls(file):
             arg = call.args[0]
             new = "4" if arg.value.value == "3" else "3"
             yield Diagnostic("KER994", "flip", call, Fix(SAFE, "flip", [NodeEdit(arg.value, new)]))
@@ -231,8 +232,8 @@ def test_fixes_that_undo_each_other_leave_the_file_alone(extra_rules):
 
 
 def test_fixes_that_never_settle_stop_after_the_bound(extra_rules):
-    def grow(ir):
-        for call in _dense_calls(ir):
+    def grow(file):
+        for call in _dense_calls(file):
             arg = call.args[0]
             yield Diagnostic("KER995", "grow", call, Fix(SAFE, "grow", [NodeEdit(arg.value, arg.value.value + "1")]))
 
@@ -246,8 +247,8 @@ def test_fixes_that_never_settle_stop_after_the_bound(extra_rules):
 # -- never a broken file ------------------------------------------------------------------
 
 
-def _broken_rule(ir):
-    for call in _dense_calls(ir):
+def _broken_rule(file):
+    for call in _dense_calls(file):
         yield Diagnostic("KER996", "broken", call, Fix(SAFE, "broken", [NodeEdit(call, "Dense(3, activation=")]))
 
 
@@ -269,8 +270,8 @@ def test_a_fix_that_breaks_the_syntax_leaves_the_file_untouched(tmp_path, extra_
 
 def test_a_fix_that_only_compiles_wrong_is_caught_too(extra_rules):
     # Parses, but does not compile: a `return` outside a function.
-    def bad(ir):
-        for call in _dense_calls(ir):
+    def bad(file):
+        for call in _dense_calls(file):
             yield Diagnostic("KER997", "bad", call, Fix(SAFE, "bad", [NodeEdit(call, "(lambda: 0)()\nreturn 1")]))
 
     code = extra_rules("KER997", bad)

@@ -196,8 +196,8 @@ def test_a_file_that_does_not_parse_is_reported_and_not_written(tmp_path):
 
 
 def test_a_broken_fix_leaves_the_file_untouched_with_an_internal_error(tmp_path, monkeypatch):
-    def broken(ir):
-        for layer in ir.layers:
+    def broken(file):
+        for layer in file.ir.layers:
             if layer.kind == "Dense" and isinstance(layer.node, cst.Call):
                 yield Diagnostic("KER996", "test rule", layer.node,
                                  Fix(SAFE, "break it", [NodeEdit(layer.node, "Dense(1, activation=")]))

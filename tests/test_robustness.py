@@ -218,7 +218,7 @@ def test_an_unreadable_file(tmp_path, monkeypatch):
 # -- kerlint's own failures ------------------------------------------------------------------
 
 
-def _boom(ir):
+def _boom(file):
     yield from ()
     raise ZeroDivisionError("division by zero")
 

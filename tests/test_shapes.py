@@ -10,7 +10,7 @@ import libcst as cst
 import pytest
 
 from kerlint import shapes
-from kerlint.analysis import model_output_shape, sequential_steps
+from kerlint.analysis.graph import model_output_shape, sequential_steps
 from kerlint.extract import extract
 from kerlint.shapes import VAR
 

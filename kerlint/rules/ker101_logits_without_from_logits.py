@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from ..analysis import LINEAR, PROBABILISTIC_LOSSES
+from ..analysis.activations import LINEAR
+from ..analysis.losses import PROBABILISTIC_LOSSES
 from ..diagnostics import SAFE, Diagnostic, Fix
+from ..fixes import activation_edit, quote_of
 from . import Rule
-from .common import activation_edit, quote_of
-from .heads import compiled_heads
 
 
-def check(ir):
-    for _, head, compile, loss in compiled_heads(ir):
+def check(file):
+    for _, head, compile, loss in file.compiled_heads:
         if head is None or head.activation != LINEAR:
             continue
         if loss.name not in PROBABILISTIC_LOSSES or loss.from_logits is not False:

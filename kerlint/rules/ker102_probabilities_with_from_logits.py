@@ -2,52 +2,35 @@
 
 from __future__ import annotations
 
-from ..analysis import PROBABILITY_ACTIVATIONS, loss_info, output_head
+from ..analysis.activations import PROBABILITY_ACTIVATIONS
+from ..analysis.losses import (
+    LOSS_FUNCTIONS_WITH_LOGITS,
+    TF_LOSSES_ON_LOGITS,
+    call_arg,
+    loss_info,
+    loss_uses,
+    model_fed_by,
+)
 from ..diagnostics import SAFE, Diagnostic, Fix, NodeEdit
 from ..edits import remove_arg
+from ..fixes import without_from_logits
 from ..ir import Const, KerasObject
 from . import Rule
-from .heads import call_arg, compiled_heads, loss_uses, model_fed_by, without_from_logits
-
-# TensorFlow functions that always apply softmax/sigmoid to what they are given.
-_TF_WITH_LOGITS = {
-    "tf.nn.softmax_cross_entropy_with_logits": "softmax",
-    "tf.nn.softmax_cross_entropy_with_logits_v2": "softmax",
-    "tf.nn.sparse_softmax_cross_entropy_with_logits": "softmax",
-    "tf.nn.sigmoid_cross_entropy_with_logits": "sigmoid",
-    "tf.compat.v1.losses.softmax_cross_entropy": "softmax",
-    "tf.compat.v1.losses.sigmoid_cross_entropy": "sigmoid",
-}
-# Keras loss functions taking ``from_logits=``: canonical path -> name of the prediction argument.
-_LOSS_FUNCTIONS = {
-    **{f"losses.{name}": "y_pred" for name in (
-        "categorical_crossentropy",
-        "sparse_categorical_crossentropy",
-        "binary_crossentropy",
-        "categorical_focal_crossentropy",
-        "binary_focal_crossentropy",
-    )},
-    **{f"{module}.{name}": "output" for module in ("backend", "ops") for name in (
-        "categorical_crossentropy",
-        "sparse_categorical_crossentropy",
-        "binary_crossentropy",
-    )},
-}
 
 
-def _probability_head(model):
+def _probability_head(file, model):
     if model is None:
         return None
-    head = output_head(model)
+    head = file.head(model)
     if head is None or head.activation not in PROBABILITY_ACTIVATIONS:
         return None
     return head
 
 
-def _fix(ir, obj: KerasObject):
+def _fix(file, obj: KerasObject):
     """Drop ``from_logits=True`` when every use of the loss object is on a probability head."""
-    for model in loss_uses(ir, obj):
-        if _probability_head(model) is None:
+    for model in loss_uses(file.ir, obj):
+        if _probability_head(file, model) is None:
             return None
     edit = without_from_logits(obj)
     return Fix(SAFE, "Remove from_logits=True from the loss", [edit]) if edit else None
@@ -58,11 +41,12 @@ def _where(head) -> str:
     return f"the output layer {layer.kind} applies {head.activation}"
 
 
-def check(ir):
-    for model, head, compile, loss in compiled_heads(ir):
+def check(file):
+    ir = file.ir
+    for model, head, compile, loss in file.compiled_heads:
         if head is None or head.activation not in PROBABILITY_ACTIVATIONS or loss.from_logits is not True:
             continue
-        fix = _fix(ir, loss.obj) if loss.obj is not None else None
+        fix = _fix(file, loss.obj) if loss.obj is not None else None
         yield Diagnostic(
             "KER102",
             f"{_where(head)} but the loss {loss.name} has from_logits=True, so the "
@@ -81,27 +65,27 @@ def check(ir):
         loss = loss_info(obj)
         if loss is None or loss.from_logits is not True:
             continue
-        head = _fed_head(site.args, "y_pred")
+        head = _fed_head(file, site.args, "y_pred")
         if head is not None:
-            yield _loop_diagnostic(head, site.node, _fix(ir, obj))
+            yield _loop_diagnostic(head, site.node, _fix(file, obj))
     for site in ir.calls:
         canonical = site.ref.canonical
-        if canonical in _LOSS_FUNCTIONS:
+        if canonical in LOSS_FUNCTIONS_WITH_LOGITS:
             fl = site.args.by_name.get("from_logits") if site.args is not None else None
             if fl is None or fl.positional or not (isinstance(fl.value, Const) and fl.value.value is True):
                 continue
-            head = _fed_head(site.args, _LOSS_FUNCTIONS[canonical])
+            head = _fed_head(file, site.args, LOSS_FUNCTIONS_WITH_LOGITS[canonical])
             if head is not None:
                 fix = Fix(SAFE, "Remove from_logits=True", [NodeEdit(site.node, remove_arg(site.node, fl.node))])
                 yield _loop_diagnostic(head, site.node, fix)
-        elif canonical in _TF_WITH_LOGITS:
-            head = _fed_head(site.args, "logits")
+        elif canonical in TF_LOSSES_ON_LOGITS:
+            head = _fed_head(file, site.args, "logits")
             if head is None:
                 continue
             yield Diagnostic(
                 "KER102",
                 f"{_where(head)} but {canonical.rsplit('.', 1)[-1]} applies "
-                f"{_TF_WITH_LOGITS[canonical]} to its logits argument again: the loss and its "
+                f"{TF_LOSSES_ON_LOGITS[canonical]} to its logits argument again: the loss and its "
                 "gradients are computed on doubly activated outputs on every backend; pass "
                 "logits from a linear output layer, or use a Keras loss without from_logits "
                 "on the probabilities",
@@ -110,9 +94,9 @@ def check(ir):
             )
 
 
-def _fed_head(args, name):
+def _fed_head(file, args, name):
     pred = call_arg(args, name, 1)
-    return _probability_head(model_fed_by(pred.value)) if pred is not None else None
+    return _probability_head(file, model_fed_by(pred.value)) if pred is not None else None
 
 
 def _loop_diagnostic(head, node, fix):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..analysis import layer_activation, output_head
+from ..analysis.activations import layer_activation
+from ..analysis.heads import activation_units
 from ..catalog import shape_rules
 from ..diagnostics import SAFE, Diagnostic, Fix
+from ..fixes import quote_of, set_activation
+from ..ir import Const
 from ..shapes import int_or_none
 from . import Rule
-from .common import quote_of
-from .heads import activation_units, set_activation
 
 
 def _message(where: str) -> str:
@@ -25,8 +26,6 @@ def _message(where: str) -> str:
 
 def _channels_last(layer) -> bool:
     fmt = layer.args.value("data_format")
-    from ..ir import Const
-
     return isinstance(fmt, Const) and fmt.value in (None, "channels_last")
 
 
@@ -46,7 +45,8 @@ def _fix(layer):
     return Fix(SAFE, 'Use activation="sigmoid"', [edit]) if edit else None
 
 
-def check(ir):
+def check(file):
+    ir = file.ir
     # Any Dense/conv layer with its own softmax over one unit, wherever it is.
     for layer in ir.layers:
         if layer.activation_overridden or layer_activation(layer) != "softmax":
@@ -55,7 +55,7 @@ def check(ir):
             yield Diagnostic("KER103", _message("the output of"), layer.node, _fix(layer))
     # A separate Activation("softmax") / Softmax() after a one-unit output layer.
     for model in ir.models:
-        head = output_head(model)
+        head = file.head(model)
         if head is None or head.activation != "softmax" or head.activation_layer is head.layer:
             continue
         if activation_units(head) == 1:

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from ..analysis import CATEGORICAL_LOSSES, is_multiunit_sigmoid
+from ..analysis.heads import is_multiunit_sigmoid
+from ..analysis.losses import CATEGORICAL_LOSSES
 from ..diagnostics import SAFE, Diagnostic, Fix
+from ..edits import code_of
+from ..fixes import activation_edit, quote_of
 from . import Rule
-from .common import activation_edit, quote_of
-from .heads import compiled_heads
 
 
-def check(ir):
-    for _, head, _, loss in compiled_heads(ir):
+def check(file):
+    for _, head, _, loss in file.compiled_heads:
         if not is_multiunit_sigmoid(head):
             continue
         if loss.name not in CATEGORICAL_LOSSES or loss.from_logits is not False:
             continue
         edit = activation_edit(head.activation_layer, "softmax", quote_of(head.activation_layer.node))
         fix = Fix(SAFE, 'Use activation="softmax"', [edit]) if edit else None
-        units = head.units if head.units is not None else f"`{_code(head.units_expr)}`"
+        units = head.units if head.units is not None else f"`{code_of(head.units_expr)}`"
         yield Diagnostic(
             "KER104",
             f"{head.activation} output with {units} units trained with {loss.name}: the "
@@ -27,12 +28,6 @@ def check(ir):
             head.activation_layer.node,
             fix,
         )
-
-
-def _code(node) -> str:
-    import libcst as cst
-
-    return cst.Module([]).code_for_node(node)
 
 
 RULE = Rule(

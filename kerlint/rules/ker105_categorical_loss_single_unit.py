@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from ..analysis import LINEAR
+from ..analysis.activations import LINEAR
 from ..diagnostics import UNSAFE, Diagnostic, Fix
+from ..fixes import loss_swap, quote_of, set_activation
 from . import Rule
-from .common import quote_of
-from .heads import compiled_heads, loss_swap, output_units, set_activation
 
 _LOSSES = {"categorical_crossentropy", "categorical_focal_crossentropy"}
 
@@ -27,9 +26,9 @@ def _fix(head, compile, loss):
     return Fix(UNSAFE, 'Use binary_crossentropy with a sigmoid output', edits)
 
 
-def check(ir):
-    for model, head, compile, loss in compiled_heads(ir):
-        if loss.name not in _LOSSES or output_units(model, head) != 1:
+def check(file):
+    for model, head, compile, loss in file.compiled_heads:
+        if loss.name not in _LOSSES or file.output_units(model) != 1:
             continue
         yield Diagnostic(
             "KER105",

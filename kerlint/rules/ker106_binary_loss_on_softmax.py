@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from ..analysis import BINARY_LOSSES
+from ..analysis.losses import BINARY_LOSSES
 from ..diagnostics import UNSAFE, Diagnostic, Fix
+from ..fixes import loss_swap, quote_of
 from . import Rule
-from .common import quote_of
-from .heads import activation_units, compiled_heads, loss_swap
 
 
-def check(ir):
-    for model, head, compile, loss in compiled_heads(ir):
+def check(file):
+    for model, head, compile, loss in file.compiled_heads:
         if head is None or head.activation != "softmax" or loss.name not in BINARY_LOSSES:
             continue
         if loss.from_logits is not False:
             continue  # from_logits=True on a softmax is KER102's
-        units = activation_units(head, model)
+        units = file.activation_units(model)
         if units is None or units <= 2:
             continue
         edit = None

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from ..analysis import CATEGORICAL_LOSSES, LINEAR, PROBABILISTIC_LOSSES
+from ..analysis.activations import LINEAR
+from ..analysis.losses import CATEGORICAL_LOSSES, PROBABILISTIC_LOSSES
 from ..diagnostics import SAFE, Diagnostic, Fix
+from ..fixes import quote_of, set_activation
 from . import Rule
-from .common import quote_of
-from .heads import compiled_heads, output_units, set_activation
 
 # Activations whose outputs are probabilities (or linear, which is KER101's).
 _NOT_RANGE = {LINEAR, "softmax", "sigmoid", "hard_sigmoid", "sparsemax", "sparse_sigmoid"}
 
 
-def check(ir):
-    for model, head, compile, loss in compiled_heads(ir):
+def check(file):
+    for model, head, compile, loss in file.compiled_heads:
         if head is None or head.activation in _NOT_RANGE:
             continue
         if loss.name not in PROBABILISTIC_LOSSES or loss.from_logits is not False:
@@ -21,7 +21,7 @@ def check(ir):
         wanted = PROBABILISTIC_LOSSES[loss.name]
         fix = None
         # Softmax over one unit would only trade this for KER103/KER105.
-        if not (loss.name in CATEGORICAL_LOSSES and output_units(model, head) == 1):
+        if not (loss.name in CATEGORICAL_LOSSES and file.output_units(model) == 1):
             edit = set_activation(head.activation_layer, wanted, quote_of(head.activation_layer.node, compile.node))
             fix = Fix(SAFE, f'Use activation="{wanted}"', [edit]) if edit else None
         yield Diagnostic(

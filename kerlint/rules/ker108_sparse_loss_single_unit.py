@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from ..diagnostics import Diagnostic
 from . import Rule
-from .heads import compiled_heads, output_units
 
 
-def check(ir):
-    for model, head, compile, loss in compiled_heads(ir):
-        if loss.name != "sparse_categorical_crossentropy" or output_units(model, head) != 1:
+def check(file):
+    for model, _, compile, loss in file.compiled_heads:
+        if loss.name != "sparse_categorical_crossentropy" or file.output_units(model) != 1:
             continue
         yield Diagnostic(
             "KER108",

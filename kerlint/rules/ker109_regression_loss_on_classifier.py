@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-from ..analysis import LINEAR
+from ..analysis.activations import LINEAR
 from ..diagnostics import UNSAFE, Diagnostic, Fix
+from ..fixes import loss_swap, quote_of, set_activation
 from . import Rule
-from .common import looks_like_class_count, quote_of
-from .heads import compiled_heads, loss_swap, one_hot_labels, output_units, set_activation
-
-_LOSSES = {"mean_squared_error", "mean_absolute_error"}
 
 
-def classifier_with_regression_loss(ir, model, head, compile, loss) -> bool:
-    """The case KER109 reports (KER110 stays silent on it)."""
-    if head is None or loss.name not in _LOSSES:
-        return False
-    units = output_units(model, head)
-    if units == 1:
-        return False  # one unit: softmax there is KER103's; a linear one is a regression head
-    if head.activation == "softmax":
-        return True
-    if head.activation != LINEAR:
-        return False
-    several = units is not None or looks_like_class_count(head.units_expr)
-    return several and one_hot_labels(ir, model, compile)
-
-
-def check(ir):
-    for model, head, compile, loss in compiled_heads(ir):
-        if not classifier_with_regression_loss(ir, model, head, compile, loss):
+def check(file):
+    for compiled in file.compiled_heads:
+        if not file.classifier_with_regression_loss(compiled):
             continue
+        _, head, compile, loss = compiled
         quote = quote_of(compile.node, head.layer.node)
         edits = [loss_swap(compile, loss, "categorical_crossentropy", quote)]
         if head.activation == LINEAR:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..analysis import LINEAR, REGRESSION_LOSSES
+from ..analysis.activations import LINEAR
+from ..analysis.losses import REGRESSION_LOSSES
 from ..diagnostics import UNSAFE, Diagnostic, Fix, NodeEdit
 from ..edits import replace_string
 from ..ir import Const, Seq
 from . import Rule
-from .heads import any_one_hot, compiled_heads
-from .ker109_regression_loss_on_classifier import classifier_with_regression_loss
 
 _ACCURACY = {"accuracy", "acc"}
 _MAE = {"mae", "mean_absolute_error"}
@@ -26,13 +25,14 @@ def _metric_strings(compile):
     return [v for v in items if isinstance(v, Const) and isinstance(v.value, str)]
 
 
-def check(ir):
-    for model, head, compile, loss in compiled_heads(ir):
+def check(file):
+    for compiled in file.compiled_heads:
+        model, head, compile, loss = compiled
         if head is None or head.activation != LINEAR or loss.name not in REGRESSION_LOSSES:
             continue
-        if classifier_with_regression_loss(ir, model, head, compile, loss):
+        if file.classifier_with_regression_loss(compiled):
             continue  # the labels are classes: KER109 reports the loss instead
-        if not model.fits and any_one_hot(ir):
+        if not model.fits and file.one_hot_calls:
             continue  # labels may be classes, and no fit() says which
         strings = _metric_strings(compile)
         has_mae = any(s.value.lower() in _MAE for s in strings)

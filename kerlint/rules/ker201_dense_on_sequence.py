@@ -6,24 +6,16 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from ..analysis import (
-    BINARY_LOSSES,
-    PROBABILITY_ACTIVATIONS,
-    compile_loss,
-    compiles_in_effect,
-    model_output_shape,
-    output_head,
-    sequential_steps,
-)
+from ..analysis.activations import PROBABILITY_ACTIVATIONS
+from ..analysis.graph import SHAPE_KEEPING
+from ..analysis.losses import BINARY_LOSSES, compile_loss, compiles_in_effect
 from ..catalog import get_catalog, legacy
 from ..diagnostics import UNSAFE, Diagnostic, Fix, NodeEdit
 from ..edits import keras_name
+from ..fixes import insert_before
 from ..ir import Tensor
 from ..shapes import const, fmt_shape
 from . import Rule
-from ._layer_edits import insert_before
-from ._shape_errors import SHAPE_KEEPING
-from ._source import bindings, scope_of, single
 
 # Layers whose rank-3+ output a Dense head may have been put on by mistake.
 _PRODUCERS = {"conv", "pool", "rnn", "conv_rnn", "bidirectional", "attention", "multi_head_attention",
@@ -54,8 +46,8 @@ def _family(layer):
     return get_catalog().layer_family(layer.kind)
 
 
-def _sequential_path(model, head):
-    steps = sequential_steps(model)
+def _sequential_path(file, model, head):
+    steps = file.steps(model)
     entries = model.entries
     idx = next((i for i in range(len(steps) - 1, -1, -1) if steps[i].layer is head.layer), None)
     if idx is None:
@@ -166,72 +158,20 @@ def _label_name(fit):
     return None
 
 
-def _labels_per_sample(ir, model) -> bool:
+def _labels_per_sample(file, model) -> bool:
     """The same label array trains another model of the file whose output is per sample."""
     names = {_label_name(f) for f in model.fits} - {None}
     if not names:
         return False
-    for other in ir.models:
+    for other in file.ir.models:
         if other is model:
             continue
-        shape = model_output_shape(other)
+        shape = file.output_shape(other)
         if shape is None or len(shape) != 2:
             continue
         if any(_label_name(f) in names for f in other.fits):
             return True
     return False
-
-
-# NumPy-style array makers whose shape argument kerlint can read: name -> where the shape is.
-_ARRAY_MAKERS = {
-    "ones": 0, "zeros": 0, "empty": 0, "full": 0, "random": 0, "random_sample": 0,
-    "randint": 2, "integers": 2, "uniform": 2, "normal": 2, "binomial": 2, "choice": 1,
-}
-
-
-def _literal_shape(node):
-    """The shape of ``np.zeros((n, t))``-like label arrays written in the file, or None."""
-    if not isinstance(node, cst.Call) or not isinstance(node.func, cst.Attribute):
-        return None
-    where = _ARRAY_MAKERS.get(node.func.attr.value)
-    if where is None:
-        return None
-    shape = None
-    for i, arg in enumerate(node.args):
-        if arg.keyword is not None and arg.keyword.value in ("size", "shape"):
-            shape = arg.value
-        elif arg.keyword is None and not arg.star and i == where:
-            shape = arg.value
-    if isinstance(shape, cst.Integer):
-        return (_int(shape),)
-    if isinstance(shape, (cst.Tuple, cst.List)):
-        return tuple(_int(el.value) if isinstance(el.value, cst.Integer) else None for el in shape.elements)
-    return None
-
-
-def _int(node: cst.Integer):
-    try:
-        return node.evaluated_value
-    except (ValueError, SyntaxError):  # past Python's 4,300-digit limit for int()
-        return None
-
-
-def _label_shape(ir, model):
-    """The shape of the labels every fit of the model uses, when the file writes it."""
-    found = set()
-    for fit in model.fits:
-        arg = fit.args.get("y")
-        if arg is None:
-            return None
-        node = arg.node.value
-        if isinstance(node, cst.Name):
-            # Test files bind ``y`` in every method: look in the fit's own function.
-            node = single(bindings(ir.module, scope_of(ir.module, fit.node), nested=False), node.value)
-        shape = _literal_shape(node)
-        if shape is None:
-            return None
-        found.add(shape)
-    return found.pop() if len(found) == 1 else None
 
 
 def _labels_say(label, out, units):
@@ -251,15 +191,15 @@ def _labels_say(label, out, units):
     return None
 
 
-def check(ir):
-    for model in ir.models:
-        head = output_head(model)
+def check(file):
+    for model in file.ir.models:
+        head = file.head(model)
         if head is None or head.layer.kind != "Dense":
             continue
-        out = model_output_shape(model)
+        out = file.output_shape(model)
         if out is None or len(out) < 3:
             continue
-        path = _sequential_path(model, head) if model.style == "sequential" else _functional_path(model, head)
+        path = _sequential_path(file, model, head) if model.style == "sequential" else _functional_path(model, head)
         if path is None or not path.run or path.run[0].in_shape is None or len(path.run[0].in_shape) < 3:
             continue
         producer = path.producer.layer
@@ -282,21 +222,21 @@ def check(ir):
         image = len(path.run[0].in_shape) >= 4
         # A shortened numeric sequence under a linear head may be per-step forecasting whose
         # labels were cut to the same length (the TF time-series tutorial does that).
-        labels = _labels_say(_label_shape(ir, model), out, head.units)
+        labels = _labels_say(file.label_shape(model), out, head.units)
         if labels == "step":
             continue
         per_sample = (
             labels == "sample"
             or (reduced and (embedded or image or classifier))
             or (embedded and (head.units == 1 or binary))
-            or _labels_per_sample(ir, model)
+            or _labels_per_sample(file, model)
         )
         if not per_sample:
             continue
-        yield _diagnostic(ir, model, head, path, out, loss)
+        yield _diagnostic(file, model, head, path, out, loss)
 
 
-def _diagnostic(ir, model, head, path, out, loss):
+def _diagnostic(file, model, head, path, out, loss):
     seq_shape = path.run[0].in_shape
     rank = len(seq_shape)
     axis = "time step" if rank == 3 else "position"
@@ -323,7 +263,7 @@ def _diagnostic(ir, model, head, path, out, loss):
         f"{fmt_shape(out)}, one prediction per {axis} instead of one per sample; {harm}. "
         f"Pool or flatten the {axis}s before the head (e.g. {pool or 'Flatten'}())"
     )
-    return Diagnostic("KER201", message, head.layer.node, _fix(ir, model, path, pool))
+    return Diagnostic("KER201", message, head.layer.node, _fix(file, model, path, pool))
 
 
 def _pool_for(path, rank):
@@ -333,22 +273,22 @@ def _pool_for(path, rank):
     return {4: "GlobalAveragePooling2D", 5: "GlobalAveragePooling3D"}.get(rank)
 
 
-def _fix(ir, model, path, pool):
+def _fix(file, model, path, pool):
     if pool is None or _channels_first(path):
         return None
-    name = keras_name(ir, f"layers.{pool}")
+    name = keras_name(file.ir, f"layers.{pool}")
     if name is None:
         return None
     text = f"{name.text}()"
     first = path.run[0]
     if first.entry is not None:
-        edits = insert_before(ir, model, first.entry, text)
+        edits = insert_before(file, model, first.entry, text)
     else:
         args = first.call.node.args
         if not args or args[0].keyword is not None or args[0].star:
             return None
         value = args[0].value
-        edits = [NodeEdit(value, f"{text}({ir.module.code_for_node(value)})")]
+        edits = [NodeEdit(value, f"{text}({file.ir.module.code_for_node(value)})")]
     if not edits:
         return None
     return Fix(UNSAFE, f"Insert {pool}() before the Dense head", edits + list(name.edits))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..analysis.graph import SHAPE_KEEPING, layer_family
 from ..diagnostics import SAFE, Diagnostic, Fix, NodeEdit
 from ..edits import set_keyword
 from ..ir import Const
 from ..shapes import batch_axis_in_input_shape, fmt_shape
 from . import Rule
-from ._shape_errors import SHAPE_KEEPING, family, issues
 
 _RNN_FAMILIES = ("rnn", "bidirectional", "conv_rnn")
 
@@ -21,10 +21,10 @@ def _last_step_rnn(producers):
             return None
         if layer.kind in SHAPE_KEEPING:
             continue
-        if family(layer) not in _RNN_FAMILIES:
+        if layer_family(layer) not in _RNN_FAMILIES:
             return None
         rnn = layer.inner if layer.kind == "Bidirectional" else layer
-        if rnn is None or family(rnn) not in ("rnn", "conv_rnn"):
+        if rnn is None or layer_family(rnn) not in ("rnn", "conv_rnn"):
             return None
         seqs = rnn.args.value("return_sequences")
         if isinstance(seqs, Const) and seqs.value is False:
@@ -42,14 +42,14 @@ def _source(producers) -> str | None:
     return None
 
 
-def check(ir):
-    for issue in issues(ir, "rank"):
+def check(file):
+    for issue in file.shape_issues("rank"):
         layer, err, shape = issue.layer, issue.error, issue.in_shape
         if batch_axis_in_input_shape(layer) or (layer.inner is not None and batch_axis_in_input_shape(layer.inner)):
             continue  # KER205: the declared input_shape holds the batch axis
         wanted = err.expected_rank
         fix = None
-        rnn = _last_step_rnn(issue.producers) if family(layer) in _RNN_FAMILIES else None
+        rnn = _last_step_rnn(issue.producers) if layer_family(layer) in _RNN_FAMILIES else None
         if rnn is not None and len(shape) + 1 == wanted:
             arg = rnn.args.get("return_sequences")
             if isinstance(rnn.node, cst.Call) and (arg is None or isinstance(arg.node.value, cst.Name)):
@@ -66,7 +66,7 @@ def check(ir):
             source = _source(issue.producers)
             came = f" from {source}" if source else ""
             hint = ""
-            if not source and family(layer) in ("conv", "pool") and len(shape) + 1 == wanted:
+            if not source and layer_family(layer) in ("conv", "pool") and len(shape) + 1 == wanted:
                 hint = "; images need a channel axis, e.g. (28, 28, 1) for grayscale"
             message = (
                 f"{_kind(layer)} takes a rank-{wanted} input (batch included) but receives "
@@ -79,11 +79,11 @@ def check(ir):
 
 def _keras_says(layer, wanted: int, got: int) -> str:
     """The words of Keras 3's own error, as the proofs observed them."""
-    if family(layer) == "conv":
+    if layer_family(layer) == "conv":
         if got > wanted:
             return "Kernel shape must have the same length as input"
         return f"expected min_ndim={wanted}, found ndim={got}"
-    if family(layer) == "time_distributed":
+    if layer_family(layer) == "time_distributed":
         return "`TimeDistributed` Layer should be passed an `input_shape` with at least 3 dimensions"
     return f"expected ndim={wanted}, found ndim={got}"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..analysis import layer_inputs
 from ..diagnostics import SAFE, Diagnostic, Fix, NodeEdit
 from ..ir import Const, Seq
 from ..shapes import VAR, fmt_shape
@@ -24,9 +23,9 @@ def _entries(value):
     return out
 
 
-def check(ir):
+def check(file):
     seen = set()
-    for layer, shape, _ in layer_inputs(ir):
+    for layer, shape, _ in file.layer_inputs:
         if layer.kind != "Dropout" or shape is None:
             continue
         arg = layer.args.get("noise_shape")

@@ -6,29 +6,28 @@ import libcst as cst
 
 from ..diagnostics import SAFE, Diagnostic, Fix, NodeEdit
 from . import Rule
-from ._source import bindings as _bindings, single as _single
 
 _INDEX_ATTRS = ("word_index", "index_word")
 
 
-def _is_index(node, bindings) -> bool:
+def _is_index(node, statements) -> bool:
     """``tokenizer.word_index``, or a name assigned once from it."""
     if isinstance(node, cst.Attribute):
         return node.attr.value in _INDEX_ATTRS
     if isinstance(node, cst.Name):
-        value = _single(bindings, node.value)
+        value = statements.sole_value(node.value)
         return isinstance(value, cst.Attribute) and value.attr.value in _INDEX_ATTRS
     return False
 
 
-def _len_of_index(node, bindings) -> bool:
+def _len_of_index(node, statements) -> bool:
     return (
         isinstance(node, cst.Call)
         and isinstance(node.func, cst.Name)
         and node.func.value == "len"
         and len(node.args) == 1
         and not node.args[0].star
-        and _is_index(node.args[0].value, bindings)
+        and _is_index(node.args[0].value, statements)
     )
 
 
@@ -45,21 +44,19 @@ def _capped_tokenizer(ir) -> bool:
     return False
 
 
-def check(ir):
+def check(file):
+    ir = file.ir
     embeddings = [layer for layer in ir.layers if layer.kind == "Embedding" and layer.args.get("input_dim")]
     if not embeddings or _capped_tokenizer(ir):
         return
-    bindings = None
     for layer in embeddings:
         expr = layer.args.get("input_dim").node.value
-        if bindings is None:
-            bindings = _bindings(ir.module)
         target = None
-        if _len_of_index(expr, bindings):
+        if _len_of_index(expr, file.statements):
             target = expr
         elif isinstance(expr, cst.Name):
-            value = _single(bindings, expr.value)
-            if value is not None and _len_of_index(value, bindings):
+            value = file.statements.sole_value(expr.value)
+            if value is not None and _len_of_index(value, file.statements):
                 target = value
         if target is None:
             continue

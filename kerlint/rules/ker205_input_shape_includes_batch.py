@@ -21,8 +21,8 @@ def _first_layers(ir):
         yield entry.layer
 
 
-def check(ir):
-    for layer in _first_layers(ir):
+def check(file):
+    for layer in _first_layers(file.ir):
         candidates = [layer] + ([layer.inner] if layer.inner is not None else [])
         for candidate in candidates:
             if not batch_axis_in_input_shape(candidate):

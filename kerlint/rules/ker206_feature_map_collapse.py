@@ -5,11 +5,10 @@ from __future__ import annotations
 from ..diagnostics import Diagnostic
 from ..shapes import fmt_shape
 from . import Rule
-from ._shape_errors import issues
 
 
-def check(ir):
-    for issue in issues(ir, "collapse"):
+def check(file):
+    for issue in file.shape_issues("collapse"):
         yield Diagnostic(
             "KER206",
             f"{issue.layer.kind} receives {fmt_shape(issue.in_shape)}, too small for its kernel, "

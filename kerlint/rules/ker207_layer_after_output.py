@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from ..analysis import LINEAR, PROBABILITY_ACTIVATIONS, is_activation_layer, layer_activation, output_head
+from ..analysis.activations import (
+    LINEAR,
+    PROBABILITY_ACTIVATIONS,
+    is_activation_layer,
+    layer_activation,
+    repeats_activation,
+)
+from ..analysis.graph import output_chain
 from ..diagnostics import UNSAFE, Diagnostic, Fix
+from ..fixes import remove, remove_call, rotate_to_front
 from . import Rule
-from ._layer_edits import output_chain, remove, remove_call, rotate_to_front
-from .ker209_duplicate_activation import is_duplicate
 
 _NOISE = {"Dropout", "AlphaDropout", "GaussianDropout", "GaussianNoise"}
 _NORMALIZATION = {"BatchNormalization", "LayerNormalization"}
@@ -30,9 +36,9 @@ def _harm(layer, act: str) -> str:
     )
 
 
-def check(ir):
-    for model in ir.models:
-        head = output_head(model)
+def check(file):
+    for model in file.ir.models:
+        head = file.head(model)
         if head is None or not head.after:
             continue
         chain = [head.layer] + head.after
@@ -53,12 +59,12 @@ def check(ir):
                     f"{layer.kind} after the output {applied}: {_harm(layer, applied)}; Keras says "
                     f"nothing. Put it before the output {head.layer.kind}",
                     layer.node,
-                    _move_fix(ir, model, links, i),
+                    _move_fix(file, model, links, i),
                 )
             elif is_activation_layer(layer):
                 if act is None or act == LINEAR or act in _IDENTITY_ON_UNIT:
                     continue
-                if is_duplicate(links[i - 1].layer, layer):
+                if repeats_activation(links[i - 1].layer, layer):
                     continue  # the same activation repeated right away: KER209
                 yield Diagnostic(
                     "KER207",
@@ -68,7 +74,7 @@ def check(ir):
                     "predict() returns no probabilities; Keras says nothing. Remove the second "
                     "activation",
                     layer.node,
-                    _remove_fix(ir, model, link),
+                    _remove_fix(file, model, link),
                 )
 
 
@@ -76,21 +82,21 @@ def _label(layer, act):
     return f'Activation("{act}")' if layer.kind == "Activation" else f"{layer.kind}()"
 
 
-def _move_fix(ir, model, links, index):
+def _move_fix(file, model, links, index):
     """Move the layer before the output Dense (Sequential models only)."""
     first = links[0]
     if first.entry is None or any(first.layer.args.has(a) for a in _INPUT_ARGS):
         return None
     if model.entries and model.entries[0] is first.entry and not model.inputs:
         return None  # the head is the first layer: nothing declares the input before it
-    edits = rotate_to_front(ir, model, [link.entry for link in links[: index + 1]])
+    edits = rotate_to_front(file, model, [link.entry for link in links[: index + 1]])
     if not edits:
         return None
     return Fix(UNSAFE, f"Move {links[index].layer.kind} before the output layer", edits)
 
 
-def _remove_fix(ir, model, link):
-    edits = remove(ir, model, link.entry) if link.entry is not None else remove_call(ir, link.call)
+def _remove_fix(file, model, link):
+    edits = remove(file, model, link.entry) if link.entry is not None else remove_call(file, link.call)
     return Fix(UNSAFE, "Remove the second activation", edits) if edits else None
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..analysis import LINEAR, functional_calls, layer_activation, sequential_steps
+from ..analysis.activations import LINEAR, layer_activation
+from ..analysis.graph import functional_calls
 from ..diagnostics import Diagnostic
 from ..ir import Const
 from ..shapes import int_or_none
@@ -33,8 +34,8 @@ def _units(layer):
     return int_or_none(layer.args.value("units"))
 
 
-def _sequential_pairs(model):
-    steps = sequential_steps(model)
+def _sequential_pairs(file, model):
+    steps = file.steps(model)
     entries = model.entries
     for i, entry in enumerate(entries):
         if entry.conditional or not _linear_dense(entry.layer):
@@ -87,18 +88,19 @@ def _functional_pairs(ir):
             yield first.layer, call.layer, shape, call
 
 
-def check(ir):
+def check(file):
+    ir = file.ir
     # Only models the file trains: scaffolding models (built to test saving, cloning...)
     # stack linear layers on purpose, and capacity matters only when a model learns.
     pairs = []
     for model in ir.models:
         if model.style == "sequential" and model.has_graph and model.compiles:
-            pairs.extend(_sequential_pairs(model))
+            pairs.extend(_sequential_pairs(file, model))
     trained = None
     for pair in _functional_pairs(ir):
         if trained is None:
             trained = {id(c) for m in ir.models if m.style == "functional" and m.compiles
-                       for c in functional_calls(ir, m)}
+                       for c in functional_calls(m)}
         if id(pair[3]) in trained:
             pairs.append(pair)
     for first, second, in_shape, _ in pairs:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..analysis import LINEAR, is_activation_layer, layer_activation
+from ..analysis.activations import layer_activation, repeats_activation
 from ..diagnostics import SAFE, Diagnostic, Fix
+from ..fixes import remove, remove_call
 from . import Rule
-from ._layer_edits import remove, remove_call
 
 # f(f(x)) == f(x): the repeated layer does nothing.
 _IDEMPOTENT = {"relu", "relu6"}
@@ -15,24 +15,6 @@ _TWICE = {
     "tanh": "tanh of tanh lies in [-0.76, 0.76]",
     "hard_sigmoid": "hard_sigmoid of hard_sigmoid lies in [0.5, 0.67]",
 }
-
-
-def _plain(layer) -> bool:
-    """An activation layer with no settings of its own (``ReLU()`` but not ``ReLU(6.0)``)."""
-    if layer.kind == "Activation":
-        return not layer.args.has_star
-    return not (layer.args.by_name or layer.args.extra_positional or layer.args.has_star)
-
-
-def is_duplicate(prev, layer) -> bool:
-    if not (layer.known and prev.known and is_activation_layer(layer) and _plain(layer)):
-        return False
-    if is_activation_layer(prev) and not _plain(prev):
-        return False
-    act = layer_activation(layer)
-    if act is None or act == LINEAR or act == "prelu":
-        return False
-    return layer_activation(prev) == act
 
 
 def _pairs(ir):
@@ -57,9 +39,10 @@ def _at_output(ir, entry, call, model) -> bool:
     )
 
 
-def check(ir):
+def check(file):
+    ir = file.ir
     for prev, layer, entry, call, model in _pairs(ir):
-        if not is_duplicate(prev, layer):
+        if not repeats_activation(prev, layer):
             continue
         act = layer_activation(layer)
         if act in _IDEMPOTENT:
@@ -71,7 +54,7 @@ def check(ir):
             else:
                 harm += ", which shrinks the gradients"
         label = f'Activation("{act}")' if layer.kind == "Activation" else f"{layer.kind}()"
-        edits = remove(ir, model, entry) if entry is not None else remove_call(ir, call)
+        edits = remove(file, model, entry) if entry is not None else remove_call(file, call)
         yield Diagnostic(
             "KER209",
             f"{label} repeats the {act} that the {prev.kind} before it already applies: {harm}; "

@@ -28,7 +28,8 @@ def _items(value, node):
     yield value, node
 
 
-def check(ir):
+def check(file):
+    ir = file.ir
     # Arguments of layer constructors.
     for layer in ir.layers:
         if not layer.known or layer.kind == "Lambda":

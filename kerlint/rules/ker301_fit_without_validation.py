@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..analysis import fit_is_validated
+from ..analysis.labels import fit_is_validated
 from ..diagnostics import UNSAFE, Diagnostic, Fix, NodeEdit
 from ..edits import add_keyword
 from ..ir import Const
@@ -21,7 +21,8 @@ def _epochs_is_run(fit) -> bool:
     return isinstance(arg.node.value, (cst.Name, cst.Attribute))
 
 
-def check(ir):
+def check(file):
+    ir = file.ir
     fits = [f for f in ir.fits if f.method in ("fit", "fit_generator")]
     for fit in fits:
         if fit.method != "fit" or fit.args.has_star:

@@ -43,7 +43,8 @@ def _data_names(node):
         yield from _data_names(node.value)
 
 
-def check(ir):
+def check(file):
+    ir = file.ir
     for fit in ir.fits:
         if fit.method not in ("fit", "fit_generator"):
             continue

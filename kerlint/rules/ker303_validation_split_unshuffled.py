@@ -17,7 +17,8 @@ def _split(fit):
     return arg
 
 
-def check(ir):
+def check(file):
+    ir = file.ir
     if ir.shuffle_evidence:
         return
     for fit in ir.fits:

@@ -23,7 +23,8 @@ def learning_rate(obj):
     return arg, v.value
 
 
-def check(ir):
+def check(file):
+    ir = file.ir
     for obj in ir.objects:
         if obj.section != "optimizers":
             continue

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..analysis import BINARY_LOSSES, is_multiunit_sigmoid
+from ..analysis.heads import is_multiunit_sigmoid
+from ..analysis.losses import BINARY_LOSSES
 from ..diagnostics import UNSAFE, Diagnostic, Fix, NodeEdit
+from ..edits import keras_name
 from ..ir import Const, KerasObject, KerasRef, Seq
 from . import Rule
-from .heads import compiled_heads
 
 _ACCURACY = {"accuracy", "acc", "binary_accuracy"}
 
@@ -41,8 +42,6 @@ def _node(item):
 
 
 def _fix(ir, item, in_list):
-    from ..edits import keras_name
-
     node = _node(item)
     if not isinstance(node, (cst.SimpleString, cst.Call, cst.Attribute, cst.Name)):
         return None
@@ -60,8 +59,8 @@ def _fix(ir, item, in_list):
     )
 
 
-def check(ir):
-    for _, head, compile, loss in compiled_heads(ir):
+def check(file):
+    for _, head, compile, loss in file.compiled_heads:
         if not is_multiunit_sigmoid(head):
             continue
         if loss.name not in BINARY_LOSSES or loss.from_logits is not False:
@@ -77,7 +76,7 @@ def check(ir):
                 "predicts no label at all scores near 1 when labels are sparse; report "
                 "AUC(multi_label=True), precision and recall instead",
                 node,
-                _fix(ir, item, in_list),
+                _fix(file.ir, item, in_list),
             )
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..analysis import fit_is_validated
+from ..analysis.labels import fit_is_validated
 from ..diagnostics import UNSAFE, Diagnostic, Fix, NodeEdit
-from ..edits import add_keyword
+from ..edits import add_keyword, keras_name
 from ..ir import Const, KerasObject, Seq
 from . import Rule
 
@@ -37,8 +37,6 @@ def _callbacks_known(fit):
 
 
 def _fix(ir, fit):
-    from ..edits import keras_name
-
     call = fit.node
     name = keras_name(ir, "callbacks.EarlyStopping")
     if name is None or not isinstance(call, cst.Call):
@@ -59,7 +57,8 @@ def _fix(ir, fit):
     return Fix(UNSAFE, "Add an EarlyStopping(patience=3, restore_best_weights=True) callback", [edit, *name.edits])
 
 
-def check(ir):
+def check(file):
+    ir = file.ir
     for fit in ir.fits:
         if fit.method != "fit" or fit.args.has_star:
             continue

@@ -9,15 +9,6 @@ from ..ir import KerasObject
 from . import Rule
 
 
-def keras2_pinned(ir) -> bool:
-    """The file is written against a Keras 2 that stays Keras 2: ``tf_keras``, or the copy
-    inside TensorFlow (``tensorflow.python.keras``), and not Keras 3 itself."""
-    modules = [record.module for record in ir.resolver.imports]
-    roots = {m.split(".")[0] for m in modules}
-    keras2 = "tf_keras" in roots or any(m.startswith("tensorflow.python.keras") for m in modules)
-    return keras2 and not roots & {"keras", "keras_core"}
-
-
 def _optimizer_attribute(access) -> bool:
     """``opt.lr`` on a known optimizer, or ``<...>.optimizer.lr`` (``model.optimizer.lr``)."""
     if isinstance(access.base, KerasObject):
@@ -26,9 +17,10 @@ def _optimizer_attribute(access) -> bool:
     return isinstance(value, cst.Attribute) and value.attr.value == "optimizer"
 
 
-def check(ir):
-    if keras2_pinned(ir):
+def check(file):
+    if file.keras2_pinned:
         return
+    ir = file.ir
     for obj in ir.objects:
         if obj.section != "optimizers":
             continue

@@ -5,19 +5,12 @@ from __future__ import annotations
 import libcst as cst
 
 from ..diagnostics import SAFE, Diagnostic, Fix, NodeEdit
-from ..edits import remove_arg
+from ..edits import code_of, keras_name, remove_arg
 from ..ir import Const, KerasObject
 from . import Rule
-from .ker401_optimizer_lr_argument import keras2_pinned
-
-
-def _code(node) -> str:
-    return cst.Module([]).code_for_node(node)
 
 
 def _fix(ir, obj, decay):
-    from ..edits import keras_name
-
     call = obj.node
     if not isinstance(call, cst.Call) or obj.args.has_star:
         return None
@@ -28,14 +21,14 @@ def _fix(ir, obj, decay):
     if lr_arg is not None and isinstance(lr_arg.value, KerasObject):
         return None  # already a schedule: Keras 2 divided its value, InverseTimeDecay cannot wrap it
     if lr_arg is not None:
-        lr_text = _code(lr_arg.node.value)
+        lr_text = code_of(lr_arg.node.value)
     else:
         default = obj.args.value("learning_rate")
         if not isinstance(default, Const) or not isinstance(default.value, (int, float)):
             return None
         lr_text = repr(default.value)
     schedule = cst.parse_expression(
-        f"{name.text}({lr_text}, decay_steps=1, decay_rate={_code(decay.node.value)})"
+        f"{name.text}({lr_text}, decay_steps=1, decay_rate={code_of(decay.node.value)})"
     )
     args = []
     for a in call.args:
@@ -56,9 +49,10 @@ def _fix(ir, obj, decay):
     )
 
 
-def check(ir):
-    if keras2_pinned(ir):
+def check(file):
+    if file.keras2_pinned:
         return
+    ir = file.ir
     for obj in ir.objects:
         if obj.section != "optimizers":
             continue

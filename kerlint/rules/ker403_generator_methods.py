@@ -6,10 +6,8 @@ import libcst as cst
 
 from ..catalog import get_catalog
 from ..diagnostics import SAFE, Diagnostic, Fix, NodeEdit
-from ..ir import Model
-from ..ir import UNKNOWN
+from ..ir import UNKNOWN, Model
 from . import Rule
-from .ker401_optimizer_lr_argument import keras2_pinned
 
 REPLACEMENT = {"fit_generator": "fit", "evaluate_generator": "evaluate", "predict_generator": "predict"}
 
@@ -63,9 +61,10 @@ def _fix(call: cst.Call, method: str):
     return Fix(SAFE, f"Use {new_name}()", [edit])
 
 
-def check(ir):
-    if keras2_pinned(ir):
+def check(file):
+    if file.keras2_pinned:
         return
+    ir = file.ir
     for mc in ir.method_calls:
         if mc.name not in REPLACEMENT:
             continue

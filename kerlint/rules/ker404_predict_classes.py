@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..analysis import LINEAR, output_head
+from ..analysis.activations import LINEAR
 from ..diagnostics import UNSAFE, Diagnostic, Fix, NodeEdit
+from ..edits import code_of, import_edit
+from ..fixes import quote_of
 from ..ir import UNKNOWN, Model
 from . import Rule
-from .common import quote_of
 
 METHODS = ("predict_classes", "predict_proba")
-
-
-def _code(node) -> str:
-    return cst.Module([]).code_for_node(node)
 
 
 def numpy_name(ir):
@@ -25,18 +22,16 @@ def numpy_name(ir):
     bound = ir.bound_names
     if "np" in bound:
         return None, ()
-    from ..edits import _import_edit
-
-    return "np", (_import_edit(ir.module, "import numpy as np\n"),)
+    return "np", (import_edit(ir.module, "import numpy as np\n"),)
 
 
-def _fix(ir, mc):
+def _fix(file, mc):
     call = mc.node
-    predict = _code(call.with_changes(func=call.func.with_changes(attr=cst.Name("predict"))))
+    predict = code_of(call.with_changes(func=call.func.with_changes(attr=cst.Name("predict"))))
     if mc.name == "predict_proba":
         return Fix(UNSAFE, "Use predict()", [NodeEdit(call.func.attr, cst.Name("predict"))])
     model = mc.receiver if isinstance(mc.receiver, Model) else None
-    head = output_head(model) if model is not None else None
+    head = file.head(model) if model is not None else None
     if head is None:
         return None
     if head.activation == "sigmoid":
@@ -47,14 +42,15 @@ def _fix(ir, mc):
             [NodeEdit(call, f"({predict} > 0.5).astype({q}int32{q})")],
         )
     if head.activation == "softmax" or (head.activation == LINEAR and (head.units or 0) > 1):
-        np_name, edits = numpy_name(ir)
+        np_name, edits = numpy_name(file.ir)
         if np_name is None:
             return None
         return Fix(UNSAFE, "Take the argmax of predict()", [NodeEdit(call, f"{np_name}.argmax({predict}, axis=-1)"), *edits])
     return None
 
 
-def check(ir):
+def check(file):
+    ir = file.ir
     for mc in ir.method_calls:
         if mc.name not in METHODS:
             continue
@@ -78,7 +74,7 @@ def check(ir):
             f"{mc.name}() was removed (TensorFlow 2.6 / Keras 2.6, and Keras 3): the call raises "
             f"AttributeError; {what}",
             call.func.attr,
-            _fix(ir, mc),
+            _fix(file, mc),
         )
 
 

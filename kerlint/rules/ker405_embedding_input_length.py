@@ -5,14 +5,9 @@ from __future__ import annotations
 import libcst as cst
 
 from ..diagnostics import SAFE, UNSAFE, Diagnostic, Fix, NodeEdit
-from ..edits import remove_arg
+from ..edits import code_of, keras_name, remove_arg
 from ..ir import Tensor
 from . import Rule
-from .ker401_optimizer_lr_argument import keras2_pinned
-
-
-def _code(node) -> str:
-    return cst.Module([]).code_for_node(node)
 
 
 def _has_input(ir, layer):
@@ -39,48 +34,33 @@ def _has_input(ir, layer):
     return None, None, None
 
 
-def block_indent(module: cst.Module, target) -> str | None:
-    """The indentation of the block holding ``target`` (a statement or expression)."""
-    stack = [(module, "")]
-    while stack:
-        node, indent = stack.pop()
-        if node is target:
-            return indent
-        if isinstance(node, cst.IndentedBlock):
-            indent += node.indent if node.indent is not None else module.default_indent
-        stack.extend((child, indent) for child in reversed(node.children))
-    return None
-
-
-def _ws_text(module, ws, owner) -> str | None:
+def _ws_text(file, ws, owner) -> str | None:
     if isinstance(ws, cst.SimpleWhitespace):
         return " " if ws.value else ""
     if isinstance(ws, cst.ParenthesizedWhitespace):
         indent = ""
         if ws.indent:
-            indent = block_indent(module, owner)
+            indent = file.statements.indent_at(owner)
             if indent is None:
                 return None
         return "\n" + indent + ws.last_line.value
     return None
 
 
-def _input_fix(ir, model, entry, call, new_call, length):
-    from ..edits import keras_name
-
-    name = keras_name(ir, "layers.Input")
+def _input_fix(file, model, entry, call, new_call, length):
+    name = keras_name(file.ir, "layers.Input")
     if name is None:
         return None
-    new_input = f"{name.text}(shape=({_code(length)},))"
+    new_input = f"{name.text}(shape=({code_of(length)},))"
     message = f"Remove input_length and start the model with {new_input}"
     if entry.add_call is not None:
         stmt = entry.statement
         if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
             return None
-        indent = block_indent(ir.module, stmt)
+        indent = file.statements.indent_at(stmt)
         if indent is None:
             return None
-        receiver = _code(entry.add_call.func.value)
+        receiver = code_of(entry.add_call.func.value)
         line = f"{indent}{receiver}.add({new_input})\n"
         return Fix(UNSAFE, message, [NodeEdit(stmt, line, insert="before"), NodeEdit(call, new_call), *name.edits])
     # Sequential([...]): the Input goes before this element, separated as the elements are.
@@ -94,16 +74,17 @@ def _input_fix(ir, model, entry, call, new_call, length):
         ws = lst.lbracket.whitespace_after
     else:
         ws = lst.lpar[0].whitespace_after if lst.lpar else cst.SimpleWhitespace("")
-    sep = _ws_text(ir.module, ws, seq_call)
+    sep = _ws_text(file, ws, seq_call)
     if sep is None:
         return None
     sep = sep or " "
-    return Fix(UNSAFE, message, [NodeEdit(call, f"{new_input},{sep}{_code(new_call)}"), *name.edits])
+    return Fix(UNSAFE, message, [NodeEdit(call, f"{new_input},{sep}{code_of(new_call)}"), *name.edits])
 
 
-def check(ir):
-    if keras2_pinned(ir):
+def check(file):
+    if file.keras2_pinned:
         return
+    ir = file.ir
     for layer in ir.layers:
         if layer.kind != "Embedding":
             continue
@@ -118,7 +99,7 @@ def check(ir):
             if has_input:
                 fix = Fix(SAFE, "Remove input_length (the model's Input already fixes the length)", [NodeEdit(call, new_call)])
             elif has_input is False:
-                fix = _input_fix(ir, model, entry, call, new_call, arg.node.value)
+                fix = _input_fix(file, model, entry, call, new_call, arg.node.value)
         yield Diagnostic(
             "KER405",
             "Embedding(input_length=...) is deprecated in Keras 3 and ignored (it warns "

@@ -6,7 +6,7 @@ import libcst as cst
 
 from ..catalog import legacy
 from ..diagnostics import SAFE, Diagnostic, Fix, NodeEdit
-from ..edits import remove_arg
+from ..edits import code_of, remove_arg
 from ..ir import UNKNOWN, Const, Model
 from . import Rule
 
@@ -20,10 +20,6 @@ _NO_EQUIVALENT = {
     "nb_val_samples": "validation_steps= counts batches, not samples",
     "dropout": "put a Dropout layer after the Embedding instead",
 }
-
-
-def _code(node) -> str:
-    return cst.Module([]).code_for_node(node)
 
 
 def _keywords(call: cst.Call) -> set:
@@ -76,7 +72,7 @@ def _rows_cols(layer):
         return
     fix = None
     if cols is not None and "kernel_size" not in _keywords(call) and layer.args.get("kernel_size") is None:
-        size = cst.parse_expression(f"({_code(rows.node.value)}, {_code(cols.node.value)})")
+        size = cst.parse_expression(f"({code_of(rows.node.value)}, {code_of(cols.node.value)})")
         args = [a.with_changes(keyword=cst.Name("kernel_size"), value=size) if a is rows.node else a for a in call.args]
         new = remove_arg(call.with_changes(args=args), cols.node)
         fix = Fix(SAFE, "Use kernel_size=(rows, cols)", [NodeEdit(call, new)])
@@ -118,17 +114,17 @@ def _positional_kernel(layer):
     )
     if all(_int(d.value) == 1 for d in dims):
         return  # a 1x1 kernel with stride 1 either way: nothing changes
-    same = len({_code(d.node.value) for d in dims}) == 1
+    same = len({code_of(d.node.value) for d in dims}) == 1
     if not (written_name in _KERAS1_CLASS_NAMES or keras1_keywords or same):
         return
-    size = cst.parse_expression("(" + ", ".join(_code(d.node.value) for d in dims) + ")")
+    size = cst.parse_expression("(" + ", ".join(code_of(d.node.value) for d in dims) + ")")
     args = list(call.args)
     args[1] = args[1].with_changes(value=size)
     new = call.with_changes(args=args)
     for d in dims[1:]:
         new = remove_arg(new, d.node)
-    shown = ", ".join(_code(d.node.value) for d in dims)
-    first, second = (_code(d.node.value) for d in dims[:2])
+    shown = ", ".join(code_of(d.node.value) for d in dims)
+    first, second = (code_of(d.node.value) for d in dims[:2])
     if n == 2:
         harm = (
             f"Keras 2 and 3 read it as kernel_size={first}, strides={second}: a square "
@@ -139,7 +135,7 @@ def _positional_kernel(layer):
         harm = "Keras 2 and 3 read the second and third kernel sizes as strides and padding, and raise"
     yield Diagnostic(
         "KER406",
-        f"{written_name or layer.kind}({_code(positional[0].value)}, {shown}) is the Keras 1 form "
+        f"{written_name or layer.kind}({code_of(positional[0].value)}, {shown}) is the Keras 1 form "
         f"(filters, {'rows, cols' if n == 2 else 'kernel_dim1, kernel_dim2, kernel_dim3'}); "
         f"{harm}; write the kernel as one tuple: ({shown})",
         positional[2],
@@ -168,7 +164,8 @@ def _method_args(ir):
             )
 
 
-def check(ir):
+def check(file):
+    ir = file.ir
     for layer in ir.layers:
         if not layer.known:
             continue

@@ -8,7 +8,6 @@ from ..catalog import get_catalog, legacy
 from ..diagnostics import SAFE, Diagnostic, Fix, NodeEdit
 from ..names import dotted_name
 from . import Rule
-from .ker401_optimizer_lr_argument import keras2_pinned
 
 # Roots whose legacy paths fail on Keras 3. ``keras.src`` is Keras 3's own (real) source
 # tree and ``tf_keras`` is Keras 2 kept on purpose: both are left alone.
@@ -236,9 +235,10 @@ def _stub_use(node, root):
     return Diagnostic("KER407", _module_message(root, _STUB), node, fix)
 
 
-def check(ir):
-    if keras2_pinned(ir):
+def check(file):
+    if file.keras2_pinned:
         return
+    ir = file.ir
     seen = set()
     for record in ir.resolver.imports:
         node = record.node

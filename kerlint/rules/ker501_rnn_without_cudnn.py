@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..analysis import activation_name
+from ..analysis.activations import activation_name
 from ..diagnostics import Diagnostic
 from ..ir import Const
 from . import Rule
@@ -33,7 +33,8 @@ def _reasons(layer):
     return out
 
 
-def check(ir):
+def check(file):
+    ir = file.ir
     for layer in ir.layers:
         if layer.kind not in ("LSTM", "GRU") or layer.args.has_star:
             continue

@@ -8,7 +8,8 @@ from ..diagnostics import SAFE, Diagnostic, Fix, NodeEdit
 from . import Rule
 
 
-def check(ir):
+def check(file):
+    ir = file.ir
     for layer in ir.layers:
         if layer.kind != "TimeDistributed" or layer.inner is None or layer.inner.kind != "Dense":
             continue

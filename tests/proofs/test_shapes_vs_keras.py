@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from kerlint.analysis import sequential_steps
+from kerlint.analysis.graph import sequential_steps
 from kerlint.extract import extract
 from kerlint.lint import lint_source
 from kerlint.shapes import VAR

@@ -1,0 +1,72 @@
+"""What activation a layer applies, as the loss and the next layer see it."""
+
+from __future__ import annotations
+
+from ..catalog import get_catalog, legacy
+from ..ir import Const, KerasRef, Layer
+
+LINEAR = "linear"
+PROBABILITY_ACTIVATIONS = {"softmax", "sigmoid", "hard_sigmoid"}
+_OPS_ACTIVATIONS = ("softmax", "sigmoid", "relu", "tanh", "log_softmax")
+
+
+def activation_name(value) -> str | None:
+    """``"softmax"``, ``"linear"``, ... for an activation argument; None when unknown."""
+    if isinstance(value, Const):
+        if value.value is None:
+            return LINEAR
+        if isinstance(value.value, str):
+            name = value.value.strip().lower()
+            if name in ("linear", ""):
+                return LINEAR
+            if name in get_catalog().activations or name in legacy.ACTIVATION_ALIASES:
+                return name
+        return None
+    if isinstance(value, KerasRef):
+        c = value.canonical
+        if c.startswith("activations."):
+            name = c.split(".", 1)[1]
+            return LINEAR if name == "linear" else name
+        if c.startswith("tf."):
+            return legacy.TF_ACTIVATIONS.get(c[3:])
+        if c.startswith("ops."):
+            name = c.split(".", 1)[1]
+            return name if name in _OPS_ACTIVATIONS else None
+    return None
+
+
+def layer_activation(layer: Layer) -> str | None:
+    """The activation a layer applies to its output, or None when not known."""
+    if not layer.known or layer.activation_overridden:
+        return None
+    if layer.kind == "Activation":
+        return activation_name(layer.args.value("activation"))
+    if layer.kind in legacy.ACTIVATION_LAYERS:
+        return legacy.ACTIVATION_LAYERS[layer.kind]
+    sig = layer.args.signature
+    if sig is not None and sig.accepts("activation"):
+        return activation_name(layer.args.value("activation"))
+    return None
+
+
+def is_activation_layer(layer: Layer) -> bool:
+    return layer.kind == "Activation" or layer.kind in legacy.ACTIVATION_LAYERS
+
+
+def _plain(layer: Layer) -> bool:
+    """An activation layer with no settings of its own (``ReLU()`` but not ``ReLU(6.0)``)."""
+    if layer.kind == "Activation":
+        return not layer.args.has_star
+    return not (layer.args.by_name or layer.args.extra_positional or layer.args.has_star)
+
+
+def repeats_activation(prev: Layer, layer: Layer) -> bool:
+    """``layer`` is a plain activation layer applying the activation ``prev`` already applies."""
+    if not (layer.known and prev.known and is_activation_layer(layer) and _plain(layer)):
+        return False
+    if is_activation_layer(prev) and not _plain(prev):
+        return False
+    act = layer_activation(layer)
+    if act is None or act == LINEAR or act == "prelu":
+        return False
+    return layer_activation(prev) == act

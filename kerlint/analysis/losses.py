@@ -1,0 +1,163 @@
+"""Losses: the one table of the losses kerlint reasons about, what a ``loss=`` argument is,
+the compiles a model trains under, and where a loss object is applied."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import libcst as cst
+
+from ..catalog import get_catalog, legacy
+from ..ir import Compile, Const, KerasObject, KerasRef, Model, Tensor
+
+
+@dataclass(frozen=True)
+class LossKind:
+    family: str  # "categorical" | "binary" | "regression"
+    expects: str | None  # the output activation whose probabilities it reads; None for regression
+    cls: str  # the Keras loss class computing the same
+
+
+LOSSES = {
+    "categorical_crossentropy": LossKind("categorical", "softmax", "CategoricalCrossentropy"),
+    "sparse_categorical_crossentropy": LossKind("categorical", "softmax", "SparseCategoricalCrossentropy"),
+    "categorical_focal_crossentropy": LossKind("categorical", "softmax", "CategoricalFocalCrossentropy"),
+    "binary_crossentropy": LossKind("binary", "sigmoid", "BinaryCrossentropy"),
+    "binary_focal_crossentropy": LossKind("binary", "sigmoid", "BinaryFocalCrossentropy"),
+    "mean_squared_error": LossKind("regression", None, "MeanSquaredError"),
+    "mean_absolute_error": LossKind("regression", None, "MeanAbsoluteError"),
+    "mean_squared_logarithmic_error": LossKind("regression", None, "MeanSquaredLogarithmicError"),
+    "mean_absolute_percentage_error": LossKind("regression", None, "MeanAbsolutePercentageError"),
+    "huber": LossKind("regression", None, "Huber"),
+    "log_cosh": LossKind("regression", None, "LogCosh"),
+}
+# Loss name -> the output activation it expects probabilities from.
+PROBABILISTIC_LOSSES = {name: kind.expects for name, kind in LOSSES.items() if kind.expects}
+CATEGORICAL_LOSSES = {name for name, kind in LOSSES.items() if kind.family == "categorical"}
+BINARY_LOSSES = {name for name, kind in LOSSES.items() if kind.family == "binary"}
+REGRESSION_LOSSES = {name for name, kind in LOSSES.items() if kind.family == "regression"}
+
+# Loss functions taking ``from_logits=``: canonical path -> name of the prediction argument.
+LOSS_FUNCTIONS_WITH_LOGITS = {
+    **{f"losses.{name}": "y_pred" for name in PROBABILISTIC_LOSSES},
+    **{f"{module}.{name}": "output" for module in ("backend", "ops") for name in (
+        "categorical_crossentropy",
+        "sparse_categorical_crossentropy",
+        "binary_crossentropy",
+    )},
+}
+# TensorFlow functions that always apply softmax/sigmoid to their ``logits`` argument.
+TF_LOSSES_ON_LOGITS = {
+    "tf.nn.softmax_cross_entropy_with_logits": "softmax",
+    "tf.nn.softmax_cross_entropy_with_logits_v2": "softmax",
+    "tf.nn.sparse_softmax_cross_entropy_with_logits": "softmax",
+    "tf.nn.sigmoid_cross_entropy_with_logits": "sigmoid",
+    "tf.compat.v1.losses.softmax_cross_entropy": "softmax",
+    "tf.compat.v1.losses.sigmoid_cross_entropy": "sigmoid",
+}
+
+
+@dataclass
+class LossInfo:
+    name: str  # canonical loss function name, e.g. "categorical_crossentropy"
+    from_logits: bool | None  # None when it cannot be known
+    form: str  # "string" | "function" | "class"
+    node: cst.CSTNode  # the loss expression
+    obj: KerasObject | None = None
+
+
+def _snake(name: str) -> str:
+    s = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name)
+    return s.lower()
+
+
+def _string_loss(value: Const) -> LossInfo | None:
+    name = legacy.LOSS_STRING_ALIASES.get(value.value, value.value)
+    if name is None:
+        return None
+    functions = get_catalog().loss_functions
+    if name not in functions:
+        name = _snake(name)
+        if name not in functions:
+            return None
+    return LossInfo(name, False, "string", value.node)
+
+
+def _function_loss(value: KerasRef) -> LossInfo | None:
+    module, _, name = value.canonical.partition(".")
+    if module in ("losses", "metrics") and name in get_catalog().loss_functions:
+        return LossInfo(name, False, "function", value.node)
+    return None
+
+
+def _class_loss(value: KerasObject) -> LossInfo | None:
+    name = _snake(value.kind)
+    if name not in get_catalog().loss_functions:
+        return None
+    fl = value.args.value("from_logits")
+    from_logits = fl.value if isinstance(fl, Const) and isinstance(fl.value, bool) else None
+    return LossInfo(name, from_logits, "class", value.node, value)
+
+
+def loss_info(value) -> LossInfo | None:
+    """What a loss value is: a loss string, a loss function, or a loss class instance."""
+    if isinstance(value, Const) and isinstance(value.value, str):
+        return _string_loss(value)
+    if isinstance(value, KerasRef):
+        return _function_loss(value)
+    if isinstance(value, KerasObject) and value.section == "losses":
+        return _class_loss(value)
+    return None
+
+
+def compile_loss(compile: Compile) -> LossInfo | None:
+    arg = compile.args.get("loss")
+    if arg is None:
+        return None
+    return loss_info(arg.value)
+
+
+def compiles_in_effect(model: Model) -> list[Compile]:
+    """Compiles that some ``fit()`` runs under; with no fit, the last compile."""
+    if model.fits:
+        seen = []
+        for fit in model.fits:
+            if fit.compile is not None and fit.compile not in seen:
+                seen.append(fit.compile)
+        return seen
+    return model.compiles[-1:]
+
+
+# -- losses applied by hand (custom training loops) -------------------------------------------
+def call_arg(args, name: str, position: int):
+    """The argument ``name`` of a call bound without a signature (keyword or position)."""
+    if args is None:
+        return None
+    arg = args.by_name.get(name)
+    if arg is not None:
+        return arg
+    positional = args.extra_positional
+    return positional[position] if position < len(positional) else None
+
+
+def model_fed_by(value) -> Model | None:
+    """The model whose call produced ``value`` (``model(x)``), or None."""
+    if isinstance(value, Tensor) and value.producer is not None:
+        model = value.producer.layer.model
+        if isinstance(model, Model):
+            return model
+    return None
+
+
+def loss_uses(ir, obj: KerasObject):
+    """Models each use of a loss object trains (None for a use whose model is unknown)."""
+    for model in ir.models:
+        for compile in model.compiles:
+            arg = compile.args.get("loss")
+            if arg is not None and arg.value is obj:
+                yield model
+    for site in ir.object_calls:
+        if site.value is obj:
+            pred = call_arg(site.args, "y_pred", 1)
+            yield model_fed_by(pred.value) if pred is not None else None
