@@ -171,8 +171,8 @@ class Cache:
     # -- what the command line needs before any rule module is imported ----------------
 
     def meta(self) -> dict | None:
-        """{"rules": {code: on by default}, "public": [names]} for this kerlint build: read
-        from the cache, or worked out (importing the rules and the catalog) and stored."""
+        """{"public": [names]} for this kerlint build: read from the cache, or worked out
+        (reading the catalog) and stored."""
         path = self.folder / "meta.json"
         try:
             raw = path.read_bytes()
@@ -195,19 +195,13 @@ class Cache:
 
 def build_meta() -> dict:
     from .catalog import get_catalog
-    from .rules import all_rules
 
-    return {
-        "rules": {code: bool(rule.default) for code, rule in all_rules().items()},
-        "public": sorted(get_catalog().public_class_names()),
-    }
+    return {"public": sorted(get_catalog().public_class_names())}
 
 
 def _valid_meta(meta) -> bool:
     return (
         isinstance(meta, dict)
-        and isinstance(meta.get("rules"), dict)
-        and all(isinstance(k, str) and isinstance(v, bool) for k, v in meta["rules"].items())
         and isinstance(meta.get("public"), list)
         and all(isinstance(n, str) for n in meta["public"])
     )

@@ -165,15 +165,13 @@ def check(paths, select, extend_select, ignore, exit_zero, stdin_filename, confi
 
 
 def _open_cache(cache_dir, config_file, isolated):
-    """The result cache, and from it the rule index and the names the pre-scan looks for (so
-    a run whose files are all cache hits or pre-scan clears imports no rule and no LibCST)."""
-    from . import cache, lint, rules
+    """The result cache, and from it the names the pre-scan looks for (so a run whose files
+    are all cache hits or pre-scan clears reads no catalog and imports no LibCST)."""
+    from . import cache, lint
 
     opened = cache.Cache.open(cache_dir or cache.default_root(config_file, isolated))
     if opened is not None:
-        meta = opened.meta()
-        rules.use_index(meta["rules"])
-        lint.use_public_names(meta["public"])
+        lint.use_public_names(opened.meta()["public"])
     return opened
 
 
@@ -193,7 +191,7 @@ def _color(stream) -> bool:
 
 def _list_fixes(results, out) -> None:
     """--show-fixes after --fix: what was fixed, per file and code (ruff's layout)."""
-    from .report import rule_of
+    from .codes import CODES
 
     fixed = [(r.path, r.fix.fixed) for r in results if getattr(r, "fix", None) is not None and r.fix.fixed]
     if not fixed:
@@ -203,8 +201,7 @@ def _list_fixes(results, out) -> None:
     for path, counts in fixed:
         out.write(f"- {path}:\n")
         for code, n in sorted(counts.items()):
-            rule = rule_of(code)
-            out.write(f"    {n} × {code} ({rule.name if rule else code})\n")
+            out.write(f"    {n} × {code} ({CODES[code].name})\n")
     out.write("\n")
 
 
@@ -241,48 +238,52 @@ def _fix_only_output(results, out, *, diff, unsafe, exit_zero) -> int:
 
 @main.command("rule")
 @click.argument("code", required=False)
-@click.option("--all", "all_", is_flag=True, help="Explain every rule.")
+@click.option("--all", "all_", is_flag=True, help="Explain every code.")
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def rule_cmd(code, all_, output_format):
-    """Explain one rule (or every rule with --all)."""
+    """Explain a code (KER101), list the codes a prefix names (KER2), or explain every code
+    (--all): the rules, KER000, the `kerlint log` codes and KER900."""
     import json
 
-    from .report import documented_rules
-    from .report.docs import as_dict, text
+    from . import codes
+    from .report.docs import as_dict, family_listing, text
 
-    rules = documented_rules()
     if all_ == bool(code):
         raise UsageError("give a rule code, or --all")
     if all_:
-        chosen = list(rules.values())
+        chosen = codes.explain_all()
+    elif code.upper() in codes.CODES:
+        chosen = [codes.explain(code.upper())]
     else:
-        rule = rules.get(code.upper())
-        if rule is None:
+        named = [codes.explain(c.code) for c in codes.matching(code.upper())]
+        if not named:
             raise UsageError(f"unknown rule code: {code}")
-        chosen = [rule]
+        if output_format == "json":
+            click.echo(json.dumps([as_dict(e, full=False) for e in named], indent=2))
+        else:
+            click.echo(family_listing(named), nl=False)
+        return
     if output_format == "json":
-        data = [as_dict(r) for r in chosen]
+        data = [as_dict(e) for e in chosen]
         click.echo(json.dumps(data if all_ else data[0], indent=2))
         return
-    click.echo("\n".join(text(r) for r in chosen), nl=False)
+    click.echo("\n".join(text(e) for e in chosen), nl=False)
 
 
 @main.command("rules")
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--markdown", is_flag=True, help="Print the rules documentation (docs/rules.md).")
 def rules_cmd(output_format, markdown):
-    """List every rule: code, name, on by default or opt-in, fix, summary."""
+    """List every code kerlint prints: code, name, on by default / opt-in / always / log, fix,
+    summary."""
     import json
 
-    from .report import documented_rules
-    from .report.docs import as_dict, listing_line, markdown as render_markdown
+    from .codes import explain_all
+    from .report.docs import as_dict, listing, markdown as render_markdown
 
-    rules = documented_rules()
     if markdown:
         click.echo(render_markdown(), nl=False)
     elif output_format == "json":
-        click.echo(json.dumps([as_dict(r, full=False) for r in rules.values()], indent=2))
+        click.echo(json.dumps([as_dict(e, full=False) for e in explain_all()], indent=2))
     else:
-        width = max(len(r.name) for r in rules.values())
-        for rule in rules.values():
-            click.echo(listing_line(rule, width))
+        click.echo(listing(explain_all()), nl=False)

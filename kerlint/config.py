@@ -20,9 +20,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - 3.10 has no tomllib; tomli is what it became
     import tomli as tomllib
 
-UNUSED_NOQA = "KER900"  # not a rule module: the noqa pass reports it
-META_CODES = (UNUSED_NOQA,)
-
 LIST_KEYS = ("select", "extend-select", "ignore", "exclude", "extend-exclude")
 KEYS = LIST_KEYS + ("per-file-ignores", "respect-gitignore")
 CODE_KEYS = ("select", "extend-select", "ignore")
@@ -40,23 +37,20 @@ class ConfigError(Exception):
 
 
 def known_codes() -> set[str]:
-    from .rules import index
+    """The codes a selection can name: the rules and KER900 (not KER000, not the log codes)."""
+    from .codes import SELECTABLE
 
-    return set(index()) | set(META_CODES)
+    return set(SELECTABLE)
 
 
 def default_codes() -> set[str]:
-    from .rules import index
+    from .codes import DEFAULTS
 
-    return {code for code, default in index().items() if default}
+    return set(DEFAULTS)
 
 
 def _valid_prefix(code: str, known) -> bool:
-    from .rules import CATALOG_CODES
-
-    return code == "ALL" or any(k.startswith(code) for k in known) or any(
-        c.startswith(code) for c in CATALOG_CODES
-    )
+    return code == "ALL" or any(k.startswith(code) for k in known)
 
 
 def check_codes(codes, where: str) -> None:

@@ -14,7 +14,7 @@ import re
 import tokenize
 from dataclasses import dataclass, field
 
-from .config import UNUSED_NOQA
+from .codes import UNUSED_NOQA
 from .diagnostics import SAFE, Report, TextEdit, TextFix
 
 # flake8's NOQA_INLINE_REGEXP, with `#noqa` (no space) accepted as ruff does.
@@ -169,35 +169,3 @@ def _fix(lines, d: Directive, keep) -> TextFix:
         message = "Remove the unused noqa directive"
     edit = TextEdit(offset + start, offset + end, content, d.row, start + 1, d.row, end + 1)
     return TextFix(SAFE, message, (edit,))
-
-
-def _no_check(ir):
-    return ()
-
-
-def _rule():
-    from .rules import Rule
-
-    return Rule(
-        code=UNUSED_NOQA,
-        name="unused-noqa",
-        summary="A `# noqa` comment names a kerlint code that it does not suppress",
-        explanation=(
-            "A `# noqa: KER101` comment that suppresses nothing hides the next real diagnostic "
-            "on its line: when the code changes and the problem comes back, nobody hears of "
-            "it. It is also noise for the reader. KER900 reports each code in a `# noqa` "
-            "comment that suppressed no diagnostic on that line, that names a rule which is not "
-            "enabled, or that is not a kerlint code. Bare `# noqa` and codes of other tools "
-            "(`# noqa: E501`) are left alone: they may be meant for another linter.\n\n"
-            "The fix removes the unused codes, or the whole directive when none is left. The "
-            "rule is off by default: enable it with `--extend-select KER900`."
-        ),
-        bad='model.add(Dense(10, activation="softmax"))  # noqa: KER101',
-        good='model.add(Dense(10, activation="softmax"))',
-        fix="safe",
-        check=_no_check,
-        default=False,
-    )
-
-
-RULE = _rule()

@@ -142,8 +142,8 @@ def test_rule_all_and_json_listing():
     assert codes == sorted(codes) and "KER101" in codes and "KER900" in codes
     assert all(f"{code} (" in everything for code in codes)
     ker900 = next(r for r in rules if r["code"] == "KER900")
-    assert ker900 == {"code": "KER900", "name": "unused-noqa", "summary": ker900["summary"], "default": False,
-                      "fix": "safe", "url": ker900["url"]}
+    assert ker900 == {"code": "KER900", "name": "unused-noqa", "summary": ker900["summary"], "kind": "meta",
+                      "default": False, "selectable": True, "fix": "safe", "url": ker900["url"]}
     one = json.loads(run_kerlint("rule", "KER101", "--output-format", "json").stdout)
     assert one["name"] == "logits-without-from-logits" and one["explanation"] and one["bad"] and one["good"]
 

@@ -10,6 +10,7 @@ import textwrap
 import libcst as cst
 from click.testing import CliRunner
 
+from kerlint import codes
 from kerlint.cli import main
 from kerlint.diagnostics import SAFE, Diagnostic, Fix, NodeEdit
 from kerlint.rules import Rule, all_rules
@@ -205,6 +206,7 @@ def test_a_broken_fix_leaves_the_file_untouched_with_an_internal_error(tmp_path,
     rule = Rule(code="KER996", name="test-broken", summary="t", explanation="t", bad="", good="", fix="safe",
                 check=broken)
     monkeypatch.setitem(all_rules(), "KER996", rule)
+    monkeypatch.setattr(codes, "SELECTABLE", codes.SELECTABLE | {"KER996"})  # for --extend-select
     monkeypatch.chdir(tmp_path)
     path = write(tmp_path)
     result = CliRunner().invoke(main, ["check", "--isolated", "--select", "KER101,KER301", "--extend-select",

@@ -1,5 +1,6 @@
 """Diagnoses of a parsed training log: KER601... codes, each with the epochs and numbers behind it
-and the `kerlint check` rules that usually cause that signature."""
+and the `kerlint check` rules that usually cause that signature. The codes' names and
+descriptions are in the code registry (``kerlint/codes.py``)."""
 
 from __future__ import annotations
 
@@ -7,37 +8,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from ..codes import CODES
 from .model import CLIP_LOSS, Log, Run, is_loss_name, is_val, pinned_loss
-
-# source rules a diagnosis can point at (names from the rule catalog)
-RULE_NAMES = {
-    "KER101": "logits-without-from-logits",
-    "KER103": "softmax-single-unit",
-    "KER104": "sigmoid-multiclass",
-    "KER105": "categorical-loss-single-unit",
-    "KER106": "binary-loss-on-softmax",
-    "KER109": "regression-loss-on-classifier",
-    "KER207": "layer-after-output",
-    "KER301": "fit-without-validation",
-    "KER304": "learning-rate-out-of-range",
-    "KER305": "accuracy-on-multilabel",
-    "KER306": "fit-without-early-stopping",
-}
-
-CODES = {
-    "KER601": "loss-divergence",
-    "KER602": "saturated-probabilities",
-    "KER603": "frozen-metrics",
-    "KER604": "overfitting-onset",
-    "KER605": "accuracy-falls",
-    "KER606": "chance-level",
-    "KER607": "majority-level",
-    "KER608": "non-finite-loss",
-    "KER609": "perfect-fit-at-floor",
-    "KER610": "early-plateau",
-    "KER611": "zero-loss",
-    "KER612": "no-validation",
-}
 
 FLOOR_MAX = 2.5e-7  # printed 1.1921e-07 and its neighbours
 
@@ -55,7 +27,7 @@ class Diagnosis:
 
     @property
     def name(self) -> str:
-        return CODES[self.code]
+        return CODES[self.code].name
 
 
 def fmt(v: float) -> str:

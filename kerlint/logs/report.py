@@ -7,7 +7,8 @@ import math
 import textwrap
 from typing import Any
 
-from .diagnose import RULE_NAMES, Diagnosis, epochs_text, fmt
+from ..codes import CODES
+from .diagnose import Diagnosis, epochs_text, fmt
 from .model import Log, Run, is_accuracy_name, is_loss_name, is_val
 
 SPARK = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588"
@@ -167,8 +168,7 @@ def render_text(log: Log, diags: list[Diagnosis], ascii_only: bool = False) -> s
         if d.suggestion:
             lines.append(_wrap("fix: " + d.suggestion, "  "))
         if d.rules:
-            lines.append(_wrap("check: " + ", ".join(f"{r} {RULE_NAMES.get(r, '')}".strip()
-                                                     for r in d.rules), "  "))
+            lines.append(_wrap("check: " + ", ".join(f"{r} {CODES[r].name}" for r in d.rules), "  "))
         lines.append("")
     if diags:
         codes = sorted({d.code for d in diags})
@@ -232,7 +232,7 @@ def to_dict(log: Log, diags: list[Diagnosis]) -> dict[str, Any]:
             "epochs": d.epochs,
             "message": d.message,
             "explanation": d.explanation,
-            "rules": [{"code": r, "name": RULE_NAMES.get(r)} for r in d.rules],
+            "rules": [{"code": r, "name": CODES[r].name} for r in d.rules],
             "evidence": d.evidence,
             "fix": d.suggestion,
         } for d in diags],

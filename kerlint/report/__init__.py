@@ -1,4 +1,8 @@
-"""Output formats. Each module renders a list of FileResults; ``render`` picks the module."""
+"""Output formats. Each module renders a list of FileResults; ``render`` picks the module.
+
+Code metadata (names, URLs, explanations) comes from the registry, ``kerlint.codes``, never
+from the rule modules.
+"""
 
 from __future__ import annotations
 
@@ -33,19 +37,6 @@ def render(fmt: str, results, out, *, color: bool = False, show_fixes: bool = Fa
         junit.render(results, out)
     else:  # pragma: no cover - click only lets FORMATS through
         raise ValueError(fmt)
-
-
-def documented_rules() -> dict:
-    """Every code a user can select, with its metadata: the rules and KER900 (unused noqa)."""
-    from ..noqa import RULE as UNUSED_NOQA_RULE
-    from ..rules import all_rules
-
-    return dict(sorted({**all_rules(), UNUSED_NOQA_RULE.code: UNUSED_NOQA_RULE}.items()))
-
-
-def rule_of(code: str):
-    """The metadata for a code, or None (KER000: the file could not be read or parsed)."""
-    return documented_rules().get(code)
 
 
 def absolute(path: str) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 
-from . import absolute, cell_rows, rule_of
+from .. import codes
+from . import absolute, cell_rows
 
 
 def _loc(row: int, column: int) -> dict:
@@ -29,7 +30,7 @@ def item(result, report) -> dict:
             ],
             "message": report.fix.message,
         }
-    rule = rule_of(report.code)
+    entry = codes.CODES[report.code]
     return {
         "cell": report.cell,
         "code": report.code,
@@ -39,7 +40,9 @@ def item(result, report) -> dict:
         "location": _loc(report.row - shift, report.column),
         "message": report.message,
         "noqa_row": None if report.noqa_row is None else report.noqa_row - shift,
-        "url": rule.url if rule is not None else None,
+        # As in ruff's output, a diagnostic that is no rule (KER000: the file was not checked)
+        # has no URL.
+        "url": entry.url if entry.selectable else None,
     }
 
 

@@ -12,19 +12,10 @@ import os
 from pathlib import Path
 from urllib.parse import quote
 
-from .. import __version__
-from . import documented_rules
+from .. import __version__, codes
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://kerlint.invalid/"
-
-_READ_ERROR = {
-    "id": "KER000",
-    "name": "unreadable-file",
-    "shortDescription": {"text": "The file cannot be read or parsed, so nothing in it was checked"},
-    "fullDescription": {"text": "kerlint reports a file it cannot decode or parse as Python, and lints the rest."},
-    "defaultConfiguration": {"level": "error"},
-}
 
 
 def _descriptor(rule) -> dict:
@@ -44,6 +35,19 @@ def _descriptor(rule) -> dict:
     }
 
 
+def _unreadable_descriptor() -> dict:
+    """KER000 is listed only when it occurs, with no help and no URL: it is no rule. Its
+    description is the explanation's first paragraph, the one line SARIF viewers show."""
+    entry = codes.explain(codes.UNREADABLE)
+    return {
+        "id": entry.code,
+        "name": entry.name,
+        "shortDescription": {"text": entry.summary},
+        "fullDescription": {"text": entry.explanation.split("\n\n")[0]},
+        "defaultConfiguration": {"level": "error"},
+    }
+
+
 def _artifact(path: str, root: Path) -> dict:
     absolute = Path(os.path.abspath(path))
     try:
@@ -60,15 +64,15 @@ def _region(row, column, end_row, end_column) -> dict:
 
 def log(results, root: Path | None = None) -> dict:
     root = Path(os.path.abspath(root or os.getcwd()))
-    rules = documented_rules()
-    descriptors = [_descriptor(rule) for rule in rules.values()]
+    # Every code a run can select, so a viewer can show any of them (as ruff's SARIF does).
+    descriptors = [_descriptor(codes.explain(code)) for code in sorted(codes.SELECTABLE)]
     index = {rule["id"]: i for i, rule in enumerate(descriptors)}
     out = []
     for result in results:
         for r in result.reports:
             if r.code not in index:
                 index[r.code] = len(descriptors)
-                descriptors.append(_READ_ERROR if r.code == "KER000" else {"id": r.code})
+                descriptors.append(_unreadable_descriptor())
             artifact = _artifact(result.path, root)
             res = {
                 "ruleId": r.code,

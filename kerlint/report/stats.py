@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from . import fixable, rule_of
+from .. import codes
+from . import fixable
 
 
 def rows(results, unsafe=False) -> list[dict]:
@@ -16,10 +17,9 @@ def rows(results, unsafe=False) -> list[dict]:
             fixes[r.code] += fixable(r, unsafe)
     out = []
     for code, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-        rule = rule_of(code)
         out.append({
             "code": code,
-            "name": rule.name if rule is not None else "unreadable-file",
+            "name": codes.CODES[code].name,
             "count": count,
             "fixable": fixes[code] == count,
             "fixable_count": fixes[code],
