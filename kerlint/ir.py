@@ -7,49 +7,14 @@ Values are what the extractor knows about an expression. Anything it cannot foll
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import libcst as cst
 
+from .interp import bound_names as _bound_names
+from .interp.values import UNKNOWN, Const, DictVal, Seq, Value  # noqa: F401 - the IR's plain values
 from .names import KerasPath, Resolver
-
-
-class Value:
-    __slots__ = ()
-
-
-class _Unknown(Value):
-    __slots__ = ()
-
-    def __repr__(self):
-        return "UNKNOWN"
-
-
-UNKNOWN = _Unknown()
-
-
-@dataclass(eq=False)
-class Const(Value):
-    """A Python literal: int, float, str, bytes, bool, None."""
-
-    value: Any
-    node: cst.CSTNode | None = None
-
-
-@dataclass(eq=False)
-class Seq(Value):
-    """A list or tuple display (or a value built from one)."""
-
-    items: list
-    kind: str  # "list" | "tuple"
-    node: cst.CSTNode | None = None
-    opaque: bool = False  # changed in a way kerlint does not follow: items are not to be trusted
-
-
-@dataclass(eq=False)
-class DictVal(Value):
-    items: list  # [(key Value, value Value)]
-    node: cst.CSTNode | None = None
 
 
 @dataclass(eq=False)
@@ -216,21 +181,6 @@ class Model(Value):
 
 
 @dataclass(eq=False)
-class FunctionVal(Value):
-    node: cst.FunctionDef
-    owner: str | None = None  # enclosing class name, for methods
-    calls: int = 0
-    closure: Any = None  # the environment the function was defined in
-    cls: Any = None  # the ClassVal of a method
-
-
-@dataclass(eq=False)
-class ClassVal(Value):
-    node: cst.ClassDef
-    keras_base: str | None  # "model" | "layer" | None
-
-
-@dataclass(eq=False)
 class MethodCall:
     """``<receiver>.<name>(...)`` where the receiver is a model or is not known."""
 
@@ -274,7 +224,11 @@ class FileIR:
     attributes: list = field(default_factory=list)
     objects: list = field(default_factory=list)  # KerasObject instances
     snippet_names: set = field(default_factory=set)  # unbound names taken for Keras
-    bound_names: set = field(default_factory=set)  # every name the file binds, in any scope
     uses_keras: bool = False  # the file imports Keras/TensorFlow or uses snippet names
     shuffle_evidence: bool = False  # a random shuffle/split is visible in the file
     object_calls: list = field(default_factory=list)  # CallSite: a loss/metric object applied to tensors
+
+    @cached_property
+    def bound_names(self) -> set:
+        """Every name the file binds, in any scope (a walk of the module, when first asked)."""
+        return _bound_names.collect(self.module)

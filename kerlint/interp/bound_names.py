@@ -1,0 +1,65 @@
+"""Every name a module binds, in any scope: a static pre-pass.
+
+The interpreter asks it only when code reads a name it has not seen bound, and the
+semantics could take that name for something external (a pasted snippet's ``Dense``): a
+name the file binds anywhere, even later or in another scope, is never taken for that.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+# Nodes whose listed attributes are binding targets.
+_TARGETS = {
+    cst.AssignTarget: ("target",),
+    cst.AnnAssign: ("target",),
+    cst.AugAssign: ("target",),
+    cst.For: ("target",),
+    cst.CompFor: ("target",),
+    cst.NamedExpr: ("target",),
+    cst.AsName: ("name",),
+    cst.Del: ("target",),
+}
+
+
+def collect(module: cst.Module) -> set[str]:
+    names: set[str] = set()
+    stack: list = [module]
+    while stack:
+        node = stack.pop()
+        _add_bindings(node, names)
+        stack.extend(node.children)
+    return names
+
+
+def _add_bindings(node, names: set) -> None:
+    attrs = _TARGETS.get(type(node))
+    if attrs is not None:
+        for attr in attrs:
+            _add_target(getattr(node, attr), names)
+    elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+        names.add(node.name.value)
+    elif isinstance(node, cst.Param):
+        names.add(node.name.value)
+    elif isinstance(node, cst.ImportAlias) and node.asname is None:
+        names.add(_first(node.name))
+    elif isinstance(node, (cst.Global, cst.Nonlocal)):
+        names.update(n.name.value for n in node.names)
+    elif isinstance(node, (cst.MatchAs, cst.MatchStar)) and node.name is not None:
+        names.add(node.name.value)
+
+
+def _add_target(target, names: set) -> None:
+    if isinstance(target, cst.Name):
+        names.add(target.value)
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for el in target.elements:
+            _add_target(el.value, names)
+    elif isinstance(target, cst.StarredElement):
+        _add_target(target.value, names)
+
+
+def _first(node) -> str:
+    while isinstance(node, cst.Attribute):
+        node = node.value
+    return node.value

@@ -1,0 +1,112 @@
+"""A small abstract interpreter of Python modules, with no knowledge of Keras.
+
+It keeps a scope of what each name holds (a literal, a list, a function, a class, or
+whatever the semantics make of an import, else UNKNOWN), follows the program in order,
+and hands everything that is not plain Python to its ``Semantics`` (``interp.hooks``).
+
+- A function called in the module is interpreted at its call site with its arguments
+  bound (so the value a builder returns reaches its caller); a function never called is
+  interpreted on its own with UNKNOWN parameters, so what it builds is still seen.
+- Recursion, call depth and the number of function runs are bounded.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import libcst as cst
+
+from . import bound_names
+from .expressions import Expressions
+from .hooks import Semantics
+from .scope import Env, Frame, Return
+from .statements import Statements
+from .values import UNKNOWN, FunctionVal
+
+MAX_CALL_DEPTH = 4
+MAX_FUNCTION_RUNS = 400
+
+
+class Interpreter(Statements, Expressions):
+    def __init__(self, module: cst.Module, semantics: Semantics):
+        self.module = module
+        self.semantics = semantics
+        self.seq = 0  # calls so far, in program order
+        self.cond = 0  # how deep in branches, loops and comprehensions
+        self.runs = 0  # function interpretations so far
+        self.frames: list[Frame] = []
+        self.functions: list[FunctionVal] = []
+        self.globals = Env()
+
+    @cached_property
+    def bound_names(self) -> set[str]:
+        """Every name the module binds, in any scope (computed only when asked)."""
+        return bound_names.collect(self.module)
+
+    def run(self) -> None:
+        self.exec_block(self.module.body, self.globals)
+        self._run_uncalled()
+
+    def _run_uncalled(self):
+        seen = set()
+        while True:
+            pending = [f for f in self.functions if f.calls == 0 and id(f) not in seen]
+            if not pending or self.runs > MAX_FUNCTION_RUNS:
+                return
+            # Callers are usually defined after the functions they call: starting from
+            # the last one lets a ``main()`` carry its builders' values.
+            f = pending[-1]
+            seen.add(id(f))
+            self.call_function(f, [], {}, standalone=True)
+
+    def call_function(self, f: FunctionVal, pos, kw, star=False, standalone=False):
+        f.calls += 1
+        if (
+            any(frame.function is f for frame in self.frames)
+            or len(self.frames) >= MAX_CALL_DEPTH
+            or self.runs > MAX_FUNCTION_RUNS
+        ):
+            return UNKNOWN
+        self.runs += 1
+        local = Env(f.closure or self.globals)
+        self._bind_params(f.node.params, local, pos, kw, unknown=standalone or star)
+        frame = Frame(f, self.cond)
+        self.frames.append(frame)
+        try:
+            self.exec_block(f.node.body, local)
+        except (Return, RecursionError):
+            pass
+        finally:
+            self.cond = frame.cond
+            self.frames.pop()
+        return _returned(frame.returns)
+
+    def _bind_params(self, params: cst.Parameters, local: Env, pos, kw, unknown: bool):
+        """Bind the call's arguments (all UNKNOWN when ``unknown``), defaults where absent."""
+        for i, p in enumerate([*params.posonly_params, *params.params]):
+            if unknown:
+                value = UNKNOWN
+            elif i < len(pos):
+                value = pos[i]
+            else:
+                value = self._keyword_or_default(p, local, kw)
+            local.vars[p.name.value] = value
+        for p in params.kwonly_params:
+            local.vars[p.name.value] = UNKNOWN if unknown else self._keyword_or_default(p, local, kw)
+        for p in (params.star_arg, params.star_kwarg):
+            if isinstance(p, cst.Param):
+                local.vars[p.name.value] = UNKNOWN
+
+    def _keyword_or_default(self, p: cst.Param, local: Env, kw):
+        if p.name.value in kw:
+            return kw[p.name.value]
+        if p.default is not None:
+            return self.eval(p.default, local)
+        return UNKNOWN
+
+
+def _returned(returns: list):
+    """The value a call returns: the one value all its ``return`` statements agree on."""
+    if returns and all(r is returns[0] for r in returns):
+        return returns[0]
+    return UNKNOWN

@@ -1,0 +1,59 @@
+"""Scopes and call frames of the interpreter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .values import UNKNOWN, FunctionVal
+
+_ABSENT = object()
+
+
+class Env:
+    """Name bindings of one scope, with a link to the enclosing (global) scope."""
+
+    __slots__ = ("vars", "parent")
+
+    def __init__(self, parent: Env | None = None, vars: dict | None = None):
+        self.vars = dict(vars) if vars else {}
+        self.parent = parent
+
+    def lookup(self, name: str):
+        """``(value, found)``: the innermost binding of ``name``."""
+        env = self
+        while env is not None:
+            if name in env.vars:
+                return env.vars[name], True
+            env = env.parent
+        return UNKNOWN, False
+
+    def copy(self) -> Env:
+        return Env(self.parent, self.vars)
+
+
+def merge(base: Env, branches: list[Env]) -> None:
+    """Merge branch scopes back into ``base``: names whose values disagree become UNKNOWN."""
+    keys = set()
+    for b in branches:
+        keys.update(b.vars)
+    for k in keys:
+        values = [b.vars.get(k, _ABSENT) for b in branches]
+        first = values[0]
+        if all(v is first for v in values):
+            if first is not _ABSENT:
+                base.vars[k] = first
+        else:
+            base.vars[k] = UNKNOWN
+
+
+@dataclass
+class Frame:
+    """A function being interpreted."""
+
+    function: FunctionVal
+    cond: int  # the branch depth at the call: a return at this depth ends the call
+    returns: list = field(default_factory=list)
+
+
+class Return(Exception):
+    """Unwinds the interpretation of a function at an unconditional ``return``."""

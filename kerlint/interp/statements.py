@@ -1,0 +1,249 @@
+"""Statements: blocks, branches, loops, ``try``, ``with``, definitions, assignments, imports.
+
+Branches (``if``/``try``/loops/``match``) run on copies of the scope; names whose values
+disagree afterwards become UNKNOWN, and ``cond`` counts how deep in branches the
+interpreter is, so that the semantics can mark what happens there as conditional. Loop
+bodies run once: the order inside stays certain up to the branch.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import libcst as cst
+
+from .scope import Env, Return, merge
+from .values import UNKNOWN, ClassVal, Const, FunctionVal, Seq
+
+
+class Statements:
+    """The statement half of the interpreter (see ``interpreter.Interpreter``)."""
+
+    def exec_block(self, body: Iterable, env: Env):
+        if isinstance(body, cst.BaseSuite):
+            if isinstance(body, cst.SimpleStatementSuite):
+                for small in body.body:
+                    self.exec_small(small, env)
+                return
+            body = body.body
+        for stmt in body:
+            self.exec_stmt(stmt, env)
+
+    def exec_stmt(self, stmt, env: Env):
+        handler = _STATEMENTS.get(type(stmt).__name__)
+        if handler is not None:
+            handler(self, stmt, env)
+
+    def exec_line(self, stmt: cst.SimpleStatementLine, env: Env):
+        for small in stmt.body:
+            self.exec_small(small, env, stmt)
+
+    def exec_if(self, stmt: cst.If, env: Env):
+        self.eval(stmt.test, env)
+        self.cond += 1
+        body_env = self._run_branch(stmt.body, env)
+        else_env = env.copy()
+        orelse = stmt.orelse
+        try:
+            if isinstance(orelse, cst.If):
+                self.exec_if(orelse, else_env)
+            elif isinstance(orelse, cst.Else):
+                self.exec_block(orelse.body, else_env)
+        except Return:
+            else_env = None
+        self.cond -= 1
+        live = [b for b in (body_env, else_env) if b is not None]
+        if live:
+            merge(env, live)
+
+    def _run_branch(self, body, env: Env) -> Env | None:
+        """A copy of ``env`` after ``body`` ran in it; None when the body returned."""
+        branch = env.copy()
+        try:
+            self.exec_block(body, branch)
+        except Return:
+            return None
+        return branch
+
+    def exec_loop(self, stmt, env: Env):
+        is_for = isinstance(stmt, cst.For)
+        self.eval(stmt.iter if is_for else stmt.test, env)
+        self.cond += 1
+        body_env = env.copy()
+        if is_for:
+            self.bind_target(stmt.target, UNKNOWN, body_env)
+        try:
+            self.exec_block(stmt.body, body_env)
+        except Return:
+            pass
+        else_env = env.copy()
+        if stmt.orelse is not None:
+            self.exec_block(stmt.orelse.body, else_env)
+        self.cond -= 1
+        merge(env, [body_env, else_env])
+
+    def exec_try(self, stmt, env: Env):
+        # The body usually runs to the end: interpret it in place.
+        self.exec_block(stmt.body, env)
+        branches = [env.copy()]
+        self.cond += 1
+        for handler in stmt.handlers:
+            b = env.copy()
+            if handler.name is not None:
+                self.bind_target(handler.name.name, UNKNOWN, b)
+            try:
+                self.exec_block(handler.body, b)
+            except Return:
+                continue
+            branches.append(b)
+        if stmt.orelse is not None:
+            self.exec_block(stmt.orelse.body, branches[0])
+        self.cond -= 1
+        merge(env, branches)
+        if stmt.finalbody is not None:
+            self.exec_block(stmt.finalbody.body, env)
+
+    def exec_with(self, stmt: cst.With, env: Env):
+        for item in stmt.items:
+            value = self.eval(item.item, env)
+            if item.asname is not None:
+                self.bind_target(item.asname.name, self.semantics.context_value(value), env)
+        self.exec_block(stmt.body, env)
+
+    def exec_match(self, stmt, env: Env):
+        self.eval(stmt.subject, env)
+        branches = []
+        self.cond += 1
+        for case in stmt.cases:
+            b = env.copy()
+            self.exec_block(case.body, b)
+            branches.append(b)
+        self.cond -= 1
+        branches.append(env.copy())
+        merge(env, branches)
+
+    def exec_def(self, stmt: cst.FunctionDef, env: Env):
+        for dec in stmt.decorators:
+            self.eval(dec.decorator, env)
+        f = FunctionVal(stmt, owner=None, closure=env)
+        self.functions.append(f)
+        self.bind_name(stmt.name.value, f, env)
+
+    def exec_class(self, stmt: cst.ClassDef, env: Env):
+        bases = [self.eval(arg.value, env) for arg in stmt.bases]
+        cls = ClassVal(stmt, self.semantics.class_kind(bases))
+        self.bind_name(stmt.name.value, cls, env)
+        body = stmt.body.body if isinstance(stmt.body, cst.IndentedBlock) else ()
+        class_env = Env(env)
+        for item in body:
+            if isinstance(item, cst.FunctionDef):
+                # Methods see the module's scope, not the class body's (Python's rule).
+                self.functions.append(FunctionVal(item, owner=stmt.name.value, closure=env, cls=cls))
+            else:
+                self.exec_stmt(item, class_env)
+
+    # -- small statements -----------------------------------------------------------------
+    def exec_small(self, small, env: Env, stmt=None):
+        handler = _SMALL.get(type(small).__name__)
+        if handler is not None:
+            handler(self, small, env, stmt)
+
+    def exec_expr(self, small: cst.Expr, env: Env, stmt):
+        self.eval(small.value, env, statement=stmt)
+
+    def exec_assign(self, small: cst.Assign, env: Env, stmt):
+        value = self.eval(small.value, env, statement=stmt)
+        for target in small.targets:
+            self.bind_target(target.target, value, env)
+
+    def exec_ann_assign(self, small: cst.AnnAssign, env: Env, stmt):
+        if small.value is not None:
+            value = self.eval(small.value, env, statement=stmt)
+            self.bind_target(small.target, value, env)
+
+    def exec_aug_assign(self, small: cst.AugAssign, env: Env, stmt):
+        self.eval(small.value, env)
+        self.bind_target(small.target, UNKNOWN, env, aug=True)
+
+    def exec_import(self, small, env: Env, stmt):
+        env.vars.update(self.semantics.import_statement(small))
+
+    def exec_return(self, small: cst.Return, env: Env, stmt):
+        value = self.eval(small.value, env) if small.value is not None else Const(None)
+        frame = self.frames[-1] if self.frames else None
+        if frame is not None:
+            frame.returns.append(value)
+            if self.cond == frame.cond:
+                raise Return()
+
+    def exec_del(self, small: cst.Del, env: Env, stmt):
+        self.bind_target(small.target, UNKNOWN, env)
+
+    def exec_raise_or_assert(self, small, env: Env, stmt):
+        for child in small.children:
+            if isinstance(child, cst.BaseExpression):
+                self.eval(child, env)
+
+    # -- binding ----------------------------------------------------------------------
+    def bind_name(self, name: str, value, env: Env):
+        env.vars[name] = value
+        self.semantics.bound(name, value)
+
+    def bind_target(self, target, value, env: Env, aug=False):
+        if isinstance(target, cst.Name):
+            if aug:
+                env.vars[target.value] = UNKNOWN
+            else:
+                self.bind_name(target.value, value, env)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            self._bind_unpacked(target.elements, value, env)
+        elif isinstance(target, cst.Attribute):
+            base = self.eval(target.value, env)
+            self.semantics.store_attribute(base, target.attr.value, target)
+        elif isinstance(target, cst.Subscript):
+            base = self.eval(target.value, env)
+            for el in target.slice:
+                if isinstance(el.slice, cst.Index):
+                    self.eval(el.slice.value, env)
+            if isinstance(base, Seq):
+                # the list changed in a way we do not follow
+                base.items = [UNKNOWN] * len(base.items)
+                base.opaque = True
+        elif isinstance(target, cst.StarredElement):
+            self.bind_target(target.value, UNKNOWN, env)
+
+    def _bind_unpacked(self, elements, value, env: Env):
+        items = value.items if isinstance(value, Seq) and len(value.items) == len(elements) else None
+        for i, el in enumerate(elements):
+            if isinstance(el, cst.StarredElement):
+                self.bind_target(el.value, UNKNOWN, env)
+                items = None
+                continue
+            self.bind_target(el.value, items[i] if items is not None else UNKNOWN, env)
+
+
+_STATEMENTS = {
+    "SimpleStatementLine": Statements.exec_line,
+    "If": Statements.exec_if,
+    "For": Statements.exec_loop,
+    "While": Statements.exec_loop,
+    "Try": Statements.exec_try,
+    "TryStar": Statements.exec_try,
+    "With": Statements.exec_with,
+    "FunctionDef": Statements.exec_def,
+    "ClassDef": Statements.exec_class,
+    "Match": Statements.exec_match,
+}
+
+_SMALL = {
+    "Expr": Statements.exec_expr,
+    "Assign": Statements.exec_assign,
+    "AnnAssign": Statements.exec_ann_assign,
+    "AugAssign": Statements.exec_aug_assign,
+    "Import": Statements.exec_import,
+    "ImportFrom": Statements.exec_import,
+    "Return": Statements.exec_return,
+    "Del": Statements.exec_del,
+    "Raise": Statements.exec_raise_or_assert,
+    "Assert": Statements.exec_raise_or_assert,
+}

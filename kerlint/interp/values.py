@@ -1,0 +1,91 @@
+"""What the interpreter knows about an expression: plain Python values, nothing of Keras.
+
+Anything it cannot follow is ``UNKNOWN``. Keras semantics add their own Value subclasses
+(layers, models, tensors: see ``kerlint.ir``).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import libcst as cst
+
+
+class Value:
+    __slots__ = ()
+
+
+class _Unknown(Value):
+    __slots__ = ()
+
+    def __repr__(self):
+        return "UNKNOWN"
+
+
+UNKNOWN = _Unknown()
+
+
+@dataclass(eq=False)
+class Const(Value):
+    """A Python literal: int, float, str, bytes, bool, None."""
+
+    value: Any
+    node: cst.CSTNode | None = None
+
+
+@dataclass(eq=False)
+class Seq(Value):
+    """A list or tuple display (or a value built from one)."""
+
+    items: list
+    kind: str  # "list" | "tuple"
+    node: cst.CSTNode | None = None
+    opaque: bool = False  # changed in a way kerlint does not follow: items are not to be trusted
+
+
+@dataclass(eq=False)
+class DictVal(Value):
+    items: list  # [(key Value, value Value)]
+    node: cst.CSTNode | None = None
+
+
+@dataclass(eq=False)
+class FunctionVal(Value):
+    node: cst.FunctionDef
+    owner: str | None = None  # enclosing class name, for methods
+    calls: int = 0
+    closure: Any = None  # the scope (interp.scope.Env) the function was defined in
+    cls: Any = None  # the ClassVal of a method
+
+
+@dataclass(eq=False)
+class ClassVal(Value):
+    node: cst.ClassDef
+    kind: str | None  # what the semantics make of its bases (e.g. "model"), None for a plain class
+
+
+MISSING = object()
+
+
+def literal(node: cst.BaseExpression):
+    """The Python value of a simple literal node, or MISSING."""
+    if isinstance(node, (cst.Integer, cst.Float)):
+        try:
+            return node.evaluated_value
+        except (ValueError, SyntaxError):  # past Python's 4,300-digit limit for int()
+            return MISSING
+    if isinstance(node, cst.Imaginary):
+        return MISSING
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # Python's warning for "\d": not ours to print
+                value = node.evaluated_value
+        except Exception:  # noqa: BLE001 - odd string prefixes: not a literal we use
+            return MISSING
+        return value if value is not None else MISSING
+    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+        return {"True": True, "False": False, "None": None}[node.value]
+    return MISSING

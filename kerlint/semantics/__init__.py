@@ -1,0 +1,157 @@
+"""Keras semantics for the interpreter: what imports, calls and attributes mean to Keras.
+
+The interpreter (``kerlint.interp``) follows Python; this layer turns Keras calls into the
+ModelSpec IR (``kerlint.ir``): layers, models with their layers or graph, compiles, fits,
+losses and optimizers, and every Keras call site and attribute the rules look at.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ..catalog import get_catalog
+from ..interp import NOT_HANDLED, Semantics
+from ..interp.values import UNKNOWN, ClassVal
+from ..ir import AttributeAccess, BoundArgs, CallSite, KerasObject, KerasRef, Layer, Model, Tensor
+from ..names import canonicalize, dotted_name
+from . import constructors, layer_calls, refs
+from .arguments import bind
+from .model_methods import MODEL_METHODS, model_method
+
+# Calls that shuffle or split data at random (KER303 reads ``ir.shuffle_evidence``).
+_SHUFFLE_CALLS = {"train_test_split", "permutation", "shuffle", "ShuffleSplit", "StratifiedShuffleSplit"}
+_KERAS_VALUES = (KerasObject, Model, Layer)
+
+
+class KerasSemantics(Semantics):
+    def __init__(self, ir):
+        self.ir = ir
+        self.catalog = get_catalog()
+        self.public = self.catalog.public_class_names()
+        self.snippet_used: set[str] = set()
+        self.interp = None  # the Interpreter: program order (seq) and branch depth (cond)
+
+    # -- names --------------------------------------------------------------------------
+    def import_statement(self, node) -> dict:
+        resolver = self.ir.resolver
+        values = {}
+        for local in resolver.add(node):
+            qualified = resolver.bindings.get(local)
+            values[local] = refs.ref_for(qualified) if qualified else UNKNOWN
+        if isinstance(node, cst.ImportFrom) and isinstance(node.names, cst.ImportStar) and node.module is not None:
+            module = dotted_name(node.module)
+            if module and canonicalize(module) is not None:
+                self.ir.uses_keras = True
+        if any(isinstance(v, KerasRef) for v in values.values()):
+            self.ir.uses_keras = True
+        return values
+
+    def is_external_name(self, name: str) -> bool:
+        return name in self.public or name in ("tf", "keras")
+
+    def external_name(self, name: str, node):
+        self.snippet_used.add(name)
+        self.ir.uses_keras = True
+        return refs.snippet_ref(name, self.public, node)
+
+    def bound(self, name: str, value) -> None:
+        if isinstance(value, Model) and value.name is None:
+            value.name = name
+
+    def context_value(self, value):
+        return value if isinstance(value, Model) else UNKNOWN
+
+    # -- attributes ---------------------------------------------------------------------
+    def attribute(self, base, attr: str, node):
+        if isinstance(base, KerasRef):
+            return refs.attribute_ref(base, attr, node)
+        if isinstance(base, _KERAS_VALUES):
+            self.ir.attributes.append(AttributeAccess(node, base, attr))
+            return _model_io(base, attr, node)
+        if base is UNKNOWN and attr == "lr":
+            self.ir.attributes.append(AttributeAccess(node, base, attr))
+        return UNKNOWN
+
+    def store_attribute(self, base, attr: str, node) -> None:
+        self.ir.attributes.append(AttributeAccess(node, base, attr, store=True))
+        if isinstance(base, Layer) and attr == "activation":
+            base.activation_overridden = True
+        elif isinstance(base, Model):
+            base.tampered = base.tampered or attr in ("layers", "outputs", "output")
+
+    # -- calls --------------------------------------------------------------------------
+    def saw_call(self, node, name) -> None:
+        if name in _SHUFFLE_CALLS or (
+            name == "sample" and any(a.keyword and a.keyword.value == "frac" for a in node.args)
+        ):
+            self.ir.shuffle_evidence = True
+
+    def call(self, callee, node, args, statement):
+        if isinstance(callee, KerasRef):
+            return constructors.call_keras(self, node, callee, args)
+        if isinstance(callee, Layer):
+            return self.call_layer(node, callee, args)
+        if isinstance(callee, Model):
+            return self.call_layer(node, Layer(None, BoundArgs(), node, model=callee), args)
+        if isinstance(callee, KerasObject):
+            # ``loss_fn(y, model(x))`` in a custom training loop: rules judge it like a compile.
+            self.ir.object_calls.append(CallSite(node, callee.ref, bind(None, args), callee))
+            return UNKNOWN
+        return NOT_HANDLED
+
+    def call_method(self, receiver, method: str, node, args, statement):
+        if isinstance(receiver, KerasRef):
+            callee = refs.attribute_ref(receiver, method, node.func)
+            return constructors.call_keras(self, node, callee, args) if isinstance(callee, KerasRef) else UNKNOWN
+        if isinstance(receiver, _KERAS_VALUES):
+            self.ir.attributes.append(AttributeAccess(node.func, receiver, method))
+        model = receiver if isinstance(receiver, Model) else None
+        if model is not None or (receiver is UNKNOWN and method in MODEL_METHODS):
+            return model_method(self, node, model, receiver, method, args, statement)
+        return NOT_HANDLED
+
+    def call_layer(self, node, layer: Layer, args):
+        return layer_calls.call_layer(self.ir, node, layer, args)
+
+    # -- classes ------------------------------------------------------------------------
+    def class_kind(self, bases: list) -> str | None:
+        kind = None
+        for value in bases:
+            if isinstance(value, KerasRef):
+                kind = _keras_base_kind(value.canonical) or kind
+            elif isinstance(value, ClassVal) and value.kind:
+                kind = value.kind
+        return kind
+
+    def instantiate(self, cls: ClassVal, node, args):
+        if cls.kind == "model":
+            m = Model("subclassed", node)
+            self.ir.models.append(m)
+            return m
+        if cls.kind == "layer":
+            layer = Layer(None, bind(None, args), node)
+            self.ir.layers.append(layer)
+            return layer
+        return UNKNOWN
+
+
+def _keras_base_kind(canonical: str) -> str | None:
+    if canonical in ("models.Model", "models.Sequential"):
+        return "model"
+    if canonical.startswith("layers."):
+        return "layer"
+    if canonical.startswith(("losses.", "callbacks.", "metrics.", "optimizers.")):
+        return canonical.split(".")[0]
+    return None
+
+
+def _model_io(base, attr: str, node):
+    """``model.output`` / ``model.input`` of a known single-output model, ``layer.output``."""
+    if isinstance(base, Model):
+        if attr == "output" and base.outputs and len(base.outputs) == 1:
+            return base.outputs[0]
+        if attr == "input" and base.inputs and len(base.inputs) == 1:
+            return base.inputs[0]
+    if isinstance(base, Layer) and attr == "output":
+        return Tensor(None, node=node)
+    return UNKNOWN

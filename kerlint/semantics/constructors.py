@@ -1,0 +1,179 @@
+"""Calls to Keras objects: ``Input``, ``Sequential``, ``Model``, layer classes, losses,
+optimizers, callbacks, metrics, schedules, and the model loaders kerlint cannot follow."""
+
+from __future__ import annotations
+
+from .. import shapes
+from ..catalog import Signature, legacy, shape_rules
+from ..interp.values import UNKNOWN, Const, DictVal, Seq
+from ..ir import BoundArgs, CallSite, KerasObject, KerasRef, Layer, Model, SeqEntry, Tensor
+from .arguments import bind, keras1_layer_args
+
+# keras.Model(*args, **kwargs) forwards to Functional(inputs, outputs, name=None, ...).
+MODEL_SIGNATURE = Signature(("inputs", "outputs", "name"), frozenset({"trainable"}),
+                            {"name": None, "trainable": True}, var_kwargs=True)
+_OBJECT_SECTIONS = ("losses", "optimizers", "callbacks", "metrics")
+_LOADERS = ("load_model", "clone_model", "model_from_json")
+
+
+def call_keras(sem, node, ref: KerasRef, args):
+    """The Value a call to the Keras object ``ref`` makes."""
+    c = ref.canonical
+    module, _, name = c.rpartition(".")
+    if c in ("layers.Input", "Input"):
+        return make_input(sem, node, ref, args)
+    if c == "models.Sequential":
+        return make_sequential(sem, node, ref, args)
+    if c == "models.Model":
+        return make_functional(sem, node, ref, args)
+    if module == "layers":
+        made = make_layer_call(sem, node, ref, name, args)
+        if made is not None:
+            return made
+    made = make_object(sem, node, ref, module, name, args)
+    if made is not None:
+        return made
+    sem.ir.calls.append(CallSite(node, ref, bind(None, args), UNKNOWN))
+    if c.startswith("models.") and name in _LOADERS:
+        return _opaque_model(sem, node)
+    if c.startswith("applications.") and name[:1].isupper():
+        # ResNet50(...), not imagenet_utils.correct_pad(...) or preprocess_input(...)
+        return _opaque_model(sem, node)
+    return UNKNOWN
+
+
+def _opaque_model(sem, node) -> Model:
+    m = Model("opaque", node)
+    sem.ir.models.append(m)
+    return m
+
+
+def make_input(sem, node, ref, args) -> Tensor:
+    bound = bind(sem.catalog.signature("input", "Input"), args)
+    shape = shapes.shape_from_seq(bound.value("shape"))
+    if shape is None:
+        shape = shapes.shape_from_seq(bound.value("batch_shape"), batch=False)
+    t = Tensor(shape, node=node, is_input=True, args=bound)
+    sem.ir.calls.append(CallSite(node, ref, bound, t))
+    return t
+
+
+def make_sequential(sem, node, ref, args) -> Model:
+    bound = bind(sem.catalog.signature("models", "Sequential"), args)
+    m = Model("sequential", node)
+    layers_arg = bound.get("layers")
+    if layers_arg is not None:
+        value = layers_arg.value
+        if isinstance(value, Seq) and not value.opaque:
+            _add_listed_layers(m, value, node)
+        elif not (isinstance(value, Const) and value.value is None):
+            m.tampered = True
+    sem.ir.models.append(m)
+    sem.ir.calls.append(CallSite(node, ref, bound, m))
+    return m
+
+
+def _add_listed_layers(m: Model, listed: Seq, node) -> None:
+    for item in listed.items:
+        el = getattr(item, "node", None) or listed.node or node
+        if isinstance(item, Tensor) and item.is_input:
+            m.inputs = [item]
+            continue
+        if not isinstance(item, Layer):
+            item = Layer(None, BoundArgs(), el, model=item if isinstance(item, Model) else None)
+        m.entries.append(SeqEntry(item, el, False))
+
+
+def make_functional(sem, node, ref, args) -> Model:
+    bound = bind(MODEL_SIGNATURE, args)
+    ins = bound.get("inputs")
+    outs = bound.get("outputs")
+    if ins is None and outs is None:
+        m = Model("opaque", node)
+    else:
+        m = Model("functional", node)
+        m.inputs = tensors_of(ins.value) if ins is not None else []
+        if outs is not None:
+            _set_outputs(m, outs.value)
+    sem.ir.models.append(m)
+    sem.ir.calls.append(CallSite(node, ref, bound, m))
+    return m
+
+
+def _set_outputs(m: Model, value) -> None:
+    if isinstance(value, DictVal):
+        m.outputs_are_dict = True
+        m.outputs = [v for _, v in value.items if isinstance(v, Tensor)]
+        if len(m.outputs) != len(value.items):
+            m.outputs = None
+    else:
+        m.outputs = tensors_of(value)
+
+
+def tensors_of(value):
+    """The tensors of a model's ``inputs``/``outputs`` argument, or None."""
+    if isinstance(value, Tensor):
+        return [value]
+    if isinstance(value, Seq) and all(isinstance(v, Tensor) for v in value.items):
+        return list(value.items)
+    if isinstance(value, DictVal) and all(isinstance(v, Tensor) for _, v in value.items):
+        return [v for _, v in value.items]
+    return None
+
+
+def make_layer_call(sem, node, ref, name: str, args):
+    """A layer (``Dense(...)``), or the output of a merge function (``concatenate([a, b])``);
+    None for a ``layers`` name that is neither."""
+    if name in shape_rules.MERGE_FUNCTIONS:
+        kind = shape_rules.MERGE_FUNCTIONS[name]
+        layer = Layer(kind, bind(sem.catalog.layer_signature(kind), args[1:]), node, ref)
+        sem.ir.layers.append(layer)
+        return sem.call_layer(node, layer, args[:1])
+    kind = sem.catalog.canonical_layer(name)
+    if kind is None and name in legacy.THIRD_PARTY_LAYERS:
+        kind = name
+    if kind is None:
+        return None
+    return make_layer(sem, node, ref, kind, args)
+
+
+def make_layer(sem, node, ref, kind: str, args) -> Layer:
+    bound = bind(sem.catalog.layer_signature(kind), args, keras1=keras1_layer_args(kind))
+    inner = None
+    if kind in ("TimeDistributed", "Bidirectional"):
+        first = bound.get("layer")
+        if first is not None and isinstance(first.value, Layer):
+            inner = first.value
+    layer = Layer(kind, bound, node, ref, inner=inner)
+    sem.ir.layers.append(layer)
+    sem.ir.calls.append(CallSite(node, ref, bound, layer))
+    return layer
+
+
+def make_object(sem, node, ref, module: str, name: str, args):
+    """A loss, optimizer, callback, metric or schedule instance; None for anything else."""
+    section, table = _object_table(sem.catalog, module)
+    if table is None:
+        return None
+    canon = table.get(name) or table.get(name[:1].upper() + name[1:])
+    if canon is None:
+        return None
+    keras1 = {"lr": "learning_rate"} if section == "optimizers" else None
+    bound = bind(sem.catalog.signature(section, canon), args, keras1=keras1)
+    obj = KerasObject(section, canon, bound, node, ref)
+    sem.ir.objects.append(obj)
+    sem.ir.calls.append(CallSite(node, ref, bound, obj))
+    return obj
+
+
+def _object_table(cat, module: str):
+    if module == "optimizers.schedules":
+        return "schedules", cat.schedule_classes
+    if module in _OBJECT_SECTIONS:
+        return module, {
+            "losses": cat.loss_classes,
+            "optimizers": cat.optimizer_classes,
+            "callbacks": cat.callback_classes,
+            "metrics": cat.metric_classes,
+        }[module]
+    return None, None
