@@ -58,8 +58,17 @@ class Explained(Code):
     explanation: str = ""
     bad: str = ""  # an example that gets the code
     good: str = ""  # the same example written correctly
-    fix: str = "none"
+    fix_availability: str = "never"  # "always", "sometimes" or "never": do its reports carry a fix
+    fix_applicability: tuple[str, ...] = ()  # "safe" and/or "unsafe"
     causes: str = ""  # a log code: the `kerlint check` rules that usually cause it
+
+    @property
+    def fix(self) -> str:
+        """Availability and applicability in a few words, for listings and JSON: "always (safe)",
+        "sometimes (unsafe)", "always (safe or unsafe)", "never"."""
+        if self.fix_availability == "never":
+            return "never"
+        return f"{self.fix_availability} ({' or '.join(self.fix_applicability)})"
 
 
 def _log(code: str, name: str, summary: str, fires_when: str, causes: str) -> Explained:
@@ -256,7 +265,8 @@ _TABLE = (
         ),
         bad='model.add(Dense(10, activation="softmax"))  # noqa: KER101',
         good='model.add(Dense(10, activation="softmax"))',
-        fix="safe",
+        fix_availability="always",
+        fix_applicability=("safe",),
     ),
 )
 
@@ -284,7 +294,8 @@ def explain(code: str) -> Explained:
 
     rule = all_rules()[code]
     light = {f.name: getattr(entry, f.name) for f in fields(Code)}
-    return Explained(**light, explanation=rule.explanation, bad=rule.bad, good=rule.good, fix=rule.fix)
+    return Explained(**light, explanation=rule.explanation, bad=rule.bad, good=rule.good,
+                     fix_availability=rule.fix_availability, fix_applicability=rule.fix_applicability)
 
 
 def explain_all() -> list[Explained]:

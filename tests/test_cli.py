@@ -125,7 +125,7 @@ def test_rule_and_rules_commands():
     proc = run_kerlint("rule", "KER101")
     assert proc.returncode == 0
     assert proc.stdout.startswith("KER101 (logits-without-from-logits)")
-    for part in ("Example of the problem:", "Use instead:", "Fix: safe. On by default."):
+    for part in ("Example of the problem:", "Use instead:", "Fix: always available, safe. On by default."):
         assert part in proc.stdout
     assert run_kerlint("rule", "KER900").stdout.startswith("KER900 (unused-noqa)")
     assert run_kerlint("rule", "KER999").returncode == 2
@@ -143,7 +143,8 @@ def test_rule_all_and_json_listing():
     assert all(f"{code} (" in everything for code in codes)
     ker900 = next(r for r in rules if r["code"] == "KER900")
     assert ker900 == {"code": "KER900", "name": "unused-noqa", "summary": ker900["summary"], "kind": "meta",
-                      "default": False, "selectable": True, "fix": "safe", "url": ker900["url"]}
+                      "default": False, "selectable": True, "fix": "always (safe)", "fix_availability": "always",
+                      "fix_applicability": ["safe"], "url": ker900["url"]}
     one = json.loads(run_kerlint("rule", "KER101", "--output-format", "json").stdout)
     assert one["name"] == "logits-without-from-logits" and one["explanation"] and one["bad"] and one["good"]
 

@@ -54,7 +54,7 @@ def _calls(module, name):
 
 def _rule(code, check):
     return Rule(code=code, name=f"test-{code.lower()}", summary="test", explanation="test", bad="", good="",
-                fix="safe", check=check)
+                fix_availability="always", fix_applicability=("safe",), check=check)
 
 
 @pytest.fixture

@@ -203,8 +203,8 @@ def test_a_broken_fix_leaves_the_file_untouched_with_an_internal_error(tmp_path,
                 yield Diagnostic("KER996", "test rule", layer.node,
                                  Fix(SAFE, "break it", [NodeEdit(layer.node, "Dense(1, activation=")]))
 
-    rule = Rule(code="KER996", name="test-broken", summary="t", explanation="t", bad="", good="", fix="safe",
-                check=broken)
+    rule = Rule(code="KER996", name="test-broken", summary="t", explanation="t", bad="", good="",
+                fix_availability="always", fix_applicability=("safe",), check=broken)
     monkeypatch.setitem(all_rules(), "KER996", rule)
     monkeypatch.setattr(codes, "SELECTABLE", codes.SELECTABLE | {"KER996"})  # for --extend-select
     monkeypatch.chdir(tmp_path)

@@ -22,6 +22,13 @@ def default_column(entry) -> str:
     return "on" if entry.default else "opt-in"
 
 
+def fix_sentence(entry) -> str:
+    """ruff's two facts about fixes: whether the reports carry one, and how safe it is."""
+    if entry.fix_availability == "never":
+        return "Fix: none."
+    return f"Fix: {entry.fix_availability} available, {' or '.join(entry.fix_applicability)}."
+
+
 def _paragraphs(entry) -> list[str]:
     """The explanation, and for a log code the rules that usually cause it."""
     if entry.kind != LOG:
@@ -51,7 +58,7 @@ def markdown() -> str:
             f"| [{e.code}](#{e.code.lower()}) | {e.name} | {e.summary} | {e.fix} | {default_column(e)} |"
         )
     for e in entries:
-        lines += ["", f"## {e.code}", "", f"**{e.name}**: {e.summary}. Fix: {e.fix}. {default_word(e)}"]
+        lines += ["", f"## {e.code}", "", f"**{e.name}**: {e.summary}. {fix_sentence(e)} {default_word(e)}"]
         for paragraph in _paragraphs(e):
             lines += ["", paragraph]
         if e.bad:
@@ -72,7 +79,7 @@ def text(entry) -> str:
     out = f"{entry.code} ({entry.name})\n\n{entry.summary}.\n\n" + "\n\n".join(_paragraphs(entry)) + "\n\n"
     if entry.bad:
         out += f"Example of the problem:\n\n{_indent(entry.bad)}\n\nUse instead:\n\n{_indent(entry.good)}\n\n"
-    return out + f"Fix: {entry.fix}. {default_word(entry)}\n"
+    return out + f"{fix_sentence(entry)} {default_word(entry)}\n"
 
 
 def as_dict(entry, *, full: bool = True) -> dict:
@@ -84,6 +91,8 @@ def as_dict(entry, *, full: bool = True) -> dict:
         "default": bool(entry.default),
         "selectable": entry.selectable,
         "fix": entry.fix,
+        "fix_availability": entry.fix_availability,
+        "fix_applicability": list(entry.fix_applicability),
         "url": entry.url,
     }
     if full:
@@ -93,23 +102,23 @@ def as_dict(entry, *, full: bool = True) -> dict:
     return out
 
 
-def listing_line(entry, name_width: int) -> str:
-    return (f"{entry.code}  {entry.name:<{name_width}}  {default_column(entry):<6}  fix: {entry.fix:<9}  "
-            f"{entry.summary}")
+def listing_line(entry, name_width: int, fix_width: int) -> str:
+    return (f"{entry.code}  {entry.name:<{name_width}}  {default_column(entry):<6}  "
+            f"fix: {entry.fix:<{fix_width}}  {entry.summary}")
 
 
 def listing(entries) -> str:
     """``kerlint rules``: one line per code."""
-    width = max(len(e.name) for e in entries)
-    return "".join(listing_line(e, width) + "\n" for e in entries)
+    width, fix_width = max(len(e.name) for e in entries), max(len(e.fix) for e in entries)
+    return "".join(listing_line(e, width, fix_width) + "\n" for e in entries)
 
 
 def family_listing(entries) -> str:
     """``kerlint rule KER2``: the codes a prefix names, under the name of each family."""
-    width = max(len(e.name) for e in entries)
+    width, fix_width = max(len(e.name) for e in entries), max(len(e.fix) for e in entries)
     blocks = {}
     for e in entries:
-        blocks.setdefault(e.family, []).append(listing_line(e, width))
+        blocks.setdefault(e.family, []).append(listing_line(e, width, fix_width))
     return "\n".join(f"{family}xx  {FAMILIES[family]}\n\n" + "\n".join(lines) + "\n"
                      for family, lines in blocks.items())
 

@@ -11,6 +11,11 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 
+# Whether a rule's diagnostics carry a fix, in ruff's words: every one, some, or none. Apart
+# from it, each fix is safe or unsafe (``Rule.fix_applicability``).
+FIX_AVAILABILITY = ("always", "sometimes", "never")
+
+
 @dataclass(frozen=True)
 class Rule:
     code: str
@@ -19,8 +24,11 @@ class Rule:
     explanation: str
     bad: str
     good: str
-    fix: str  # "safe" | "unsafe" | "sometimes" | "none"
+    fix_availability: str  # one of FIX_AVAILABILITY; tests check it against the fixtures
     check: Callable = field(repr=False, compare=False)
+    # The applicability of the fixes the rule emits: ("safe",), ("unsafe",), or both when it
+    # depends on the case; () for a rule that never has a fix.
+    fix_applicability: tuple[str, ...] = ()
     default: bool = True
     # Why no test in tests/proofs/ shows the harm with real Keras (e.g. it needs a GPU).
     proof_exempt: str = ""

@@ -51,6 +51,7 @@ RULE = Rule(
         'model = keras.Sequential([keras.Input(shape=(20,)), layers.Dense(3, activation="softmax")])\n'
         'model.compile(loss="categorical_crossentropy", optimizer="adam")'
     ),
-    fix="safe",
+    fix_availability="always",
+    fix_applicability=("safe",),
     check=check,
 )

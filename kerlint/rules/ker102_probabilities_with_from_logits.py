@@ -134,6 +134,7 @@ RULE = Rule(
         'model = keras.Sequential([keras.Input(shape=(20,)), layers.Dense(3, activation="softmax")])\n'
         "model.compile(loss=keras.losses.CategoricalCrossentropy(), optimizer=\"adam\")"
     ),
-    fix="safe",
+    fix_availability="sometimes",
+    fix_applicability=("safe",),
     check=check,
 )

@@ -79,6 +79,7 @@ RULE = Rule(
     ),
     bad='model.add(Dense(1, activation="softmax"))\nmodel.compile(loss="binary_crossentropy", optimizer="adam")',
     good='model.add(Dense(1, activation="sigmoid"))\nmodel.compile(loss="binary_crossentropy", optimizer="adam")',
-    fix="safe",
+    fix_availability="sometimes",
+    fix_applicability=("safe",),
     check=check,
 )

@@ -50,6 +50,7 @@ RULE = Rule(
         'model.add(Dense(num_classes, activation="softmax"))\n'
         'model.compile(loss="categorical_crossentropy", optimizer="adam")'
     ),
-    fix="safe",
+    fix_availability="always",
+    fix_applicability=("safe",),
     check=check,
 )

@@ -60,6 +60,7 @@ RULE = Rule(
     ),
     bad='model.add(Dense(1, activation="sigmoid"))\nmodel.compile(loss="categorical_crossentropy", optimizer="adam")',
     good='model.add(Dense(1, activation="sigmoid"))\nmodel.compile(loss="binary_crossentropy", optimizer="adam")',
-    fix="unsafe",
+    fix_availability="sometimes",
+    fix_applicability=("unsafe",),
     check=check,
 )

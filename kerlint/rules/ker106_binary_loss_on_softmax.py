@@ -49,6 +49,7 @@ RULE = Rule(
     ),
     bad='model.add(Dense(5, activation="softmax"))\nmodel.compile(loss="binary_crossentropy", optimizer="adam")',
     good='model.add(Dense(5, activation="softmax"))\nmodel.compile(loss="categorical_crossentropy", optimizer="adam")',
-    fix="unsafe",
+    fix_availability="sometimes",
+    fix_applicability=("unsafe",),
     check=check,
 )

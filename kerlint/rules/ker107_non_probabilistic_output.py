@@ -53,6 +53,7 @@ RULE = Rule(
     ),
     bad='model.add(Dense(10, activation="relu"))\nmodel.compile(loss="categorical_crossentropy", optimizer="adam")',
     good='model.add(Dense(10, activation="softmax"))\nmodel.compile(loss="categorical_crossentropy", optimizer="adam")',
-    fix="safe",
+    fix_availability="sometimes",
+    fix_applicability=("safe",),
     check=check,
 )

@@ -36,6 +36,6 @@ RULE = Rule(
     ),
     bad='model.add(Dense(1, activation="sigmoid"))\nmodel.compile(loss="sparse_categorical_crossentropy", optimizer="adam")',
     good='model.add(Dense(10, activation="softmax"))\nmodel.compile(loss="sparse_categorical_crossentropy", optimizer="adam")',
-    fix="none",
+    fix_availability="never",
     check=check,
 )

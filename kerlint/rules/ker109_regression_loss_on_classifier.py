@@ -54,6 +54,7 @@ RULE = Rule(
     ),
     bad='model.add(Dense(10, activation="softmax"))\nmodel.compile(loss="mse", optimizer="adam")',
     good='model.add(Dense(10, activation="softmax"))\nmodel.compile(loss="categorical_crossentropy", optimizer="adam")',
-    fix="unsafe",
+    fix_availability="always",
+    fix_applicability=("unsafe",),
     check=check,
 )

@@ -70,6 +70,7 @@ RULE = Rule(
     ),
     bad='model.add(Dense(1))\nmodel.compile(loss="mse", optimizer="adam", metrics=["accuracy"])',
     good='model.add(Dense(1))\nmodel.compile(loss="mse", optimizer="adam", metrics=["mae"])',
-    fix="unsafe",
+    fix_availability="sometimes",
+    fix_applicability=("unsafe",),
     check=check,
 )

@@ -331,6 +331,7 @@ RULE = Rule(
         "    layers.Dense(5, activation=\"softmax\"),\n"
         "])"
     ),
-    fix="unsafe",
+    fix_availability="sometimes",
+    fix_applicability=("unsafe",),
     check=check,
 )

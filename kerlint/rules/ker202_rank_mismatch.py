@@ -122,6 +122,7 @@ RULE = Rule(
         "    layers.LSTM(32),\n"
         "])"
     ),
-    fix="sometimes",
+    fix_availability="sometimes",
+    fix_applicability=("safe",),
     check=check,
 )

@@ -98,6 +98,7 @@ RULE = Rule(
         "layers.Embedding(10000, 300),\n"
         "layers.Dropout(0.2, noise_shape=[None, None, 1]),"
     ),
-    fix="safe",
+    fix_availability="sometimes",
+    fix_applicability=("safe",),
     check=check,
 )

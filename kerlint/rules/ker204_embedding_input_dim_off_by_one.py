@@ -91,6 +91,7 @@ RULE = Rule(
         "vocab_size = len(tokenizer.word_index) + 1\n"
         "layers.Embedding(vocab_size, 100)"
     ),
-    fix="safe",
+    fix_availability="always",
+    fix_applicability=("safe",),
     check=check,
 )

@@ -60,6 +60,7 @@ RULE = Rule(
     ),
     bad="layers.Conv2D(32, 3, input_shape=(None, 28, 28, 1))",
     good="layers.Conv2D(32, 3, input_shape=(28, 28, 1))",
-    fix="safe",
+    fix_availability="sometimes",
+    fix_applicability=("safe",),
     check=check,
 )

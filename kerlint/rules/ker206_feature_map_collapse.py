@@ -45,6 +45,6 @@ RULE = Rule(
         "    layers.Conv2D(32, 3, padding=\"same\"), layers.MaxPooling2D(),\n"
         "])"
     ),
-    fix="none",
+    fix_availability="never",
     check=check,
 )

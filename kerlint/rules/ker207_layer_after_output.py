@@ -123,6 +123,7 @@ RULE = Rule(
         "layers.Dropout(0.5),\n"
         "layers.Dense(10, activation=\"softmax\"),"
     ),
-    fix="unsafe",
+    fix_availability="sometimes",
+    fix_applicability=("unsafe",),
     check=check,
 )

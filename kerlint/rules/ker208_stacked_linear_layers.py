@@ -143,6 +143,6 @@ RULE = Rule(
         "layers.Dense(128, activation=\"relu\"),\n"
         "layers.Dense(10, activation=\"softmax\"),"
     ),
-    fix="none",
+    fix_availability="never",
     check=check,
 )

@@ -83,6 +83,7 @@ RULE = Rule(
         "layers.Dense(64),\n"
         "layers.Activation(\"relu\"),"
     ),
-    fix="safe",
+    fix_availability="always",
+    fix_applicability=("safe",),
     check=check,
 )

@@ -101,6 +101,6 @@ RULE = Rule(
         "x = layers.Dense(64, activation=\"relu\")(inputs)\n"
         "outputs = layers.Dense(10)(x)"
     ),
-    fix="none",
+    fix_availability="never",
     check=check,
 )

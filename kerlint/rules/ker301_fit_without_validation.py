@@ -69,6 +69,7 @@ RULE = Rule(
     ),
     bad="model.fit(x_train, y_train, epochs=20)",
     good="model.fit(x_train, y_train, epochs=20, validation_split=0.2)",
-    fix="unsafe",
+    fix_availability="always",
+    fix_applicability=("unsafe",),
     check=check,
 )

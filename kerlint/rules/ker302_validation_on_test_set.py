@@ -82,7 +82,7 @@ RULE = Rule(
     ),
     bad="model.fit(X_train, y_train, epochs=10, validation_data=(X_test, y_test))",
     good="model.fit(X_train, y_train, epochs=10, validation_data=(X_val, y_val))",
-    fix="none",
+    fix_availability="never",
     check=check,
     default=False,
     proof_exempt=(

@@ -58,7 +58,7 @@ RULE = Rule(
         "X_train, X_val, y_train, y_val = train_test_split(X, y, test_size=0.1)\n"
         "model.fit(X_train, y_train, epochs=10, validation_data=(X_val, y_val))"
     ),
-    fix="none",
+    fix_availability="never",
     check=check,
     default=False,
 )

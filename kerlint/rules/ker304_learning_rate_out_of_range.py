@@ -65,6 +65,6 @@ RULE = Rule(
     ),
     bad="model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.1), loss=\"mse\")",
     good="model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss=\"mse\")",
-    fix="none",
+    fix_availability="never",
     check=check,
 )

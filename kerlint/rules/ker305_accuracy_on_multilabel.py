@@ -104,6 +104,7 @@ RULE = Rule(
         'model.compile(loss="binary_crossentropy", optimizer="adam",\n'
         "              metrics=[keras.metrics.AUC(multi_label=True)])"
     ),
-    fix="unsafe",
+    fix_availability="always",
+    fix_applicability=("unsafe",),
     check=check,
 )

@@ -99,7 +99,8 @@ RULE = Rule(
         "stop = keras.callbacks.EarlyStopping(patience=3, restore_best_weights=True)\n"
         "model.fit(x, y, epochs=100, validation_split=0.2, callbacks=[stop])"
     ),
-    fix="unsafe",
+    fix_availability="sometimes",
+    fix_applicability=("unsafe",),
     check=check,
     default=False,
 )

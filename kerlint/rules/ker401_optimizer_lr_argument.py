@@ -66,6 +66,7 @@ RULE = Rule(
     ),
     bad="optimizer = keras.optimizers.Adam(lr=0.001)",
     good="optimizer = keras.optimizers.Adam(learning_rate=0.001)",
-    fix="safe",
+    fix_availability="always",
+    fix_applicability=("safe",),
     check=check,
 )

@@ -94,6 +94,7 @@ RULE = Rule(
         "schedule = keras.optimizers.schedules.InverseTimeDecay(0.01, decay_steps=1, decay_rate=1e-6)\n"
         "optimizer = keras.optimizers.SGD(learning_rate=schedule, momentum=0.9)"
     ),
-    fix="safe",
+    fix_availability="sometimes",
+    fix_applicability=("safe",),
     check=check,
 )

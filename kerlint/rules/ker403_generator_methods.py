@@ -104,6 +104,7 @@ RULE = Rule(
     ),
     bad="model.fit_generator(train_gen, steps_per_epoch=100, epochs=10)",
     good="model.fit(train_gen, steps_per_epoch=100, epochs=10)",
-    fix="safe",
+    fix_availability="sometimes",
+    fix_applicability=("safe",),
     check=check,
 )

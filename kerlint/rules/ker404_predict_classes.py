@@ -94,6 +94,7 @@ RULE = Rule(
     ),
     bad="classes = model.predict_classes(x_test)",
     good="classes = np.argmax(model.predict(x_test), axis=-1)",
-    fix="unsafe",
+    fix_availability="sometimes",
+    fix_applicability=("unsafe",),
     check=check,
 )

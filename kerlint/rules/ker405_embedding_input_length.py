@@ -127,6 +127,7 @@ RULE = Rule(
     ),
     bad="model = keras.Sequential([layers.Embedding(10000, 64, input_length=200), layers.LSTM(32)])",
     good="model = keras.Sequential([keras.Input(shape=(200,)), layers.Embedding(10000, 64), layers.LSTM(32)])",
-    fix="sometimes",
+    fix_availability="sometimes",
+    fix_applicability=("safe", "unsafe"),
     check=check,
 )

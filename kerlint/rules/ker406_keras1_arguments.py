@@ -199,6 +199,7 @@ RULE = Rule(
         "model.add(Conv2D(32, (3, 3), padding=\"same\", kernel_initializer=\"he_normal\"))\n"
         "model.fit(x, y, epochs=10)"
     ),
-    fix="sometimes",
+    fix_availability="sometimes",
+    fix_applicability=("safe",),
     check=check,
 )

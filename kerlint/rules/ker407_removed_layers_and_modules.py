@@ -269,6 +269,7 @@ RULE = Rule(
     ),
     bad="from keras.layers.core import Dense, Dropout\nfrom keras.layers import CuDNNLSTM",
     good="from keras.layers import Dense, Dropout, LSTM",
-    fix="sometimes",
+    fix_availability="sometimes",
+    fix_applicability=("safe",),
     check=check,
 )

@@ -69,7 +69,7 @@ RULE = Rule(
     ),
     bad="layers.LSTM(128, recurrent_dropout=0.2)",
     good="layers.LSTM(128, dropout=0.2)",
-    fix="none",
+    fix_availability="never",
     check=check,
     proof_exempt=(
         "The harm is speed on a GPU: the fused cuDNN kernel exists only there, and on a CPU "

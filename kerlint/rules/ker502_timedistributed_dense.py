@@ -42,7 +42,8 @@ RULE = Rule(
     ),
     bad="x = layers.TimeDistributed(layers.Dense(64))(x)",
     good="x = layers.Dense(64)(x)",
-    fix="safe",
+    fix_availability="sometimes",
+    fix_applicability=("safe",),
     check=check,
     default=False,
 )
