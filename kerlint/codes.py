@@ -58,6 +58,7 @@ class Explained(Code):
     explanation: str = ""
     bad: str = ""  # an example that gets the code
     good: str = ""  # the same example written correctly
+    fixed: str = ""  # what `check --fix` makes of `bad` (see kerlint.rules.Rule)
     fix_availability: str = "never"  # "always", "sometimes" or "never": do its reports carry a fix
     fix_applicability: tuple[str, ...] = ()  # "safe" and/or "unsafe"
     causes: str = ""  # a log code: the `kerlint check` rules that usually cause it
@@ -294,7 +295,7 @@ def explain(code: str) -> Explained:
 
     rule = all_rules()[code]
     light = {f.name: getattr(entry, f.name) for f in fields(Code)}
-    return Explained(**light, explanation=rule.explanation, bad=rule.bad, good=rule.good,
+    return Explained(**light, explanation=rule.explanation, bad=rule.bad, good=rule.good, fixed=rule.fixed,
                      fix_availability=rule.fix_availability, fix_applicability=rule.fix_applicability)
 
 

@@ -125,7 +125,8 @@ def test_rule_and_rules_commands():
     proc = run_kerlint("rule", "KER101")
     assert proc.returncode == 0
     assert proc.stdout.startswith("KER101 (logits-without-from-logits)")
-    for part in ("Example of the problem:", "Use instead:", "Fix: always available, safe. On by default."):
+    for part in ("Example of the problem:", "`kerlint check --fix` changes it:", "Use instead:",
+                 "Fix: always available, safe. On by default."):
         assert part in proc.stdout
     assert run_kerlint("rule", "KER900").stdout.startswith("KER900 (unused-noqa)")
     assert run_kerlint("rule", "KER999").returncode == 2

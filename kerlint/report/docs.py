@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 from ..codes import FAMILIES, LOG, explain_all, of_kind
 
 
@@ -27,6 +29,18 @@ def fix_sentence(entry) -> str:
     if entry.fix_availability == "never":
         return "Fix: none."
     return f"Fix: {entry.fix_availability} available, {' or '.join(entry.fix_applicability)}."
+
+
+def fix_command(entry) -> str:
+    """The command that makes ``entry.fixed`` of ``entry.bad``: unsafe fixes need the flag."""
+    return "kerlint check --fix" + (" --unsafe-fixes" if "unsafe" in entry.fix_applicability else "")
+
+
+def fix_diff(entry) -> str:
+    """What the fix changes in the bad example, as a unified diff with one line of context:
+    the bad example is shown in full just before it, so the diff shows only the change."""
+    diff = difflib.unified_diff(entry.bad.splitlines(), entry.fixed.splitlines(), lineterm="", n=1)
+    return "\n".join(list(diff)[2:])  # without the ---/+++ header: the hunks say enough
 
 
 def _paragraphs(entry) -> list[str]:
@@ -62,8 +76,10 @@ def markdown() -> str:
         for paragraph in _paragraphs(e):
             lines += ["", paragraph]
         if e.bad:
-            lines += ["", "Problem:", "", "```python", e.bad, "```"]
-            lines += ["", "Use instead:", "", "```python", e.good, "```"]
+            lines += ["", "Problem:", "", "```python", e.bad.rstrip("\n"), "```"]
+            if e.fixed:
+                lines += ["", f"`{fix_command(e)}` changes it:", "", "```diff", fix_diff(e), "```"]
+            lines += ["", "Use instead:", "", "```python", e.good.rstrip("\n"), "```"]
     return "\n".join(lines) + "\n"
 
 
@@ -78,7 +94,10 @@ def text(entry) -> str:
     """``kerlint rule CODE``: what it checks, why it matters, an example, and its fix."""
     out = f"{entry.code} ({entry.name})\n\n{entry.summary}.\n\n" + "\n\n".join(_paragraphs(entry)) + "\n\n"
     if entry.bad:
-        out += f"Example of the problem:\n\n{_indent(entry.bad)}\n\nUse instead:\n\n{_indent(entry.good)}\n\n"
+        out += f"Example of the problem:\n\n{_indent(entry.bad)}\n\n"
+        if entry.fixed:
+            out += f"`{fix_command(entry)}` changes it:\n\n{_indent(fix_diff(entry))}\n\n"
+        out += f"Use instead:\n\n{_indent(entry.good)}\n\n"
     return out + f"{fix_sentence(entry)} {default_word(entry)}\n"
 
 
@@ -96,7 +115,7 @@ def as_dict(entry, *, full: bool = True) -> dict:
         "url": entry.url,
     }
     if full:
-        out.update(explanation=entry.explanation, bad=entry.bad, good=entry.good)
+        out.update(explanation=entry.explanation, bad=entry.bad, good=entry.good, fixed=entry.fixed)
         if entry.kind == LOG:
             out.update(causes=entry.causes)
     return out

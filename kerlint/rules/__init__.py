@@ -22,6 +22,9 @@ class Rule:
     name: str
     summary: str
     explanation: str
+    # Executable examples (tests/test_rule_examples.py runs them; the docs show them): ``bad`` is
+    # a complete program that gets this rule's diagnostic, ``good`` the program written
+    # correctly, clean under every rule.
     bad: str
     good: str
     fix_availability: str  # one of FIX_AVAILABILITY; tests check it against the fixtures
@@ -29,6 +32,9 @@ class Rule:
     # The applicability of the fixes the rule emits: ("safe",), ("unsafe",), or both when it
     # depends on the case; () for a rule that never has a fix.
     fix_applicability: tuple[str, ...] = ()
+    # Exactly what ``kerlint check --fix`` (with ``--unsafe-fixes`` when the rule's fixes can be
+    # unsafe) makes of ``bad``; "" for a rule that never has a fix.
+    fixed: str = ""
     default: bool = True
     # Why no test in tests/proofs/ shows the harm with real Keras (e.g. it needs a GPU).
     proof_exempt: str = ""

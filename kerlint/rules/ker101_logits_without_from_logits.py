@@ -43,14 +43,41 @@ RULE = Rule(
         "The fix gives the output layer the activation the loss expects, so `predict()` keeps "
         "returning probabilities. `from_logits=True` on the loss is the other correct choice."
     ),
-    bad=(
-        "model = keras.Sequential([keras.Input(shape=(20,)), layers.Dense(3)])\n"
-        'model.compile(loss="categorical_crossentropy", optimizer="adam")'
-    ),
-    good=(
-        'model = keras.Sequential([keras.Input(shape=(20,)), layers.Dense(3, activation="softmax")])\n'
-        'model.compile(loss="categorical_crossentropy", optimizer="adam")'
-    ),
+    bad="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(20,)),
+    layers.Dense(64, activation="relu"),
+    layers.Dense(3),
+])
+model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+""",
+    good="""\
+import keras
+from keras import layers
+
+# Logits are fine when the loss is told so; predict() then returns logits too.
+model = keras.Sequential([
+    keras.Input(shape=(20,)),
+    layers.Dense(64, activation="relu"),
+    layers.Dense(3),
+])
+loss = keras.losses.CategoricalCrossentropy(from_logits=True)
+model.compile(optimizer="adam", loss=loss, metrics=["accuracy"])
+""",
+    fixed="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(20,)),
+    layers.Dense(64, activation="relu"),
+    layers.Dense(3, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+""",
     fix_availability="always",
     fix_applicability=("safe",),
     check=check,

@@ -126,14 +126,43 @@ RULE = Rule(
         "such an output in a custom loop always activate twice.\n\n"
         "The fix removes `from_logits=True`: bit-identical on TensorFlow, correct elsewhere."
     ),
-    bad=(
-        'model = keras.Sequential([keras.Input(shape=(20,)), layers.Dense(3, activation="softmax")])\n'
-        "model.compile(loss=keras.losses.CategoricalCrossentropy(from_logits=True), optimizer=\"adam\")"
-    ),
-    good=(
-        'model = keras.Sequential([keras.Input(shape=(20,)), layers.Dense(3, activation="softmax")])\n'
-        "model.compile(loss=keras.losses.CategoricalCrossentropy(), optimizer=\"adam\")"
-    ),
+    bad="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(20,)),
+    layers.Dense(32, activation="relu"),
+    layers.Dense(1, activation="sigmoid"),
+])
+loss = keras.losses.BinaryCrossentropy(from_logits=True)
+model.compile(optimizer="adam", loss=loss, metrics=["accuracy"])
+""",
+    good="""\
+import keras
+from keras import layers
+
+# from_logits=True belongs to an output without an activation: the loss applies the sigmoid.
+model = keras.Sequential([
+    keras.Input(shape=(20,)),
+    layers.Dense(32, activation="relu"),
+    layers.Dense(1),
+])
+loss = keras.losses.BinaryCrossentropy(from_logits=True)
+model.compile(optimizer="adam", loss=loss, metrics=["accuracy"])
+""",
+    fixed="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(20,)),
+    layers.Dense(32, activation="relu"),
+    layers.Dense(1, activation="sigmoid"),
+])
+loss = keras.losses.BinaryCrossentropy()
+model.compile(optimizer="adam", loss=loss, metrics=["accuracy"])
+""",
     fix_availability="sometimes",
     fix_applicability=("safe",),
     check=check,

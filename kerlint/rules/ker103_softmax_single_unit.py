@@ -77,8 +77,40 @@ RULE = Rule(
         "A single yes/no output wants a sigmoid (with binary crossentropy); exclusive classes "
         "want one unit per class with softmax."
     ),
-    bad='model.add(Dense(1, activation="softmax"))\nmodel.compile(loss="binary_crossentropy", optimizer="adam")',
-    good='model.add(Dense(1, activation="sigmoid"))\nmodel.compile(loss="binary_crossentropy", optimizer="adam")',
+    bad="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(30,)),
+    layers.Dense(16, activation="relu"),
+    layers.Dense(1, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+""",
+    good="""\
+import keras
+from keras import layers
+
+# Two classes as a softmax over two units, with integer labels, is correct too.
+model = keras.Sequential([
+    keras.Input(shape=(30,)),
+    layers.Dense(16, activation="relu"),
+    layers.Dense(2, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+""",
+    fixed="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(30,)),
+    layers.Dense(16, activation="relu"),
+    layers.Dense(1, activation="sigmoid"),
+])
+model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+""",
     fix_availability="sometimes",
     fix_applicability=("safe",),
     check=check,

@@ -42,14 +42,44 @@ RULE = Rule(
         "softmax one. If several labels can be true at once (multi-label), the loss should "
         "be binary crossentropy instead, and this rule stays silent."
     ),
-    bad=(
-        'model.add(Dense(num_classes, activation="sigmoid"))\n'
-        'model.compile(loss="categorical_crossentropy", optimizer="adam")'
-    ),
-    good=(
-        'model.add(Dense(num_classes, activation="softmax"))\n'
-        'model.compile(loss="categorical_crossentropy", optimizer="adam")'
-    ),
+    bad="""\
+import keras
+from keras import layers
+
+num_classes = 10
+model = keras.Sequential([
+    keras.Input(shape=(784,)),
+    layers.Dense(128, activation="relu"),
+    layers.Dense(num_classes, activation="sigmoid"),
+])
+model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+""",
+    good="""\
+import keras
+from keras import layers
+
+# Several sigmoid units are right when labels are not exclusive (multi-label):
+# then the loss is binary crossentropy.
+num_tags = 10
+model = keras.Sequential([
+    keras.Input(shape=(784,)),
+    layers.Dense(128, activation="relu"),
+    layers.Dense(num_tags, activation="sigmoid"),
+])
+model.compile(optimizer="adam", loss="binary_crossentropy", metrics=[keras.metrics.AUC(multi_label=True)])
+""",
+    fixed="""\
+import keras
+from keras import layers
+
+num_classes = 10
+model = keras.Sequential([
+    keras.Input(shape=(784,)),
+    layers.Dense(128, activation="relu"),
+    layers.Dense(num_classes, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+""",
     fix_availability="always",
     fix_applicability=("safe",),
     check=check,

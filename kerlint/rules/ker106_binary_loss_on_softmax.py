@@ -47,8 +47,39 @@ RULE = Rule(
         "sparse categorical crossentropy (integer labels). The fix picks the first; it is "
         "unsafe because integer labels need the sparse variant."
     ),
-    bad='model.add(Dense(5, activation="softmax"))\nmodel.compile(loss="binary_crossentropy", optimizer="adam")',
-    good='model.add(Dense(5, activation="softmax"))\nmodel.compile(loss="categorical_crossentropy", optimizer="adam")',
+    bad="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(40,)),
+    layers.Dense(64, activation="relu"),
+    layers.Dense(5, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+""",
+    good="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(40,)),
+    layers.Dense(64, activation="relu"),
+    layers.Dense(5, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+""",
+    fixed="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(40,)),
+    layers.Dense(64, activation="relu"),
+    layers.Dense(5, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+""",
     fix_availability="sometimes",
     fix_applicability=("unsafe",),
     check=check,

@@ -34,8 +34,28 @@ RULE = Rule(
         "classes, or binary crossentropy with a sigmoid output for two. kerlint does not "
         "guess."
     ),
-    bad='model.add(Dense(1, activation="sigmoid"))\nmodel.compile(loss="sparse_categorical_crossentropy", optimizer="adam")',
-    good='model.add(Dense(10, activation="softmax"))\nmodel.compile(loss="sparse_categorical_crossentropy", optimizer="adam")',
+    bad="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(30,)),
+    layers.Dense(16, activation="relu"),
+    layers.Dense(1, activation="sigmoid"),
+])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+""",
+    good="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(30,)),
+    layers.Dense(16, activation="relu"),
+    layers.Dense(1, activation="sigmoid"),
+])
+model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+""",
     fix_availability="never",
     check=check,
 )

@@ -52,8 +52,39 @@ RULE = Rule(
         "Crossentropy is the loss for classes. The fix (unsafe: integer labels need the "
         "sparse variant) uses categorical crossentropy and a softmax output."
     ),
-    bad='model.add(Dense(10, activation="softmax"))\nmodel.compile(loss="mse", optimizer="adam")',
-    good='model.add(Dense(10, activation="softmax"))\nmodel.compile(loss="categorical_crossentropy", optimizer="adam")',
+    bad="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(784,)),
+    layers.Dense(128, activation="relu"),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="mse", metrics=["accuracy"])
+""",
+    good="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(784,)),
+    layers.Dense(128, activation="relu"),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+""",
+    fixed="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(784,)),
+    layers.Dense(128, activation="relu"),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+""",
     fix_availability="always",
     fix_applicability=("unsafe",),
     check=check,

@@ -68,8 +68,45 @@ RULE = Rule(
         "error, in the units of the target. If the labels are classes, the loss is the "
         "mistake (see KER109)."
     ),
-    bad='model.add(Dense(1))\nmodel.compile(loss="mse", optimizer="adam", metrics=["accuracy"])',
-    good='model.add(Dense(1))\nmodel.compile(loss="mse", optimizer="adam", metrics=["mae"])',
+    bad="""\
+import keras
+from keras import layers
+
+(x_train, y_train), (x_test, y_test) = keras.datasets.boston_housing.load_data()
+model = keras.Sequential([
+    keras.Input(shape=(13,)),
+    layers.Dense(64, activation="relu"),
+    layers.Dense(1),
+])
+model.compile(optimizer="adam", loss="mse", metrics=["accuracy"])
+model.fit(x_train[80:], y_train[80:], epochs=10, validation_data=(x_train[:80], y_train[:80]))
+""",
+    good="""\
+import keras
+from keras import layers
+
+(x_train, y_train), (x_test, y_test) = keras.datasets.boston_housing.load_data()
+model = keras.Sequential([
+    keras.Input(shape=(13,)),
+    layers.Dense(64, activation="relu"),
+    layers.Dense(1),
+])
+model.compile(optimizer="adam", loss="mse", metrics=["mae"])
+model.fit(x_train[80:], y_train[80:], epochs=10, validation_data=(x_train[:80], y_train[:80]))
+""",
+    fixed="""\
+import keras
+from keras import layers
+
+(x_train, y_train), (x_test, y_test) = keras.datasets.boston_housing.load_data()
+model = keras.Sequential([
+    keras.Input(shape=(13,)),
+    layers.Dense(64, activation="relu"),
+    layers.Dense(1),
+])
+model.compile(optimizer="adam", loss="mse", metrics=["mae"])
+model.fit(x_train[80:], y_train[80:], epochs=10, validation_data=(x_train[:80], y_train[:80]))
+""",
     fix_availability="sometimes",
     fix_applicability=("unsafe",),
     check=check,

@@ -314,23 +314,44 @@ RULE = Rule(
         "The fix (unsafe) inserts a global pooling layer before the head; `Flatten()` is the "
         "other choice when the length is fixed."
     ),
-    bad=(
-        "model = keras.Sequential([\n"
-        "    keras.Input(shape=(200,)),\n"
-        "    layers.Embedding(20000, 100),\n"
-        "    layers.Conv1D(32, 8, activation=\"relu\"),\n"
-        "    layers.Dense(5, activation=\"softmax\"),\n"
-        "])"
-    ),
-    good=(
-        "model = keras.Sequential([\n"
-        "    keras.Input(shape=(200,)),\n"
-        "    layers.Embedding(20000, 100),\n"
-        "    layers.Conv1D(32, 8, activation=\"relu\"),\n"
-        "    layers.GlobalMaxPooling1D(),\n"
-        "    layers.Dense(5, activation=\"softmax\"),\n"
-        "])"
-    ),
+    bad="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(200,)),
+    layers.Embedding(20000, 100),
+    layers.Conv1D(32, 8, activation="relu"),
+    layers.Dense(5, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+""",
+    good="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(200,)),
+    layers.Embedding(20000, 100),
+    layers.Conv1D(32, 8, activation="relu"),
+    layers.GlobalMaxPooling1D(),
+    layers.Dense(5, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+""",
+    fixed="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(200,)),
+    layers.Embedding(20000, 100),
+    layers.Conv1D(32, 8, activation="relu"),
+    layers.GlobalMaxPooling1D(),
+    layers.Dense(5, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+""",
     fix_availability="sometimes",
     fix_applicability=("unsafe",),
     check=check,

@@ -108,20 +108,42 @@ RULE = Rule(
         "For stacked RNNs the fix sets `return_sequences=True` on the previous RNN, which is "
         "what stacking them means."
     ),
-    bad=(
-        "model = keras.Sequential([\n"
-        "    keras.Input(shape=(50, 8)),\n"
-        "    layers.LSTM(64),\n"
-        "    layers.LSTM(32),\n"
-        "])"
-    ),
-    good=(
-        "model = keras.Sequential([\n"
-        "    keras.Input(shape=(50, 8)),\n"
-        "    layers.LSTM(64, return_sequences=True),\n"
-        "    layers.LSTM(32),\n"
-        "])"
-    ),
+    bad="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(50, 8)),
+    layers.LSTM(64),
+    layers.LSTM(32),
+    layers.Dense(1),
+])
+model.compile(optimizer="adam", loss="mse")
+""",
+    good="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(50, 8)),
+    layers.LSTM(64, return_sequences=True),
+    layers.LSTM(32),
+    layers.Dense(1),
+])
+model.compile(optimizer="adam", loss="mse")
+""",
+    fixed="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(50, 8)),
+    layers.LSTM(64, return_sequences=True),
+    layers.LSTM(32),
+    layers.Dense(1),
+])
+model.compile(optimizer="adam", loss="mse")
+""",
     fix_availability="sometimes",
     fix_applicability=("safe",),
     check=check,

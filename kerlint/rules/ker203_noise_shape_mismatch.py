@@ -90,14 +90,49 @@ RULE = Rule(
         "variable (an `Embedding` without a fixed input length). `None` entries take the size "
         "from the input at run time."
     ),
-    bad=(
-        "layers.Embedding(10000, 300),\n"
-        "layers.Dropout(0.2, noise_shape=[None, 50, 1]),"
-    ),
-    good=(
-        "layers.Embedding(10000, 300),\n"
-        "layers.Dropout(0.2, noise_shape=[None, None, 1]),"
-    ),
+    bad="""\
+import keras
+from keras import layers
+
+maxlen = 100
+model = keras.Sequential([
+    keras.Input(shape=(maxlen,)),
+    layers.Embedding(10000, 64),
+    layers.Dropout(0.2, noise_shape=(None, 50, 1)),
+    layers.LSTM(32),
+    layers.Dense(1, activation="sigmoid"),
+])
+model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+""",
+    good="""\
+import keras
+from keras import layers
+
+maxlen = 100
+model = keras.Sequential([
+    keras.Input(shape=(maxlen,)),
+    layers.Embedding(10000, 64),
+    # Drops whole tokens: one mask entry per position, shared by its 64 features.
+    layers.Dropout(0.2, noise_shape=(None, maxlen, 1)),
+    layers.LSTM(32),
+    layers.Dense(1, activation="sigmoid"),
+])
+model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+""",
+    fixed="""\
+import keras
+from keras import layers
+
+maxlen = 100
+model = keras.Sequential([
+    keras.Input(shape=(maxlen,)),
+    layers.Embedding(10000, 64),
+    layers.Dropout(0.2, noise_shape=(None, None, 1)),
+    layers.LSTM(32),
+    layers.Dense(1, activation="sigmoid"),
+])
+model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+""",
     fix_availability="sometimes",
     fix_applicability=("safe",),
     check=check,

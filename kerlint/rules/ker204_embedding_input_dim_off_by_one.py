@@ -83,14 +83,57 @@ RULE = Rule(
         "last word is out of range. On CPU the lookup raises `InvalidArgumentError` as soon "
         "as a batch contains it; on GPU it silently returns a zero vector."
     ),
-    bad=(
-        "vocab_size = len(tokenizer.word_index)\n"
-        "layers.Embedding(vocab_size, 100)"
-    ),
-    good=(
-        "vocab_size = len(tokenizer.word_index) + 1\n"
-        "layers.Embedding(vocab_size, 100)"
-    ),
+    bad="""\
+from tensorflow import keras
+from tensorflow.keras import layers
+from tensorflow.keras.preprocessing.text import Tokenizer
+
+texts = ["a fine film", "a dull, long film"]
+tokenizer = Tokenizer()
+tokenizer.fit_on_texts(texts)
+vocab_size = len(tokenizer.word_index)
+model = keras.Sequential([
+    keras.Input(shape=(100,)),
+    layers.Embedding(vocab_size, 64),
+    layers.GlobalAveragePooling1D(),
+    layers.Dense(1, activation="sigmoid"),
+])
+model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+""",
+    good="""\
+from tensorflow import keras
+from tensorflow.keras import layers
+from tensorflow.keras.preprocessing.text import Tokenizer
+
+texts = ["a fine film", "a dull, long film"]
+tokenizer = Tokenizer()
+tokenizer.fit_on_texts(texts)
+vocab_size = len(tokenizer.word_index) + 1  # word indices start at 1; 0 is padding
+model = keras.Sequential([
+    keras.Input(shape=(100,)),
+    layers.Embedding(vocab_size, 64),
+    layers.GlobalAveragePooling1D(),
+    layers.Dense(1, activation="sigmoid"),
+])
+model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+""",
+    fixed="""\
+from tensorflow import keras
+from tensorflow.keras import layers
+from tensorflow.keras.preprocessing.text import Tokenizer
+
+texts = ["a fine film", "a dull, long film"]
+tokenizer = Tokenizer()
+tokenizer.fit_on_texts(texts)
+vocab_size = len(tokenizer.word_index) + 1
+model = keras.Sequential([
+    keras.Input(shape=(100,)),
+    layers.Embedding(vocab_size, 64),
+    layers.GlobalAveragePooling1D(),
+    layers.Dense(1, activation="sigmoid"),
+])
+model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+""",
     fix_availability="always",
     fix_applicability=("safe",),
     check=check,

@@ -58,8 +58,43 @@ RULE = Rule(
         "built. Drop the leading `None`, or use `batch_input_shape=` when a batch size is "
         "meant."
     ),
-    bad="layers.Conv2D(32, 3, input_shape=(None, 28, 28, 1))",
-    good="layers.Conv2D(32, 3, input_shape=(28, 28, 1))",
+    bad="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    layers.Conv2D(32, 3, activation="relu", input_shape=(None, 28, 28, 1)),
+    layers.MaxPooling2D(),
+    layers.Flatten(),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+""",
+    good="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(28, 28, 1)),  # per sample: Keras adds the batch axis itself
+    layers.Conv2D(32, 3, activation="relu"),
+    layers.MaxPooling2D(),
+    layers.Flatten(),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+""",
+    fixed="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    layers.Conv2D(32, 3, activation="relu", input_shape=(28, 28, 1)),
+    layers.MaxPooling2D(),
+    layers.Flatten(),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+""",
     fix_availability="sometimes",
     fix_applicability=("safe",),
     check=check,

@@ -31,20 +31,36 @@ RULE = Rule(
         "Keras raises when the model is built (\"Computed output size would be zero or "
         "negative\"). Use `padding=\"same\"`, fewer downsampling steps, or a larger input."
     ),
-    bad=(
-        "model = keras.Sequential([\n"
-        "    keras.Input(shape=(8, 8, 1)),\n"
-        "    layers.Conv2D(16, 3), layers.MaxPooling2D(),\n"
-        "    layers.Conv2D(32, 3), layers.MaxPooling2D(),\n"
-        "])"
-    ),
-    good=(
-        "model = keras.Sequential([\n"
-        "    keras.Input(shape=(8, 8, 1)),\n"
-        "    layers.Conv2D(16, 3, padding=\"same\"), layers.MaxPooling2D(),\n"
-        "    layers.Conv2D(32, 3, padding=\"same\"), layers.MaxPooling2D(),\n"
-        "])"
-    ),
+    bad="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(8, 8, 1)),
+    layers.Conv2D(16, 3, activation="relu"),
+    layers.MaxPooling2D(),
+    layers.Conv2D(32, 3, activation="relu"),
+    layers.MaxPooling2D(),
+    layers.Flatten(),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+""",
+    good="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(8, 8, 1)),
+    layers.Conv2D(16, 3, padding="same", activation="relu"),
+    layers.MaxPooling2D(),
+    layers.Conv2D(32, 3, padding="same", activation="relu"),
+    layers.MaxPooling2D(),
+    layers.Flatten(),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+""",
     fix_availability="never",
     check=check,
 )

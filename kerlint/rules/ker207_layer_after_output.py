@@ -115,14 +115,42 @@ RULE = Rule(
         "The fix (unsafe) moves Dropout or normalization before the output layer, or "
         "removes the second activation."
     ),
-    bad=(
-        "layers.Dense(10, activation=\"softmax\"),\n"
-        "layers.Dropout(0.5),"
-    ),
-    good=(
-        "layers.Dropout(0.5),\n"
-        "layers.Dense(10, activation=\"softmax\"),"
-    ),
+    bad="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(784,)),
+    layers.Dense(256, activation="relu"),
+    layers.Dense(10, activation="softmax"),
+    layers.Dropout(0.5),
+])
+model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+""",
+    good="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(784,)),
+    layers.Dense(256, activation="relu"),
+    layers.Dropout(0.5),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+""",
+    fixed="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(784,)),
+    layers.Dense(256, activation="relu"),
+    layers.Dropout(0.5),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+""",
     fix_availability="sometimes",
     fix_applicability=("unsafe",),
     check=check,

@@ -135,14 +135,28 @@ RULE = Rule(
         "first layer with `use_bias=False` (a projection), nor a model the file never "
         "compiles (test scaffolding)."
     ),
-    bad=(
-        "layers.Dense(128),\n"
-        "layers.Dense(10, activation=\"softmax\"),"
-    ),
-    good=(
-        "layers.Dense(128, activation=\"relu\"),\n"
-        "layers.Dense(10, activation=\"softmax\"),"
-    ),
+    bad="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(784,)),
+    layers.Dense(128),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+""",
+    good="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(784,)),
+    layers.Dense(128, activation="relu"),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+""",
     fix_availability="never",
     check=check,
 )

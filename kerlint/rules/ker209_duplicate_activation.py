@@ -75,14 +75,44 @@ RULE = Rule(
         "an output layer written this way stops learning (accuracy freezes at the share of "
         "the majority class). The fix removes the repeated layer."
     ),
-    bad=(
-        "layers.Dense(64, activation=\"relu\"),\n"
-        "layers.Activation(\"relu\"),"
-    ),
-    good=(
-        "layers.Dense(64),\n"
-        "layers.Activation(\"relu\"),"
-    ),
+    bad="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(784,)),
+    layers.Dense(64, activation="relu"),
+    layers.Activation("relu"),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+""",
+    good="""\
+import keras
+from keras import layers
+
+# The activation as its own layer is fine when the layer before it has none,
+# e.g. to normalise between the Dense and its activation.
+model = keras.Sequential([
+    keras.Input(shape=(784,)),
+    layers.Dense(64, use_bias=False),
+    layers.BatchNormalization(),
+    layers.Activation("relu"),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+""",
+    fixed="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(784,)),
+    layers.Dense(64, activation="relu"),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+""",
     fix_availability="always",
     fix_applicability=("safe",),
     check=check,

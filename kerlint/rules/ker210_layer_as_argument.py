@@ -93,14 +93,24 @@ RULE = Rule(
         "applied: the next `Dense(10)(x)` or `Model(inputs, x)` raises a ValueError. "
         "Layers are chained by calling them on tensors, or listed in a `Sequential` model."
     ),
-    bad=(
-        "x = layers.Dense(64, activation=\"relu\")\n"
-        "outputs = layers.Dense(10)(x)"
-    ),
-    good=(
-        "x = layers.Dense(64, activation=\"relu\")(inputs)\n"
-        "outputs = layers.Dense(10)(x)"
-    ),
+    bad="""\
+import keras
+from keras import layers
+
+inputs = keras.Input(shape=(784,))
+x = layers.Dense(64, activation="relu")
+outputs = layers.Dense(10, activation="softmax")(x)
+model = keras.Model(inputs, outputs)
+""",
+    good="""\
+import keras
+from keras import layers
+
+inputs = keras.Input(shape=(784,))
+x = layers.Dense(64, activation="relu")(inputs)
+outputs = layers.Dense(10, activation="softmax")(x)
+model = keras.Model(inputs, outputs)
+""",
     fix_availability="never",
     check=check,
 )

@@ -67,8 +67,50 @@ RULE = Rule(
         "`validation_split=0.2`, which takes the last 20% of the arrays: it is unsafe because "
         "it trains on less data and assumes the arrays are shuffled."
     ),
-    bad="model.fit(x_train, y_train, epochs=20)",
-    good="model.fit(x_train, y_train, epochs=20, validation_split=0.2)",
+    bad="""\
+import keras
+from keras import layers
+
+(x_train, y_train), _ = keras.datasets.mnist.load_data()
+model = keras.Sequential([
+    keras.Input(shape=(28, 28)),
+    layers.Flatten(),
+    layers.Dense(128, activation="relu"),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+model.fit(x_train / 255.0, y_train, epochs=10)
+""",
+    good="""\
+import keras
+from keras import layers
+
+(x_train, y_train), _ = keras.datasets.mnist.load_data()
+x_train = x_train / 255.0
+x_val, y_val = x_train[-10000:], y_train[-10000:]
+model = keras.Sequential([
+    keras.Input(shape=(28, 28)),
+    layers.Flatten(),
+    layers.Dense(128, activation="relu"),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+model.fit(x_train[:-10000], y_train[:-10000], epochs=10, validation_data=(x_val, y_val))
+""",
+    fixed="""\
+import keras
+from keras import layers
+
+(x_train, y_train), _ = keras.datasets.mnist.load_data()
+model = keras.Sequential([
+    keras.Input(shape=(28, 28)),
+    layers.Flatten(),
+    layers.Dense(128, activation="relu"),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+model.fit(x_train / 255.0, y_train, epochs=10, validation_split=0.2)
+""",
     fix_availability="always",
     fix_applicability=("unsafe",),
     check=check,

@@ -80,8 +80,36 @@ RULE = Rule(
         "the end. Off by default: tutorials do this so often that it would drown the other "
         "rules; enable it with `--select KER302` or `extend-select`."
     ),
-    bad="model.fit(X_train, y_train, epochs=10, validation_data=(X_test, y_test))",
-    good="model.fit(X_train, y_train, epochs=10, validation_data=(X_val, y_val))",
+    bad="""\
+import keras
+from keras import layers
+
+(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+model = keras.Sequential([
+    keras.Input(shape=(28, 28)),
+    layers.Flatten(),
+    layers.Dense(128, activation="relu"),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+model.fit(x_train, y_train, epochs=10, validation_data=(x_test, y_test))
+""",
+    good="""\
+import keras
+from keras import layers
+
+(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+x_val, y_val = x_train[-10000:], y_train[-10000:]
+model = keras.Sequential([
+    keras.Input(shape=(28, 28)),
+    layers.Flatten(),
+    layers.Dense(128, activation="relu"),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+model.fit(x_train[:-10000], y_train[:-10000], epochs=10, validation_data=(x_val, y_val))
+model.evaluate(x_test, y_test)  # the test set is used once, at the end
+""",
     fix_availability="never",
     check=check,
     default=False,

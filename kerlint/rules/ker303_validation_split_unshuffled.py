@@ -53,11 +53,38 @@ RULE = Rule(
         "`sklearn.utils.shuffle`) or split with `train_test_split`. The rule stays silent when "
         "any shuffle or random split is visible in the file. Off by default (opt-in)."
     ),
-    bad="model.fit(X, y, epochs=10, validation_split=0.1, shuffle=True)",
-    good=(
-        "X_train, X_val, y_train, y_val = train_test_split(X, y, test_size=0.1)\n"
-        "model.fit(X_train, y_train, epochs=10, validation_data=(X_val, y_val))"
-    ),
+    bad="""\
+import keras
+import numpy as np
+from keras import layers
+
+data = np.loadtxt("flowers.csv", delimiter=",")  # rows grouped by species
+x, y = data[:, :-1], data[:, -1].astype("int32")
+model = keras.Sequential([
+    keras.Input(shape=(4,)),
+    layers.Dense(16, activation="relu"),
+    layers.Dense(3, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+model.fit(x, y, epochs=15, validation_split=0.2, shuffle=True)
+""",
+    good="""\
+import keras
+import numpy as np
+from keras import layers
+from sklearn.model_selection import train_test_split
+
+data = np.loadtxt("flowers.csv", delimiter=",")
+x, y = data[:, :-1], data[:, -1].astype("int32")
+x_train, x_val, y_train, y_val = train_test_split(x, y, test_size=0.2, stratify=y, random_state=0)
+model = keras.Sequential([
+    keras.Input(shape=(4,)),
+    layers.Dense(16, activation="relu"),
+    layers.Dense(3, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+model.fit(x_train, y_train, epochs=15, validation_data=(x_val, y_val))
+""",
     fix_availability="never",
     check=check,
     default=False,

@@ -63,8 +63,30 @@ RULE = Rule(
         "more but not 1.0 and above. At 1e-6 or below any optimizer barely moves and the loss stays flat. Only "
         "literal numbers are checked: schedules and variables are left alone."
     ),
-    bad="model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.1), loss=\"mse\")",
-    good="model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss=\"mse\")",
+    bad="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(784,)),
+    layers.Dense(128, activation="relu"),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.1),
+              loss="categorical_crossentropy", metrics=["accuracy"])
+""",
+    good="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(784,)),
+    layers.Dense(128, activation="relu"),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3),
+              loss="categorical_crossentropy", metrics=["accuracy"])
+""",
     fix_availability="never",
     check=check,
 )

@@ -95,15 +95,45 @@ RULE = Rule(
         "The fix replaces the metric; it is unsafe because code that reads "
         "`history.history[\"accuracy\"]` must change with it."
     ),
-    bad=(
-        'model.add(Dense(n_labels, activation="sigmoid"))\n'
-        'model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])'
-    ),
-    good=(
-        'model.add(Dense(n_labels, activation="sigmoid"))\n'
-        'model.compile(loss="binary_crossentropy", optimizer="adam",\n'
-        "              metrics=[keras.metrics.AUC(multi_label=True)])"
-    ),
+    bad="""\
+import keras
+from keras import layers
+
+n_tags = 20
+model = keras.Sequential([
+    keras.Input(shape=(300,)),
+    layers.Dense(128, activation="relu"),
+    layers.Dense(n_tags, activation="sigmoid"),
+])
+model.compile(optimizer="adam", loss="binary_crossentropy",
+              metrics=["accuracy"])
+""",
+    good="""\
+import keras
+from keras import layers
+
+n_tags = 20
+model = keras.Sequential([
+    keras.Input(shape=(300,)),
+    layers.Dense(128, activation="relu"),
+    layers.Dense(n_tags, activation="sigmoid"),
+])
+model.compile(optimizer="adam", loss="binary_crossentropy",
+              metrics=[keras.metrics.AUC(multi_label=True), keras.metrics.Precision()])
+""",
+    fixed="""\
+import keras
+from keras import layers
+
+n_tags = 20
+model = keras.Sequential([
+    keras.Input(shape=(300,)),
+    layers.Dense(128, activation="relu"),
+    layers.Dense(n_tags, activation="sigmoid"),
+])
+model.compile(optimizer="adam", loss="binary_crossentropy",
+              metrics=[keras.metrics.AUC(multi_label=True), keras.metrics.Precision(), keras.metrics.Recall()])
+""",
     fix_availability="always",
     fix_applicability=("unsafe",),
     check=check,

@@ -94,11 +94,49 @@ RULE = Rule(
         "passed. Off by default (opt-in); the fix is unsafe because it changes how long "
         "training runs."
     ),
-    bad="model.fit(x, y, epochs=100, validation_split=0.2)",
-    good=(
-        "stop = keras.callbacks.EarlyStopping(patience=3, restore_best_weights=True)\n"
-        "model.fit(x, y, epochs=100, validation_split=0.2, callbacks=[stop])"
-    ),
+    bad="""\
+import keras
+from keras import layers
+
+(x_train, y_train), _ = keras.datasets.boston_housing.load_data()
+x_val, y_val = x_train[:80], y_train[:80]
+model = keras.Sequential([
+    keras.Input(shape=(13,)),
+    layers.Dense(64, activation="relu"),
+    layers.Dense(1),
+])
+model.compile(optimizer="adam", loss="mse", metrics=["mae"])
+model.fit(x_train[80:], y_train[80:], epochs=200, validation_data=(x_val, y_val))
+""",
+    good="""\
+import keras
+from keras import layers
+
+(x_train, y_train), _ = keras.datasets.boston_housing.load_data()
+x_val, y_val = x_train[:80], y_train[:80]
+model = keras.Sequential([
+    keras.Input(shape=(13,)),
+    layers.Dense(64, activation="relu"),
+    layers.Dense(1),
+])
+model.compile(optimizer="adam", loss="mse", metrics=["mae"])
+stop = keras.callbacks.EarlyStopping(patience=10, restore_best_weights=True)
+model.fit(x_train[80:], y_train[80:], epochs=200, validation_data=(x_val, y_val), callbacks=[stop])
+""",
+    fixed="""\
+import keras
+from keras import layers
+
+(x_train, y_train), _ = keras.datasets.boston_housing.load_data()
+x_val, y_val = x_train[:80], y_train[:80]
+model = keras.Sequential([
+    keras.Input(shape=(13,)),
+    layers.Dense(64, activation="relu"),
+    layers.Dense(1),
+])
+model.compile(optimizer="adam", loss="mse", metrics=["mae"])
+model.fit(x_train[80:], y_train[80:], epochs=200, validation_data=(x_val, y_val), callbacks=[keras.callbacks.EarlyStopping(patience=3, restore_best_weights=True)])
+""",
     fix_availability="sometimes",
     fix_applicability=("unsafe",),
     check=check,

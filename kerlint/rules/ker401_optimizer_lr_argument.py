@@ -64,8 +64,42 @@ RULE = Rule(
         "constructed, and `model.optimizer.lr` raises `AttributeError`. The fix renames it to "
         "`learning_rate`, which means the same on Keras 2 and 3."
     ),
-    bad="optimizer = keras.optimizers.Adam(lr=0.001)",
-    good="optimizer = keras.optimizers.Adam(learning_rate=0.001)",
+    bad="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(784,)),
+    layers.Dense(128, activation="relu"),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer=keras.optimizers.Adam(lr=0.001),
+              loss="categorical_crossentropy", metrics=["accuracy"])
+""",
+    good="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(784,)),
+    layers.Dense(128, activation="relu"),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001),
+              loss="categorical_crossentropy", metrics=["accuracy"])
+""",
+    fixed="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(784,)),
+    layers.Dense(128, activation="relu"),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001),
+              loss="categorical_crossentropy", metrics=["accuracy"])
+""",
     fix_availability="always",
     fix_applicability=("safe",),
     check=check,

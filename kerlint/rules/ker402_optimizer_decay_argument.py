@@ -89,11 +89,43 @@ RULE = Rule(
         "is the same formula, step for step; the fix passes it as `learning_rate`, reusing "
         "the Keras import the file already has."
     ),
-    bad="optimizer = keras.optimizers.SGD(learning_rate=0.01, decay=1e-6, momentum=0.9)",
-    good=(
-        "schedule = keras.optimizers.schedules.InverseTimeDecay(0.01, decay_steps=1, decay_rate=1e-6)\n"
-        "optimizer = keras.optimizers.SGD(learning_rate=schedule, momentum=0.9)"
-    ),
+    bad="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(784,)),
+    layers.Dense(128, activation="relu"),
+    layers.Dense(10, activation="softmax"),
+])
+sgd = keras.optimizers.SGD(learning_rate=0.01, decay=1e-6, momentum=0.9)
+model.compile(optimizer=sgd, loss="categorical_crossentropy", metrics=["accuracy"])
+""",
+    good="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(784,)),
+    layers.Dense(128, activation="relu"),
+    layers.Dense(10, activation="softmax"),
+])
+schedule = keras.optimizers.schedules.ExponentialDecay(0.01, decay_steps=1000, decay_rate=0.9)
+sgd = keras.optimizers.SGD(learning_rate=schedule, momentum=0.9)
+model.compile(optimizer=sgd, loss="categorical_crossentropy", metrics=["accuracy"])
+""",
+    fixed="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(784,)),
+    layers.Dense(128, activation="relu"),
+    layers.Dense(10, activation="softmax"),
+])
+sgd = keras.optimizers.SGD(learning_rate=keras.optimizers.schedules.InverseTimeDecay(0.01, decay_steps=1, decay_rate=1e-6), momentum=0.9)
+model.compile(optimizer=sgd, loss="categorical_crossentropy", metrics=["accuracy"])
+""",
     fix_availability="sometimes",
     fix_applicability=("safe",),
     check=check,

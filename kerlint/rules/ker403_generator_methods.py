@@ -102,8 +102,60 @@ RULE = Rule(
         "`use_multiprocessing` or `max_queue_size`: Keras 3 takes those from a "
         "`keras.utils.PyDataset`, not from `fit`."
     ),
-    bad="model.fit_generator(train_gen, steps_per_epoch=100, epochs=10)",
-    good="model.fit(train_gen, steps_per_epoch=100, epochs=10)",
+    bad="""\
+from keras.layers import Conv2D, Dense, Flatten, Input, MaxPooling2D
+from keras.models import Sequential
+from keras.preprocessing.image import ImageDataGenerator
+
+model = Sequential([
+    Input(shape=(150, 150, 3)),
+    Conv2D(32, (3, 3), activation="relu"),
+    MaxPooling2D((2, 2)),
+    Flatten(),
+    Dense(1, activation="sigmoid"),
+])
+model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+images = ImageDataGenerator(rescale=1.0 / 255)
+train = images.flow_from_directory("data/train", target_size=(150, 150), class_mode="binary")
+val = images.flow_from_directory("data/val", target_size=(150, 150), class_mode="binary")
+model.fit_generator(train, epochs=10, validation_data=val)
+""",
+    good="""\
+from keras.layers import Conv2D, Dense, Flatten, Input, MaxPooling2D
+from keras.models import Sequential
+from keras.preprocessing.image import ImageDataGenerator
+
+model = Sequential([
+    Input(shape=(150, 150, 3)),
+    Conv2D(32, (3, 3), activation="relu"),
+    MaxPooling2D((2, 2)),
+    Flatten(),
+    Dense(1, activation="sigmoid"),
+])
+model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+images = ImageDataGenerator(rescale=1.0 / 255)
+train = images.flow_from_directory("data/train", target_size=(150, 150), class_mode="binary")
+val = images.flow_from_directory("data/val", target_size=(150, 150), class_mode="binary")
+model.fit(train, epochs=10, validation_data=val)
+""",
+    fixed="""\
+from keras.layers import Conv2D, Dense, Flatten, Input, MaxPooling2D
+from keras.models import Sequential
+from keras.preprocessing.image import ImageDataGenerator
+
+model = Sequential([
+    Input(shape=(150, 150, 3)),
+    Conv2D(32, (3, 3), activation="relu"),
+    MaxPooling2D((2, 2)),
+    Flatten(),
+    Dense(1, activation="sigmoid"),
+])
+model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+images = ImageDataGenerator(rescale=1.0 / 255)
+train = images.flow_from_directory("data/train", target_size=(150, 150), class_mode="binary")
+val = images.flow_from_directory("data/val", target_size=(150, 150), class_mode="binary")
+model.fit(train, epochs=10, validation_data=val)
+""",
     fix_availability="sometimes",
     fix_applicability=("safe",),
     check=check,

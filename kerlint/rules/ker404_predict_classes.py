@@ -92,8 +92,56 @@ RULE = Rule(
         "result's shape may differ from what the old method returned (a sigmoid output keeps "
         "its last axis)."
     ),
-    bad="classes = model.predict_classes(x_test)",
-    good="classes = np.argmax(model.predict(x_test), axis=-1)",
+    bad="""\
+import keras
+from keras import layers
+
+(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+model = keras.Sequential([
+    keras.Input(shape=(28, 28)),
+    layers.Flatten(),
+    layers.Dense(128, activation="relu"),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+x_val, y_val = x_train[50000:], y_train[50000:]
+model.fit(x_train[:50000], y_train[:50000], epochs=5, validation_data=(x_val, y_val))
+digits = model.predict_classes(x_test)
+""",
+    good="""\
+import keras
+import numpy as np
+from keras import layers
+
+(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+model = keras.Sequential([
+    keras.Input(shape=(28, 28)),
+    layers.Flatten(),
+    layers.Dense(128, activation="relu"),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+x_val, y_val = x_train[50000:], y_train[50000:]
+model.fit(x_train[:50000], y_train[:50000], epochs=5, validation_data=(x_val, y_val))
+digits = np.argmax(model.predict(x_test), axis=-1)
+""",
+    fixed="""\
+import keras
+from keras import layers
+import numpy as np
+
+(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+model = keras.Sequential([
+    keras.Input(shape=(28, 28)),
+    layers.Flatten(),
+    layers.Dense(128, activation="relu"),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+x_val, y_val = x_train[50000:], y_train[50000:]
+model.fit(x_train[:50000], y_train[:50000], epochs=5, validation_data=(x_val, y_val))
+digits = np.argmax(model.predict(x_test), axis=-1)
+""",
     fix_availability="sometimes",
     fix_applicability=("unsafe",),
     check=check,

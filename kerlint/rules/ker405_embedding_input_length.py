@@ -125,8 +125,41 @@ RULE = Rule(
         "is unsafe because the model is then built with a fixed length, which rejects inputs "
         "of another length that it accepted before."
     ),
-    bad="model = keras.Sequential([layers.Embedding(10000, 64, input_length=200), layers.LSTM(32)])",
-    good="model = keras.Sequential([keras.Input(shape=(200,)), layers.Embedding(10000, 64), layers.LSTM(32)])",
+    bad="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    layers.Embedding(10000, 64, input_length=200),
+    layers.LSTM(32),
+    layers.Dense(1, activation="sigmoid"),
+])
+model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+""",
+    good="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(200,)),
+    layers.Embedding(10000, 64),
+    layers.LSTM(32),
+    layers.Dense(1, activation="sigmoid"),
+])
+model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+""",
+    fixed="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(200,)),
+    layers.Embedding(10000, 64),
+    layers.LSTM(32),
+    layers.Dense(1, activation="sigmoid"),
+])
+model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+""",
     fix_availability="sometimes",
     fix_applicability=("safe", "unsafe"),
     check=check,

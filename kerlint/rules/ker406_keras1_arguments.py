@@ -191,14 +191,54 @@ RULE = Rule(
         "one tuple (`Conv2D(32, (3, 3))`). Arguments with no Keras 3 equivalent "
         "(`BatchNormalization(mode=...)`, `show_accuracy`) are reported without a fix."
     ),
-    bad=(
-        "model.add(Convolution2D(32, 3, 3, border_mode=\"same\", init=\"he_normal\"))\n"
-        "model.fit(x, y, nb_epoch=10)"
-    ),
-    good=(
-        "model.add(Conv2D(32, (3, 3), padding=\"same\", kernel_initializer=\"he_normal\"))\n"
-        "model.fit(x, y, epochs=10)"
-    ),
+    bad="""\
+from keras.datasets import mnist
+from keras.layers import Convolution2D, Dense, Flatten, MaxPooling2D
+from keras.models import Sequential
+
+(x_train, y_train), _ = mnist.load_data()
+x_train = x_train.reshape(-1, 28, 28, 1) / 255.0
+model = Sequential()
+model.add(Convolution2D(32, 3, 3, border_mode="same", activation="relu", input_shape=(28, 28, 1)))
+model.add(MaxPooling2D(pool_size=(2, 2)))
+model.add(Flatten())
+model.add(Dense(10, activation="softmax"))
+model.compile(loss="sparse_categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
+model.fit(x_train[:50000], y_train[:50000], nb_epoch=10,
+          validation_data=(x_train[50000:], y_train[50000:]))
+""",
+    good="""\
+from keras.datasets import mnist
+from keras.layers import Conv2D, Dense, Flatten, MaxPooling2D
+from keras.models import Sequential
+
+(x_train, y_train), _ = mnist.load_data()
+x_train = x_train.reshape(-1, 28, 28, 1) / 255.0
+model = Sequential()
+model.add(Conv2D(32, (3, 3), padding="same", activation="relu", input_shape=(28, 28, 1)))
+model.add(MaxPooling2D(pool_size=(2, 2)))
+model.add(Flatten())
+model.add(Dense(10, activation="softmax"))
+model.compile(loss="sparse_categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
+model.fit(x_train[:50000], y_train[:50000], epochs=10,
+          validation_data=(x_train[50000:], y_train[50000:]))
+""",
+    fixed="""\
+from keras.datasets import mnist
+from keras.layers import Convolution2D, Dense, Flatten, MaxPooling2D
+from keras.models import Sequential
+
+(x_train, y_train), _ = mnist.load_data()
+x_train = x_train.reshape(-1, 28, 28, 1) / 255.0
+model = Sequential()
+model.add(Convolution2D(32, (3, 3), padding="same", activation="relu", input_shape=(28, 28, 1)))
+model.add(MaxPooling2D(pool_size=(2, 2)))
+model.add(Flatten())
+model.add(Dense(10, activation="softmax"))
+model.compile(loss="sparse_categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
+model.fit(x_train[:50000], y_train[:50000], epochs=10,
+          validation_data=(x_train[50000:], y_train[50000:]))
+""",
     fix_availability="sometimes",
     fix_applicability=("safe",),
     check=check,

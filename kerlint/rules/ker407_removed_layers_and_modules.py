@@ -267,8 +267,41 @@ RULE = Rule(
         "`K.set_image_dim_ordering`. The fix rewrites the import or name where a direct "
         "replacement exists and reports the rest."
     ),
-    bad="from keras.layers.core import Dense, Dropout\nfrom keras.layers import CuDNNLSTM",
-    good="from keras.layers import Dense, Dropout, LSTM",
+    bad="""\
+from keras.layers import CuDNNLSTM, Embedding
+from keras.layers.core import Dense, Dropout
+from keras.models import Sequential
+
+model = Sequential()
+model.add(Embedding(20000, 128))
+model.add(CuDNNLSTM(64))
+model.add(Dropout(0.5))
+model.add(Dense(1, activation="sigmoid"))
+model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
+""",
+    good="""\
+from keras.layers import LSTM, Dense, Dropout, Embedding
+from keras.models import Sequential
+
+model = Sequential()
+model.add(Embedding(20000, 128))
+model.add(LSTM(64))  # uses the cuDNN kernel on a GPU by itself
+model.add(Dropout(0.5))
+model.add(Dense(1, activation="sigmoid"))
+model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
+""",
+    fixed="""\
+from keras.layers import LSTM as CuDNNLSTM, Embedding
+from keras.layers import Dense, Dropout
+from keras.models import Sequential
+
+model = Sequential()
+model.add(Embedding(20000, 128))
+model.add(CuDNNLSTM(64))
+model.add(Dropout(0.5))
+model.add(Dense(1, activation="sigmoid"))
+model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
+""",
     fix_availability="sometimes",
     fix_applicability=("safe",),
     check=check,

@@ -67,8 +67,30 @@ RULE = Rule(
         "`dropout` (on the inputs) or a `Dropout`/`SpatialDropout1D` layer regularise without "
         "the cost. Silent when `use_cudnn=False` asks for the generic kernel explicitly."
     ),
-    bad="layers.LSTM(128, recurrent_dropout=0.2)",
-    good="layers.LSTM(128, dropout=0.2)",
+    bad="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(None,)),
+    layers.Embedding(20000, 128),
+    layers.LSTM(128, recurrent_dropout=0.2),
+    layers.Dense(1, activation="sigmoid"),
+])
+model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+""",
+    good="""\
+import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(None,)),
+    layers.Embedding(20000, 128),
+    layers.LSTM(128, dropout=0.2),
+    layers.Dense(1, activation="sigmoid"),
+])
+model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+""",
     fix_availability="never",
     check=check,
     proof_exempt=(

@@ -40,8 +40,36 @@ RULE = Rule(
         "correct, so the rule is off by default (opt-in). The fix unwraps the layer when the "
         "wrapper has no arguments of its own."
     ),
-    bad="x = layers.TimeDistributed(layers.Dense(64))(x)",
-    good="x = layers.Dense(64)(x)",
+    bad="""\
+import keras
+from keras import layers
+
+inputs = keras.Input(shape=(None, 32))
+x = layers.LSTM(64, return_sequences=True)(inputs)
+outputs = layers.TimeDistributed(layers.Dense(8, activation="softmax"))(x)
+model = keras.Model(inputs, outputs)
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+""",
+    good="""\
+import keras
+from keras import layers
+
+inputs = keras.Input(shape=(None, 32))
+x = layers.LSTM(64, return_sequences=True)(inputs)
+outputs = layers.Dense(8, activation="softmax")(x)  # Dense applies to the last axis at each step
+model = keras.Model(inputs, outputs)
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+""",
+    fixed="""\
+import keras
+from keras import layers
+
+inputs = keras.Input(shape=(None, 32))
+x = layers.LSTM(64, return_sequences=True)(inputs)
+outputs = layers.Dense(8, activation="softmax")(x)
+model = keras.Model(inputs, outputs)
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+""",
     fix_availability="sometimes",
     fix_applicability=("safe",),
     check=check,
