@@ -16,9 +16,11 @@ import stat
 import tokenize
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import count
 from pathlib import Path
 
 from .diagnostics import SAFE, UNSAFE, Report, TextEdit
+from .files import decode
 
 # Rounds of lint -> fix. Non-overlapping fixes all land in one round; only fixes that touch
 # the same text wait, so real files settle in two or three.
@@ -57,11 +59,15 @@ class FileFix:
 
 @dataclass
 class FixOutcome:
-    text: str  # the fixed text; the original when nothing applied or on error
-    reports: list  # diagnostics that remain in ``text``
+    program: object  # the fixed program; the start one when nothing applied or on error
+    reports: list  # diagnostics that remain in ``program``
     fixed: Counter
     original_reports: list
     error: Report | None = None
+
+    @property
+    def text(self) -> str:
+        return self.program.text
 
 
 def applies(report, unsafe: bool) -> bool:
@@ -152,8 +158,8 @@ def parse_problem(text: str, must_compile: bool) -> str | None:
     return None
 
 
-def _internal(message: str, at=None) -> Report:
-    row, col = (at.row, at.column) if at is not None else (1, 1)
+def _internal(message: str, at: Report) -> Report:
+    row, col = at.row, at.column
     return Report(
         "KER000",
         f"internal error in kerlint: {message}; the file was left unchanged. Please report this "
@@ -165,59 +171,121 @@ def _internal(message: str, at=None) -> Report:
     )
 
 
-def _codes(reports) -> str:
+def codes_of(reports) -> str:
     return ", ".join(sorted({r.code for r in reports}))
 
 
-def _broken(text: str, chosen, newline: str, must_compile: bool, problem: str) -> Report:
-    """Name the fix that breaks the file: try each of the round's fixes alone."""
+class Unwritable(Exception):
+    """A round's edits cannot be carried back into the source (a notebook's cells); says why."""
+
+
+@dataclass(frozen=True)
+class PythonText:
+    """A Python file's text as the fix loop sees it: what is linted is what is written, and an
+    edit's line breaks become the file's own."""
+
+    text: str
+    newline: str = "\n"
+
+    @classmethod
+    def of(cls, text: str) -> PythonText:
+        return cls(text, _newline(text))
+
+    @property
+    def code(self) -> str:
+        return self.text
+
+    def with_edits(self, edits) -> PythonText:
+        return PythonText(apply_edits(self.text, [_normalized(e, self.newline) for e in edits]), self.newline)
+
+
+@dataclass(frozen=True)
+class Stuck:
+    """Why a fix loop gave up and left the source as it was: a kerlint bug met in a round."""
+
+    reason: str  # "overlap", "unwritable", "invalid", "cycle" or "unsettled"
+    at: Report  # the fix to blame: the malformed one, else the round's first
+    fixes: tuple  # the round's fixes (for "overlap", the malformed one)
+    culprits: tuple = ()  # "invalid": the fixes that break the code on their own
+    detail: str = ""  # "unwritable", "invalid": what went wrong
+    rounds: int = MAX_ROUNDS
+
+
+def python_stuck_report(stuck: Stuck) -> Report:
+    """The KER000 report of a Python file whose fixes gave up."""
+    codes = codes_of(stuck.fixes)
+    if stuck.reason == "invalid":
+        return _internal(f"the fix for {codes_of(stuck.culprits)} would make the file invalid Python "
+                         f"({stuck.detail})", stuck.culprits[0])
+    message = {
+        "overlap": f"the fix for {codes} has overlapping edits",
+        "cycle": f"the fixes for {codes} undo each other",
+        "unsettled": f"the fixes did not settle after {stuck.rounds} rounds ({codes})",
+    }[stuck.reason]
+    return _internal(message, stuck.at)
+
+
+def _culprits(program, chosen, must_compile: bool) -> tuple:
+    """The round's fixes that break the code on their own (all of them when none does alone)."""
     culprits = []
     for report in chosen:
-        alone = apply_edits(text, [_normalized(e, newline) for e in report.fix.edits])
-        if parse_problem(alone, must_compile) is not None:
+        try:
+            alone = program.with_edits(report.fix.edits)
+        except Unwritable:
             culprits.append(report)
-    culprits = culprits or list(chosen)
-    return _internal(f"the fix for {_codes(culprits)} would make the file invalid Python ({problem})",
-                     culprits[0])
+            continue
+        if parse_problem(alone.code, must_compile) is not None:
+            culprits.append(report)
+    return tuple(culprits or chosen)
+
+
+def fix_to_fixpoint(start, lint, describe, *, unsafe: bool = False, max_rounds: int = MAX_ROUNDS) -> FixOutcome:
+    """Lint, apply the applicable fixes, re-lint, until nothing more is fixable: the one fix
+    loop, for every kind of source.
+
+    ``start`` is the program as read (``PythonText``, or a notebook's ``CellProgram``): its
+    ``text`` is what the user wrote, its ``code`` what is parsed and linted, and
+    ``with_edits`` gives the next round's program. ``lint(program)`` returns its reports;
+    ``describe(Stuck)`` makes the report of a round that gives up. On any sign of a kerlint bug
+    (a fixed text that does not parse, a fix with overlapping edits or that cannot be written
+    back, fixes that cycle or do not settle) the outcome is the start program with that report
+    added.
+    """
+    first = lint(start)
+    program, reports, fixed = start, first, Counter()
+    seen = {start.text}
+    must_compile = _compiles(start.code)
+
+    def stuck(reason: str, chosen, **details) -> FixOutcome:
+        error = describe(Stuck(reason, chosen[0], tuple(chosen), rounds=max_rounds, **details))
+        return FixOutcome(start, sorted(first + [error], key=Report.sort_key), Counter(), first, error)
+
+    for round_ in count():
+        chosen, malformed = choose(reports, program.code, unsafe)
+        if malformed is not None:
+            return stuck("overlap", [malformed])
+        if not chosen:
+            return FixOutcome(program, reports, fixed, first)
+        if round_ == max_rounds:
+            return stuck("unsettled", chosen)
+        try:
+            new = program.with_edits([e for r in chosen for e in r.fix.edits])
+        except Unwritable as exc:
+            return stuck("unwritable", chosen, detail=str(exc))
+        problem = parse_problem(new.code, must_compile)
+        if problem is not None:
+            return stuck("invalid", chosen, culprits=_culprits(program, chosen, must_compile), detail=problem)
+        if new.text in seen:
+            return stuck("cycle", chosen)
+        seen.add(new.text)
+        fixed.update(r.code for r in chosen)
+        program, reports = new, lint(new)
 
 
 def fix_text(source: str, lint, *, unsafe: bool = False, max_rounds: int = MAX_ROUNDS) -> FixOutcome:
-    """Lint, apply the applicable fixes, re-lint, until nothing more is fixable.
-
-    ``lint(text)`` returns the reports for a text. On any sign of a kerlint bug (a fixed
-    text that does not parse, a fix with overlapping edits, fixes that cycle or do not
-    settle) the outcome is the original text with an internal-error report added.
-    """
-    first = lint(source)
-    text, reports = source, first
-    fixed: Counter = Counter()
-    seen = {source}
-    newline = _newline(source)
-    must_compile = _compiles(source)
-
-    def failed(error: Report) -> FixOutcome:
-        return FixOutcome(source, sorted(first + [error], key=Report.sort_key), Counter(), first, error)
-
-    for _ in range(max_rounds):
-        chosen, malformed = choose(reports, text, unsafe)
-        if malformed is not None:
-            return failed(_internal(f"the fix for {malformed.code} has overlapping edits", malformed))
-        if not chosen:
-            return FixOutcome(text, reports, fixed, first)
-        new = apply_edits(text, [_normalized(e, newline) for r in chosen for e in r.fix.edits])
-        problem = parse_problem(new, must_compile)
-        if problem is not None:
-            return failed(_broken(text, chosen, newline, must_compile, problem))
-        if new in seen:
-            return failed(_internal(f"the fixes for {_codes(chosen)} undo each other", chosen[0]))
-        seen.add(new)
-        fixed.update(r.code for r in chosen)
-        text, reports = new, lint(new)
-    pending, _ = choose(reports, text, unsafe)
-    if pending:
-        return failed(_internal(f"the fixes did not settle after {max_rounds} rounds ({_codes(pending)})",
-                                pending[0]))
-    return FixOutcome(text, reports, fixed, first)
+    """``fix_to_fixpoint`` on Python text, ``lint(text)`` giving its reports."""
+    return fix_to_fixpoint(PythonText.of(source), lambda program: lint(program.code), python_stuck_report,
+                           unsafe=unsafe, max_rounds=max_rounds)
 
 
 # -- bytes, files, diffs ---------------------------------------------------------------
@@ -229,8 +297,6 @@ class WriteError(Exception):
 
 def encode_like(original: bytes, text: str) -> bytes:
     """``text`` encoded as ``original`` was: its declared encoding and its BOM."""
-    from .files import decode
-
     encoding, _ = tokenize.detect_encoding(io.BytesIO(original).readline)
     try:
         data = text.encode(encoding)  # "utf-8-sig" writes the BOM back

@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass, field
 
 from .diagnostics import Report
+from .fix import Unwritable, codes_of
+from .fix import apply_edits as apply_text
 
 # Cell magics whose body is Python run in the notebook's namespace: the body is linted.
 # Any other cell magic (%%bash, %%writefile, %%timeit, %%python, ...) takes its cell out.
@@ -401,8 +403,6 @@ def _writable(nb: Notebook, start: int, end: int) -> bool:
 
 def apply_edits(nb: Notebook, edits) -> dict:
     """New sources {cell index: text} for the cells that program-offset ``edits`` change."""
-    from .fix import apply_edits as apply_text
-
     by_cell = {}
     for edit in edits:
         cell = nb.cell_for_span(edit.start, edit.end)
@@ -430,19 +430,57 @@ class _Shifted:
     content: str
 
 
-MAX_ROUNDS = 10
+@dataclass(frozen=True)
+class CellProgram:
+    """A notebook as the fix loop sees it (``fix.fix_to_fixpoint``): the program its code
+    cells make, linted masked, and edited through the cells."""
+
+    nb: Notebook
+
+    @property
+    def text(self) -> str:
+        return self.nb.program
+
+    @property
+    def code(self) -> str:
+        return self.nb.masked
+
+    def with_edits(self, edits) -> CellProgram:
+        try:
+            return CellProgram(parse(dump(self.nb, apply_edits(self.nb, edits)), self.nb.bom))
+        except (NotebookError, ValueError) as exc:
+            raise Unwritable(f"cannot be written to the cells ({exc})") from None
+
+
+def stuck_report(stuck) -> Report:
+    """The KER000 report of a notebook whose fixes gave up (a ``fix.Stuck``), in the fix's cell.
+    Unlike a Python file's, it names every fix of the round, not only the ones that break the
+    code alone, and not the fixes that did not settle: the wording notebooks have always had."""
+    codes = codes_of(stuck.fixes)
+    message = {
+        "overlap": f"the fix for {codes} has overlapping edits",
+        "unwritable": f"the fix for {codes} {stuck.detail}",
+        "invalid": f"the fix for {codes} would make the code invalid Python ({stuck.detail})",
+        "cycle": f"the fixes for {codes} undo each other",
+        "unsettled": f"the fixes did not settle after {stuck.rounds} rounds",
+    }[stuck.reason]
+    at = stuck.at
+    error = Report("KER000", f"internal error in kerlint: {message}; the notebook was left unchanged",
+                   at.row, at.column, at.row, at.column)
+    error.cell, error.cell_row = at.cell, at.cell_row
+    return error
 
 
 def fix_bytes(data: bytes, name: str, lint, mode, path=None):
     """--fix / --diff on notebook bytes (``path`` None: stdin): a FileResult with ``fix`` set.
 
-    Rounds of lint and fix as for a Python file, each applied to the cells; the notebook is
-    written only when a cell changed, the program still parses, and the file reads back.
-    A notebook kerlint cannot read is reported and never written.
+    The fix loop is the one Python files have (``fix.fix_to_fixpoint``), its edits applied to
+    the cells; the notebook is written only when a cell changed, the program still parses,
+    and the file reads back. A notebook kerlint cannot read is reported and never written.
     """
     from collections import Counter
 
-    from .fix import FileFix, WriteError, choose, parse_problem, write_atomic
+    from .fix import FileFix, WriteError, fix_to_fixpoint, write_atomic
 
     stdin = path is None
     try:
@@ -451,47 +489,13 @@ def fix_bytes(data: bytes, name: str, lint, mode, path=None):
         result = _failed(name, exc)
         result.fix = FileFix(output=data if stdin else None)
         return result
-    first = lint_notebook(nb, lint)
-    current, reports, fixed = nb, first, Counter()
-    seen = {nb.program}
-    must_compile = _compiles(nb.masked)
-
-    def failed(message: str, at=None):
-        error = Report("KER000", f"{message}; the notebook was left unchanged", 1, 1, 1, 1)
-        if at is not None:  # where the fix was, in the notebook as that round had it
-            error.row = error.end_row = at.row
-            error.column = error.end_column = at.column
-            error.cell, error.cell_row = at.cell, at.cell_row
-        result = _result(name, sorted(first + [error], key=Report.sort_key), nb)
-        result.fix = FileFix(output=data if stdin else None)
-        return result
-
-    for _ in range(MAX_ROUNDS + 1):
-        chosen, malformed = choose(reports, current.masked, mode.unsafe)
-        if malformed is not None:
-            return failed(f"internal error in kerlint: the fix for {malformed.code} has overlapping edits", malformed)
-        if not chosen:
-            break
-        if _ == MAX_ROUNDS:
-            return failed(f"internal error in kerlint: the fixes did not settle after {MAX_ROUNDS} rounds", chosen[0])
-        codes = ", ".join(sorted({r.code for r in chosen}))
-        try:
-            new = parse(dump(current, apply_edits(current, [e for r in chosen for e in r.fix.edits])), nb.bom)
-        except (NotebookError, ValueError) as exc:
-            return failed(f"internal error in kerlint: the fix for {codes} cannot be written to the cells ({exc})",
-                          chosen[0])
-        problem = parse_problem(new.masked, must_compile)
-        if problem is not None:
-            return failed(f"internal error in kerlint: the fix for {codes} would make the code invalid Python "
-                          f"({problem})", chosen[0])
-        if new.program in seen:
-            return failed(f"internal error in kerlint: the fixes for {codes} undo each other", chosen[0])
-        seen.add(new.program)
-        fixed.update(r.code for r in chosen)
-        current, reports = new, lint_notebook(new, lint)
-    result = _result(name, reports, current)
-    result.fix = ffix = FileFix(fixed=fixed, output=data if stdin else None)
-    if current is nb:
+    start = CellProgram(nb)
+    outcome = fix_to_fixpoint(start, lambda program: lint_notebook(program.nb, lint), stuck_report,
+                              unsafe=mode.unsafe)
+    current = outcome.program.nb
+    result = _result(name, outcome.reports, current)
+    result.fix = ffix = FileFix(fixed=outcome.fixed, output=data if stdin else None)
+    if outcome.program is start:
         return result
     out = encode(current, current.text)
     if stdin:
@@ -501,21 +505,13 @@ def fix_bytes(data: bytes, name: str, lint, mode, path=None):
             write_atomic(path, out, data)
         except WriteError as exc:
             error = Report("KER000", f"cannot write the fixed notebook: {exc}; it was left unchanged", 1, 1, 1, 1)
-            result.reports = sorted(first + [error], key=Report.sort_key)
+            result.reports = sorted(outcome.original_reports + [error], key=Report.sort_key)
             result.source = nb.program
             ffix.fixed = Counter()
             return result
     if mode.diff:
         ffix.diff = diff(nb, current.text, name)
     return result
-
-
-def _compiles(text: str) -> bool:
-    try:
-        compile(text, "<kerlint>", "exec", dont_inherit=True)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    return True
 
 
 def dump(nb: Notebook, sources: dict) -> str:
