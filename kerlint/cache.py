@@ -116,10 +116,11 @@ class Cache:
 
     # -- entries -------------------------------------------------------------------------
 
-    def key(self, codes, data: bytes, notebook: bool = False) -> str:
+    def key(self, codes, data: bytes, kind: str = "python") -> str:
+        """The key of a source's result: its bytes, its kind (``Source.kind``), the codes."""
         h = hashlib.sha256()
         h.update(self.fingerprint.encode())
-        h.update(b"\0notebook\0" if notebook else b"\0python\0")
+        h.update(f"\0{kind}\0".encode())
         h.update(",".join(sorted(codes)).encode())
         h.update(b"\0")
         h.update(data)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import errno
 import io
 import os
@@ -17,6 +16,10 @@ SOURCE_SUFFIXES = (".py", ".pyi", ".ipynb")
 
 class ReadError(Exception):
     """The file cannot be read as source text; the message says why."""
+
+    def __init__(self, message: str, os_error: OSError | None = None):
+        super().__init__(message)
+        self.os_error = os_error
 
 
 def _skip_dir(path: Path) -> bool:
@@ -45,7 +48,7 @@ def discover(paths, suffixes=SOURCE_SUFFIXES, skip=None):
                 yield p, True
 
 
-def _inside(path: str, folder: str) -> bool:
+def inside(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
@@ -72,7 +75,7 @@ def _walk(root: Path, suffixes, skip=None):
         for e in entries:
             path = Path(e.path)
             try:
-                if e.is_symlink() and not _inside(os.path.realpath(e.path), top):
+                if e.is_symlink() and not inside(os.path.realpath(e.path), top):
                     continue
                 if e.is_dir():
                     if skip is None and not _skip_dir(path):
@@ -112,23 +115,28 @@ def decode(data: bytes) -> str:
     return text
 
 
-def read_source(path: Path) -> tuple[bytes, str]:
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes; ReadError says why they cannot be read (``os_error``: the OSError)."""
     try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise ReadError("is a directory") from None
-    except FileNotFoundError:
-        if os.path.islink(path):
-            raise ReadError(f"a symbolic link to {os.readlink(path)}, which does not exist") from None
-        raise ReadError("no such file") from None
-    except PermissionError:
-        raise ReadError("permission denied") from None
+        return path.read_bytes()
     except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise ReadError("a loop of symbolic links") from None
-        raise ReadError(exc.strerror or str(exc)) from None
+        raise ReadError(_unreadable(path, exc), exc) from None
+
+
+def _unreadable(path: Path, exc: OSError) -> str:
+    if isinstance(exc, IsADirectoryError):
+        return "is a directory"
+    if isinstance(exc, FileNotFoundError):
+        if os.path.islink(path):
+            return f"a symbolic link to {os.readlink(path)}, which does not exist"
+        return "no such file"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if exc.errno == errno.ELOOP:
+        return "a loop of symbolic links"
+    return exc.strerror or str(exc)
+
+
+def read_source(path: Path) -> tuple[bytes, str]:
+    data = read_bytes(path)
     return data, decode(data)
-
-
-def has_bom(data: bytes) -> bool:
-    return data.startswith(codecs.BOM_UTF8)

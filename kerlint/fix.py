@@ -20,7 +20,7 @@ from itertools import count
 from pathlib import Path
 
 from .diagnostics import SAFE, UNSAFE, Report, TextEdit
-from .files import decode
+from .files import decode, inside
 
 # Rounds of lint -> fix. Non-overlapping fixes all land in one round; only fixes that touch
 # the same text wait, so real files settle in two or three.
@@ -308,10 +308,6 @@ def encode_like(original: bytes, text: str) -> bytes:
     return data
 
 
-def _inside(path: str, folder: str) -> bool:
-    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
-
-
 def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
     """Replace ``path``'s content with ``data``: temporary file in the same directory,
     fsync, rename. Keeps the mode (and owner, where allowed). Refuses a read-only file and
@@ -319,7 +315,7 @@ def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
     when it lies in the link's folder or the current one (or below): never out of the tree."""
     real = os.path.realpath(path)
     if real != os.path.abspath(path) and not any(
-        _inside(real, os.path.realpath(folder)) for folder in (os.path.dirname(os.path.abspath(path)), os.getcwd())
+        inside(real, os.path.realpath(folder)) for folder in (os.path.dirname(os.path.abspath(path)), os.getcwd())
     ):
         raise WriteError(f"it is a symbolic link to {real}, outside the folder kerlint was run on")
     path = Path(real)
@@ -378,39 +374,6 @@ def unified_diff(name: str, old: str, new: str) -> str:
         else:
             out.append(line + "\n\\ No newline at end of file\n")
     return "".join(out)
-
-
-def fix_source(data: bytes, source: str, name: str, lint, mode: FixMode, path: Path | None = None):
-    """Fix one decoded file (or stdin when ``path`` is None): FileResult with ``fix`` set.
-
-    The file is written only when the fixed text differs, parses and encodes as the
-    original did. For stdin, ``fix.output`` holds the bytes to emit (the original ones
-    when nothing changed).
-    """
-    from .lint import FileResult
-
-    outcome = fix_text(source, lint, unsafe=mode.unsafe)
-    result = FileResult(name, list(outcome.reports), source=outcome.text)
-    stdin = path is None
-    result.fix = ffix = FileFix(fixed=outcome.fixed, output=data if stdin else None)
-    if outcome.text == source:
-        return result
-    try:
-        new = encode_like(data, outcome.text)
-        if mode.write and not stdin:
-            write_atomic(path, new, data)
-    except WriteError as exc:
-        what = "cannot write the fixed file" if mode.write and not stdin else "cannot encode the fixed text"
-        error = Report("KER000", f"{what}: {exc}; the file was left unchanged", 1, 1, 1, 1)
-        result.reports = sorted(outcome.original_reports + [error], key=Report.sort_key)
-        result.source = source
-        ffix.fixed = Counter()
-        return result
-    if stdin:
-        ffix.output = new
-    if mode.diff:
-        ffix.diff = unified_diff(name, source, outcome.text)
-    return result
 
 
 # -- what the run tells the user ---------------------------------------------------------

@@ -33,16 +33,16 @@ class KerlintChecker:
 
     def run(self):
         from .config import ConfigError
-        from .lint import lint_source, prescan
+        from .source import PythonSource
 
-        source = "".join(self.lines)
-        if not prescan(source):
+        source = PythonSource.from_text("".join(self.lines), self.filename)
+        if not source.may_report():
             return
         try:
             codes = _codes(self.filename)
         except ConfigError as exc:
             yield 1, 0, f"KER000 configuration error: {exc}", type(self)
             return
-        result = lint_source(source, self.filename, codes, noqa=False)
+        result = source.lint(codes, noqa=False)
         for r in result.reports:
             yield r.row, max(r.column - 1, 0), f"{r.code} {r.message}", type(self)

@@ -220,15 +220,16 @@ def run_deep(fn, *args):
     return box["value"]
 
 
-def lint_source(source: str, path: str, select, *, keep_source=False, noqa=True) -> FileResult:
-    """Lint decoded source text with the rules in ``select`` (codes). ``noqa=False`` leaves
-    ``# noqa`` comments to the caller (the flake8 plugin: flake8 reads them itself).
+def lint_source(source: str, path: str, select, *, noqa=True) -> FileResult:
+    """Lint a Python program's text with the rules in ``select`` (codes): the step every kind
+    of ``source.Source`` comes to. ``noqa=False`` leaves ``# noqa`` comments to the caller (the
+    flake8 plugin: flake8 reads them itself).
 
     A file kerlint cannot analyse (too big, nested too deeply) comes back with no reports
     and ``error`` saying why it was skipped."""
     from .noqa import file_exemption
 
-    result = FileResult(path, source=source if keep_source else None)
+    result = FileResult(path)
     if file_exemption(source)[0]:
         return result
     if len(source) > MAX_SOURCE_CHARS:

@@ -308,26 +308,6 @@ def _mask_cell(source: str):
 # ---------------------------------------------------------------------------- linting
 
 
-def lint_file(path, name: str, lint, fix=None):
-    """Lint (or with a ``fix.FixMode``, fix) the notebook at ``path``; see ``lint_bytes``."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return _failed(name, NotebookError(f"cannot read the file: {exc.strerror or exc}"))
-    if fix is not None:
-        return fix_bytes(data, name, lint, fix, path)
-    return lint_bytes(data, name, lint)
-
-
-def lint_bytes(data: bytes, name: str, lint):
-    """Lint notebook file bytes. ``lint(program)`` returns the Reports for program text."""
-    try:
-        nb = parse(*decode(data))
-    except NotebookError as exc:
-        return _failed(name, exc)
-    return _result(name, lint_notebook(nb, lint), nb)
-
-
 def lint_notebook(nb: Notebook, lint) -> list:
     """The Reports for a parsed notebook, each with its cell."""
     from .lint import prescan
@@ -363,17 +343,6 @@ def _unfinished(nb: Notebook, cell: Cell) -> Report | None:
     except (ValueError, RecursionError, MemoryError):
         pass
     return None
-
-
-def _result(name: str, reports, nb: Notebook | None = None):
-    """A FileResult; its source is the program (rows as reports count them) for snippets."""
-    from .lint import FileResult
-
-    return FileResult(name, list(reports), source=nb.program if nb is not None and nb.cells else None)
-
-
-def _failed(name: str, exc: NotebookError):
-    return _result(name, [Report("KER000", exc.message, exc.row, exc.column, exc.row, exc.column)])
 
 
 def locate(nb: Notebook, report: Report) -> None:
@@ -469,49 +438,6 @@ def stuck_report(stuck) -> Report:
                    at.row, at.column, at.row, at.column)
     error.cell, error.cell_row = at.cell, at.cell_row
     return error
-
-
-def fix_bytes(data: bytes, name: str, lint, mode, path=None):
-    """--fix / --diff on notebook bytes (``path`` None: stdin): a FileResult with ``fix`` set.
-
-    The fix loop is the one Python files have (``fix.fix_to_fixpoint``), its edits applied to
-    the cells; the notebook is written only when a cell changed, the program still parses,
-    and the file reads back. A notebook kerlint cannot read is reported and never written.
-    """
-    from collections import Counter
-
-    from .fix import FileFix, WriteError, fix_to_fixpoint, write_atomic
-
-    stdin = path is None
-    try:
-        nb = parse(*decode(data))
-    except NotebookError as exc:
-        result = _failed(name, exc)
-        result.fix = FileFix(output=data if stdin else None)
-        return result
-    start = CellProgram(nb)
-    outcome = fix_to_fixpoint(start, lambda program: lint_notebook(program.nb, lint), stuck_report,
-                              unsafe=mode.unsafe)
-    current = outcome.program.nb
-    result = _result(name, outcome.reports, current)
-    result.fix = ffix = FileFix(fixed=outcome.fixed, output=data if stdin else None)
-    if outcome.program is start:
-        return result
-    out = encode(current, current.text)
-    if stdin:
-        ffix.output = out
-    elif mode.write:
-        try:
-            write_atomic(path, out, data)
-        except WriteError as exc:
-            error = Report("KER000", f"cannot write the fixed notebook: {exc}; it was left unchanged", 1, 1, 1, 1)
-            result.reports = sorted(outcome.original_reports + [error], key=Report.sort_key)
-            result.source = nb.program
-            ffix.fixed = Counter()
-            return result
-    if mode.diff:
-        ffix.diff = diff(nb, current.text, name)
-    return result
 
 
 def dump(nb: Notebook, sources: dict) -> str:

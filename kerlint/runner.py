@@ -1,4 +1,5 @@
-"""Running the linter over paths: discovery, reading, the pre-scan, and worker processes."""
+"""Running the linter over paths: discovery, the pre-pass (each file read, pre-scanned and looked
+up in the cache once), and worker processes."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ import os
 import sys
 from pathlib import Path
 
-from .diagnostics import Report
-from .files import ReadError, decode, discover, read_source
-from .lint import FileResult, lint_source, prescan
+from .files import discover
+from .fix import FileFix, applies
+from .lint import FileResult, internal_error
+from .source import Source, from_bytes, read_file
 
 # Worker tasks: files in batches of about BATCH_BYTES of source (fewer round trips than a
 # task per file), big files alone, biggest first so that no worker is left with a big file at
@@ -27,54 +29,16 @@ def _display(path: Path) -> str:
     return s[2:] if s.startswith("./") else s
 
 
-def lint_file(path: Path, select, keep_source=False, fix=None, cache=None, lookup=True) -> FileResult:
-    """Lint (or fix) one file. With a ``cache.Cache``: answer from it when it holds the
-    result (``lookup``), and store what linting found. A kerlint bug on this file is a
-    diagnostic for it; the run goes on."""
+def _run(source: Source, codes, fix=None, cache=None, key=None) -> FileResult:
+    """Lint (or fix) one source and store what linting found under ``key``. A kerlint bug on
+    this file is a diagnostic for it; the run goes on."""
     try:
-        return _lint_file(path, select, keep_source, fix, cache, lookup)
+        result = source.fix(codes, fix) if fix is not None else source.lint(codes)
+        if key is not None and _cacheable(result):
+            cache.put(key, result.reports, result.source if source.keeps_text else None)
+        return result
     except Exception as exc:  # noqa: BLE001 - one file must not stop the run
-        from .lint import internal_error
-
-        return FileResult(_display(path), [internal_error(exc)])
-
-
-def _lint_file(path: Path, select, keep_source, fix, cache, lookup) -> FileResult:
-    name = _display(path)
-    notebook = path.suffix == ".ipynb"
-    if notebook:
-        try:
-            data = path.read_bytes()
-        except OSError:
-            data = None  # the notebook module reports it
-    else:
-        try:
-            data, source = read_source(path)
-        except ReadError as exc:
-            return FileResult(name, [Report("KER000", f"cannot read the file: {exc}", 1, 1, 1, 1)])
-        if not prescan(data):
-            return FileResult(name, [], source=source if keep_source else None)
-    key = cache.key(select, data, notebook) if cache is not None and data is not None else None
-    if key is not None and lookup:
-        hit = _from_cache(cache, key, name, fix, data, notebook)
-        if hit is not None:
-            return hit
-    if notebook:
-        from . import notebook as nb
-
-        def lint(text):
-            return lint_source(text, name, select).reports
-
-        if data is None:
-            return nb.lint_file(path, name, lint, fix)
-        result = nb.fix_bytes(data, name, lint, fix, path) if fix is not None else nb.lint_bytes(data, name, lint)
-    elif fix is not None:
-        result = _fix(data, source, name, select, fix, path)
-    else:
-        result = lint_source(source, name, select, keep_source=keep_source)
-    if key is not None and _cacheable(result):
-        cache.put(key, result.reports, result.source if notebook else None)
-    return result
+        return FileResult(source.name, [internal_error(exc)])
 
 
 def _cacheable(result: FileResult) -> bool:
@@ -86,60 +50,32 @@ def _cacheable(result: FileResult) -> bool:
     return not any(r.code == "KER000" and not r.message.startswith("syntax error") for r in result.reports)
 
 
-def _from_cache(cache, key, name, fix, data, notebook) -> FileResult | None:
+def _from_cache(cache, key, source: Source, fix) -> FileResult | None:
     entry = cache.get(key)
     if entry is None:
         return None
-    reports, source = entry
+    reports, text = entry
     if fix is None:
-        return FileResult(name, reports, source=source)
-    from .fix import FileFix, applies
-
+        return FileResult(source.name, reports, source=text)
     if any(applies(r, fix.unsafe) for r in reports):
         return None  # there is something to fix: lint and fix
-    if not notebook:
-        source = decode(data)
-    return FileResult(name, reports, source=source, fix=FileFix())
+    if not source.keeps_text:
+        text = source.text_of(source.program())  # a fix result carries its text
+    return FileResult(source.name, reports, source=text, fix=FileFix())
 
 
 def _prepass(path: Path, codes, fix, cache):
-    """What this process can say of a file without LibCST: (result, None), or (None, size)
-    when the file must be linted."""
-    notebook = path.suffix == ".ipynb"
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError:
-        return lint_file(path, codes, fix=fix), None  # reports why
-    if not notebook and not prescan(data):
-        name = _display(path)
-        try:
-            decode(data)
-        except ReadError as exc:
-            return FileResult(name, [Report("KER000", f"cannot read the file: {exc}", 1, 1, 1, 1)]), None
-        return FileResult(name, []), None
-    if cache is not None:
-        hit = _from_cache(cache, cache.key(codes, data, notebook), _display(path), fix, data, notebook)
+    """Read a file once and say what this process can of it without LibCST: (result, None),
+    or (None, (source, key)) when it must be linted (``key``: its cache key, or None)."""
+    source = read_file(path, _display(path))
+    if source.data is None or not source.may_report():
+        return source.unlinted(), None
+    key = cache.key(codes, source.data, source.kind) if cache is not None else None
+    if key is not None:
+        hit = _from_cache(cache, key, source, fix)
         if hit is not None:
             return hit, None
-    return None, len(data)
-
-
-def _fix(data, source, name, select, mode, path=None) -> FileResult:
-    """--fix / --diff on one file (``path`` None: stdin): lint and fix to a fixpoint."""
-    from .fix import fix_source
-
-    skipped = []
-
-    def lint(text):
-        result = lint_source(text, name, select)
-        if result.error and not skipped:
-            skipped.append(result.error)
-        return result.reports
-
-    result = fix_source(data, source, name, lint, mode, path)
-    result.error = skipped[0] if skipped else None
-    return result
+    return None, (source, key)
 
 
 def _worker_start():
@@ -151,8 +87,8 @@ def _worker_start():
     gc.set_threshold(50_000, 20, 100)
 
 
-def _lint_batch(batch, cache=None):
-    return [lint_file(Path(p), select, fix=fix, cache=cache, lookup=False) for p, select, fix in batch]
+def _lint_batch(batch, fix=None, cache=None):
+    return [_run(source, codes, fix, cache, key) for source, codes, key in batch]
 
 
 def _skipper(resolver, top):
@@ -175,6 +111,19 @@ def _skipper(resolver, top):
     return skip
 
 
+def _lint_stdin(select, stdin_filename, resolver, force_exclude, fix) -> FileResult | None:
+    """``-``: stdin, named ``--stdin-filename`` (its configuration too); None when excluded."""
+    data = sys.stdin.buffer.read()
+    codes = select
+    if resolver is not None:
+        settings = resolver.for_path(Path(stdin_filename).parent if stdin_filename else Path.cwd())
+        if force_exclude and stdin_filename and settings.excluded(stdin_filename):
+            return None
+        codes = settings.codes_for(stdin_filename) if stdin_filename else sorted(settings.codes)
+    source = from_bytes(data, stdin_filename or "-")
+    return source.fix(codes, fix) if fix is not None else source.lint(codes)
+
+
 def lint_paths(paths, select, *, stdin_filename=None, jobs=None, resolver=None,
                force_exclude=False, fix=None, cache=None) -> list[FileResult]:
     """Lint files, folders and ``-`` (stdin). With a ``config.Resolver`` each file gets the
@@ -184,39 +133,9 @@ def lint_paths(paths, select, *, stdin_filename=None, jobs=None, resolver=None,
     files = []  # [(path, codes)]
     for raw in paths:
         if raw == "-":
-            data = sys.stdin.buffer.read()
-            name = stdin_filename or "-"
-            codes = select
-            if resolver is not None:
-                target = stdin_filename or "-"
-                settings = resolver.for_path(Path(target).parent if stdin_filename else Path.cwd())
-                if force_exclude and stdin_filename and settings.excluded(stdin_filename):
-                    continue
-                codes = settings.codes_for(stdin_filename) if stdin_filename else sorted(settings.codes)
-            if name.endswith(".ipynb"):
-                from . import notebook
-
-                def lint(text, codes=codes):
-                    return lint_source(text, name, codes).reports
-
-                if fix is not None:
-                    results.append(notebook.fix_bytes(data, name, lint, fix))
-                else:
-                    results.append(notebook.lint_bytes(data, name, lint))
-                continue
-            try:
-                source = decode(data)
-            except ReadError as exc:
-                results.append(FileResult(name, [Report("KER000", f"cannot read stdin: {exc}", 1, 1, 1, 1)]))
-                if fix is not None:  # stdin goes back out as it came
-                    from .fix import FileFix
-
-                    results[-1].fix = FileFix(output=data)
-                continue
-            if fix is not None:
-                results.append(_fix(data, source, name, codes, fix))
-                continue
-            results.append(lint_source(source, name, codes, keep_source=True))
+            result = _lint_stdin(select, stdin_filename, resolver, force_exclude, fix)
+            if result is not None:
+                results.append(result)
             continue
         if resolver is None:
             files.extend((path, select) for path, _ in discover([raw]))
@@ -245,26 +164,24 @@ def lint_files(files, *, jobs=None, fix=None, cache=None) -> list[FileResult]:
     consulted in this process (neither imports LibCST); what is left is linted here or, when
     there is enough of it, by a pool of worker processes."""
     out: list = [None] * len(files)
-    todo = []  # [(index, size)]
+    todo = {}  # {index: (source, codes, key)}
     for i, (path, codes) in enumerate(files):
         try:
-            result, size = _prepass(path, codes, fix, cache)
+            result, job = _prepass(path, codes, fix, cache)
         except Exception as exc:  # noqa: BLE001 - one file must not stop the run
-            from .lint import internal_error
-
-            result, size = FileResult(_display(path), [internal_error(exc)]), None
+            result, job = FileResult(_display(path), [internal_error(exc)]), None
         if result is not None:
             out[i] = result
         else:
-            todo.append((i, size))
+            source, key = job
+            todo[i] = (source, codes, key)
     jobs = jobs or available_cores()
-    if jobs > 1 and len(todo) > 1 and sum(size for _, size in todo) >= PARALLEL_MIN_BYTES:
-        for i, result in _parallel([(i, files[i][0], files[i][1], size) for i, size in todo], jobs, fix, cache):
+    if jobs > 1 and len(todo) > 1 and sum(len(source.data) for source, _, _ in todo.values()) >= PARALLEL_MIN_BYTES:
+        for i, result in _parallel(todo, jobs, fix, cache):
             out[i] = result
     else:
-        for i, _ in todo:
-            path, codes = files[i]
-            out[i] = lint_file(path, codes, fix=fix, cache=cache, lookup=False)
+        for i, (source, codes, key) in todo.items():
+            out[i] = _run(source, codes, fix, cache, key)
     return out
 
 
@@ -287,23 +204,18 @@ def batches(items, jobs: int):
 
 
 def _parallel(todo, jobs, fix=None, cache=None):
-    """[(index, result)] for ``[(index, path, codes, size)]``, linted by worker processes."""
+    """[(index, result)] for ``{index: (source, codes, key)}``, linted by worker processes."""
     from concurrent.futures import ProcessPoolExecutor
 
-    by_index = {i: (path, codes) for i, path, codes, _ in todo}
-    groups = batches([(i, size) for i, _, _, size in todo], jobs)
+    groups = batches([(i, len(source.data)) for i, (source, _, _) in todo.items()], jobs)
     out = []
     try:
         with ProcessPoolExecutor(max_workers=min(jobs, len(groups)), initializer=_worker_start) as pool:
-            futures = [
-                (group, pool.submit(_lint_batch, [(str(by_index[i][0]), by_index[i][1], fix) for i in group], cache))
-                for group in groups
-            ]
+            futures = [(group, pool.submit(_lint_batch, [todo[i] for i in group], fix, cache)) for group in groups]
             for group, future in futures:
                 out.extend(zip(group, future.result()))
     except (OSError, RuntimeError):
         # No worker processes on this platform: lint in this one.
         done = {i for i, _ in out}
-        out.extend((i, lint_file(p, codes, fix=fix, cache=cache, lookup=False))
-                   for i, p, codes, _ in todo if i not in done)
+        out.extend((i, _run(source, codes, fix, cache, key)) for i, (source, codes, key) in todo.items() if i not in done)
     return out

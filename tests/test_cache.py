@@ -14,6 +14,7 @@ import pytest
 
 from kerlint import cache as cache_module
 from kerlint import runner
+from kerlint import source as source_module
 from kerlint.cache import Cache, package_fingerprint
 from kerlint.diagnostics import Report, TextEdit, TextFix
 from kerlint.fix import FixMode
@@ -43,13 +44,13 @@ def plain(results):
 def counted(monkeypatch):
     """How many times a file was really linted (parsed)."""
     calls = []
-    real = runner.lint_source
+    real = source_module.lint_source
 
     def lint_source(source, name, *args, **kwargs):
         calls.append(name)
         return real(source, name, *args, **kwargs)
 
-    monkeypatch.setattr(runner, "lint_source", lint_source)
+    monkeypatch.setattr(source_module, "lint_source", lint_source)
     return calls
 
 
@@ -119,7 +120,7 @@ def test_the_fingerprint_follows_the_version_and_every_package_file(tmp_path, mo
 
 def test_the_same_bytes_as_a_notebook_and_as_python_are_two_entries(tmp_path):
     cache = Cache(tmp_path, fingerprint="x")
-    assert cache.key(CODES, b"x = 1\n", notebook=True) != cache.key(CODES, b"x = 1\n")
+    assert cache.key(CODES, b"x = 1\n", "notebook") != cache.key(CODES, b"x = 1\n")
 
 
 def test_a_notebook_hit_keeps_cells_and_its_program(tmp_path, counted):

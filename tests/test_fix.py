@@ -15,9 +15,10 @@ import pytest
 from kerlint import fix as fixmod
 from kerlint.diagnostics import SAFE, UNSAFE, Diagnostic, Fix, NodeEdit
 from kerlint.edits import add_keyword, keras_name
-from kerlint.fix import FixMode, WriteError, choose, encode_like, fix_source, fix_text, write_atomic
+from kerlint.fix import FixMode, WriteError, choose, encode_like, fix_text, write_atomic
 from kerlint.lint import lint_source
 from kerlint.rules import Rule, all_rules
+from kerlint.source import read_file
 
 from .conftest import FIXTURES
 
@@ -257,7 +258,7 @@ def test_a_fix_that_breaks_the_syntax_leaves_the_file_untouched(tmp_path, extra_
     path = tmp_path / "m.py"
     data = b"import keras\n\nmodel = keras.Sequential([keras.layers.Dense(3)])\n"
     path.write_bytes(data)
-    result = fix_source(data, data.decode(), "m.py", linter([code, "KER101"]), FixMode(), path)
+    result = read_file(path, "m.py").fix([code, "KER101"], FixMode())
     assert path.read_bytes() == data
     assert not result.fix.fixed
     errors = [r for r in result.reports if r.code == "KER000"]
@@ -285,7 +286,7 @@ def test_a_file_that_does_not_parse_is_never_written(tmp_path):
     data = b"import keras\nmodel = keras.Sequential([keras.layers.Dense(3)]\nmodel.compile(loss='binary_crossentropy')\n"
     path.write_bytes(data)
     before = path.stat().st_mtime_ns
-    result = fix_source(data, data.decode(), "m.py", linter(), FixMode(unsafe=True), path)
+    result = read_file(path, "m.py").fix(sorted(all_rules()), FixMode(unsafe=True))
     assert path.read_bytes() == data and path.stat().st_mtime_ns == before
     assert [r.code for r in result.reports] == ["KER000"]
     assert "syntax error" in result.reports[0].message
@@ -302,10 +303,7 @@ SEED_GOOD = SEED_BAD.replace("keras.layers.Dense(3)", 'keras.layers.Dense(3, act
 
 
 def _fix_file(path: Path, mode=FixMode(), select=None):
-    data = path.read_bytes()
-    from kerlint.files import decode
-
-    return fix_source(data, decode(data), path.name, linter(select), mode, path)
+    return read_file(path, path.name).fix(sorted(all_rules()) if select is None else select, mode)
 
 
 def test_crlf_line_endings_are_kept(tmp_path, extra_rules):

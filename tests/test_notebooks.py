@@ -16,8 +16,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from kerlint import notebook
 from kerlint.diagnostics import Report, TextEdit, TextFix
 from kerlint.fix import FixMode
-from kerlint.lint import lint_source
 from kerlint.rules import all_rules
+from kerlint.source import from_bytes
 
 from .conftest import ROOT, run_kerlint
 
@@ -32,7 +32,7 @@ SOURCE_VALUE = re.compile(r'"source":\s*(\[(?:\s*"(?:[^"\\]|\\.)*"\s*,?)*\s*\]|"
 
 def lint(text: str, codes=ALL, name="nb.ipynb"):
     data = text.encode("utf-8") if isinstance(text, str) else text
-    return notebook.lint_bytes(data, name, lambda program: lint_source(program, name, codes).reports).reports
+    return from_bytes(data, name).lint(codes).reports
 
 
 def positions(reports):
@@ -379,8 +379,7 @@ COMPILE = "model.compile(loss='categorical_crossentropy', optimizer='adam')"
 
 def fixed_bytes(data: bytes) -> bytes:
     """The notebook bytes as --fix writes them (for stdin, the same code path)."""
-    result = notebook.fix_bytes(data, "nb.ipynb", lambda p: lint_source(p, "nb.ipynb", ["KER101"]).reports,
-                                FixMode())
+    result = from_bytes(data, "nb.ipynb").fix(["KER101"], FixMode())
     assert result.fix.fixed["KER101"] == 1, result.reports
     return result.fix.output
 

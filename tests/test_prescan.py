@@ -7,6 +7,7 @@ import pytest
 
 from kerlint import lint as lint_module
 from kerlint import runner
+from kerlint import source as source_module
 from kerlint.catalog import get_catalog
 from kerlint.lint import prescan
 from kerlint.rules import all_rules
@@ -22,8 +23,8 @@ def _reports(path, monkeypatch, scan: bool):
     with monkeypatch.context() as m:
         if not scan:
             m.setattr(lint_module, "prescan", lambda data: True)
-            m.setattr(runner, "prescan", lambda data: True)
-        result = runner.lint_file(path, ALL)
+            m.setattr(source_module, "prescan", lambda data: True)
+        (result,) = runner.lint_files([(path, ALL)], jobs=1)
     return [(r.code, r.row, r.column, r.end_row, r.end_column, r.message, r.cell) for r in result.reports]
 
 
@@ -87,8 +88,8 @@ def test_files_with_no_keras_are_cleared(text):
 
 def test_a_cleared_file_is_not_parsed(tmp_path, monkeypatch):
     calls = []
-    monkeypatch.setattr(runner, "lint_source", lambda *a, **k: calls.append(a))
+    monkeypatch.setattr(source_module, "lint_source", lambda *a, **k: calls.append(a))
     plain = tmp_path / "plain.py"
     plain.write_text("import os\nprint(os.getcwd())\n")
-    assert runner.lint_file(plain, ALL).reports == []
+    assert runner.lint_files([(plain, ALL)], jobs=1)[0].reports == []
     assert calls == []

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from kerlint import cli, runner
+from kerlint import source as source_module
 from kerlint.lint import DEEP_NESTING, MAX_NESTING, lint_source
 from kerlint.rules import all_rules
 
@@ -255,7 +256,7 @@ def test_a_file_that_breaks_the_linter_itself_is_a_diagnostic(tmp_path, monkeypa
     def broken(*args, **kwargs):
         raise AttributeError("'NoneType' object has no attribute 'value'")
 
-    monkeypatch.setattr(runner, where, broken)
+    monkeypatch.setattr(source_module, where, broken)
     (tmp_path / "m.py").write_text(BAD)
     result = check_cli("--output-format", "concise", str(tmp_path))
     assert result.exit_code == 1
