@@ -21,14 +21,14 @@ def _codes(values) -> list[str]:
 
 
 def selection(select, ignore, extend_select) -> list[str]:
-    """The codes the command line selects with no configuration file (see config.Layer)."""
-    from .config import ConfigError, Layer, check_codes, default_codes, known_codes
+    """The codes the command line selects with no configuration file (see config.Selection)."""
+    from .config import ConfigError, Selection, check_codes, default_codes, known_codes
 
     try:
         check_codes(list(select) + list(ignore) + list(extend_select), "command line")
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
-    layer = Layer(tuple(select) or None, tuple(extend_select), tuple(ignore))
+    layer = Selection(tuple(select) or None, tuple(extend_select), tuple(ignore))
     return sorted(layer.apply(default_codes(), known_codes()))
 
 
@@ -120,7 +120,7 @@ def check(paths, select, extend_select, ignore, exit_zero, stdin_filename, confi
           extend_exclude, force_exclude, respect_gitignore, fix, unsafe_fixes, diff, fix_only, output_format,
           statistics, show_fixes, no_cache, cache_dir):
     """Lint PATHS (files or directories; default: the current directory). `-` reads stdin."""
-    from .config import ConfigError, Resolver, cli_layer
+    from .config import ConfigError, SettingsResolver, cli_selection
     from .fix import FixMode, summary
     from .runner import lint_paths
 
@@ -130,8 +130,8 @@ def check(paths, select, extend_select, ignore, exit_zero, stdin_filename, confi
     try:
         if not no_cache and any(p != "-" for p in paths or ["."]):
             cache = _open_cache(cache_dir, config_file, isolated)
-        resolver = Resolver(
-            cli_layer(select, extend_select, ignore),
+        resolver = SettingsResolver(
+            cli_selection(select, extend_select, ignore),
             config=config_file,
             isolated=isolated,
             extend_exclude=[p for v in extend_exclude for p in v.split(",") if p.strip()],

@@ -22,7 +22,6 @@ else:  # pragma: no cover - 3.10 has no tomllib; tomli is what it became
 
 LIST_KEYS = ("select", "extend-select", "ignore", "exclude", "extend-exclude")
 KEYS = LIST_KEYS + ("per-file-ignores", "respect-gitignore")
-CODE_KEYS = ("select", "extend-select", "ignore")
 
 # Replaced by `exclude`, extended by `extend-exclude`, like ruff's defaults.
 DEFAULT_EXCLUDE = (
@@ -70,7 +69,7 @@ def expand(codes, known=None) -> set[str]:
 
 
 @dataclass(frozen=True)
-class Layer:
+class Selection:
     """One place a selection comes from: the configuration file or the command line."""
 
     select: tuple | None = None
@@ -156,7 +155,7 @@ class PathPattern:
     name_only: bool
 
     @classmethod
-    def of(cls, text: str) -> "PathPattern":
+    def of(cls, text: str) -> PathPattern:
         body = text.replace(os.sep, "/").rstrip("/")
         while body.startswith("./"):
             body = body[2:]
@@ -255,14 +254,14 @@ def _codes_list(path: Path, key: str, value) -> tuple:
 @dataclass
 class FileConfig:
     path: Path
-    layer: Layer
+    layer: Selection
     per_file_ignores: tuple
     exclude: tuple | None
     extend_exclude: tuple
     respect_gitignore: bool | None
 
     @classmethod
-    def from_table(cls, path: Path, table: dict) -> "FileConfig":
+    def from_table(cls, path: Path, table: dict) -> FileConfig:
         for key in table:
             if key not in KEYS:
                 hint = ""
@@ -270,7 +269,7 @@ class FileConfig:
                     hint = f" (did you mean {key.replace('_', '-')!r}?)"
                 raise ConfigError(f"{_where(path)}: unknown key {key!r}{hint}; known keys: {', '.join(KEYS)}")
         select = _codes_list(path, "select", table["select"]) if "select" in table else None
-        layer = Layer(
+        layer = Selection(
             select,
             _codes_list(path, "extend-select", table.get("extend-select", [])),
             _codes_list(path, "ignore", table.get("ignore", [])),
@@ -325,16 +324,16 @@ def _has_table(path: Path) -> bool:
     return b"kerlint" in data and _read_table(path) is not None
 
 
-class Resolver:
+class SettingsResolver:
     """Finds and caches the settings in force for each path.
 
     ``cli`` is the command line's selection layer; ``config`` names one file for every path
     (``--config``); ``isolated`` ignores all configuration files.
     """
 
-    def __init__(self, cli: Layer | None = None, *, config: str | None = None, isolated: bool = False,
+    def __init__(self, cli: Selection | None = None, *, config: str | None = None, isolated: bool = False,
                  extend_exclude=(), respect_gitignore: bool | None = None):
-        self.cli = cli or Layer()
+        self.cli = cli or Selection()
         self.isolated = isolated
         self.extend_exclude = tuple(extend_exclude)
         self.respect_gitignore = respect_gitignore
@@ -405,7 +404,7 @@ class Resolver:
         return self.for_path(path).codes_for(path)
 
 
-def cli_layer(select=(), extend_select=(), ignore=()) -> Layer:
+def cli_selection(select=(), extend_select=(), ignore=()) -> Selection:
     """The command line's layer from repeated, comma-separated ``--select`` etc. values."""
     sel = parse_codes(select)
-    return Layer(tuple(sel) if sel else None, tuple(parse_codes(extend_select)), tuple(parse_codes(ignore)))
+    return Selection(tuple(sel) if sel else None, tuple(parse_codes(extend_select)), tuple(parse_codes(ignore)))

@@ -21,7 +21,6 @@ def extract(module: cst.Module) -> FileIR:
     interpreter = Interpreter(module, semantics)
     semantics.interp = interpreter
     interpreter.run()
-    ir.snippet_names = set(semantics.snippet_used)
     if "bound_names" in interpreter.__dict__:  # already walked for the snippet names: reuse it
         ir.bound_names = interpreter.bound_names
     return ir

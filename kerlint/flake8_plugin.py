@@ -14,11 +14,11 @@ _resolver = None
 
 
 def _codes(filename: str):
-    from .config import Resolver
+    from .config import SettingsResolver
 
     global _resolver
     if _resolver is None:
-        _resolver = Resolver()
+        _resolver = SettingsResolver()
     return _resolver.codes_for(filename)
 
 

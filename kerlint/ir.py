@@ -173,7 +173,6 @@ class Model(Value):
     build_shape: Any = None  # shape given to model.build(...)
     tampered: bool = False  # structure changed in a way kerlint cannot follow
     name: str | None = None  # variable name it was first bound to, for messages
-    _shape_cache: Any = None
 
     @property
     def has_graph(self) -> bool:
@@ -223,7 +222,6 @@ class FileIR:
     calls: list = field(default_factory=list)  # CallSite for every resolved Keras call
     attributes: list = field(default_factory=list)
     objects: list = field(default_factory=list)  # KerasObject instances
-    snippet_names: set = field(default_factory=set)  # unbound names taken for Keras
     uses_keras: bool = False  # the file imports Keras/TensorFlow or uses snippet names
     shuffle_evidence: bool = False  # a random shuffle/split is visible in the file
     object_calls: list = field(default_factory=list)  # CallSite: a loss/metric object applied to tensors

@@ -61,7 +61,6 @@ class ImportRecord:
     node: cst.CSTNode  # the Import / ImportFrom statement
     module: str  # fully qualified module (or object) path imported
     local: str | None  # the name bound, None for star imports
-    alias_node: cst.ImportAlias | None = None
 
 
 class Resolver:
@@ -70,8 +69,6 @@ class Resolver:
     def __init__(self):
         self.bindings: dict[str, str] = {}
         self.imports: list[ImportRecord] = []
-        self.keras_star_modules: list[str] = []
-        self.foreign_star = False
 
     def add(self, node: cst.Import | cst.ImportFrom) -> list[str]:
         """Record an import statement; return the local names it binds."""
@@ -88,7 +85,7 @@ class Resolver:
                     local = full.split(".")[0]
                     self.bindings[local] = local
                 bound.append(local)
-                self.imports.append(ImportRecord(node, full, local, alias))
+                self.imports.append(ImportRecord(node, full, local))
             return bound
         if node.relative or node.module is None:
             if not isinstance(node.names, cst.ImportStar):
@@ -97,18 +94,12 @@ class Resolver:
                     if local:
                         self.bindings.pop(local, None)
                         bound.append(local)
-            else:
-                self.foreign_star = True
             return bound
         module = dotted_name(node.module)
         if module is None:
             return bound
         if isinstance(node.names, cst.ImportStar):
             self.imports.append(ImportRecord(node, module, None))
-            if canonicalize(module) is not None:
-                self.keras_star_modules.append(module)
-            else:
-                self.foreign_star = True
             return bound
         for alias in node.names:
             name = dotted_name(alias.name)
@@ -118,7 +109,7 @@ class Resolver:
             full = f"{module}.{name}"
             self.bindings[local] = full
             bound.append(local)
-            self.imports.append(ImportRecord(node, full, local, alias))
+            self.imports.append(ImportRecord(node, full, local))
         return bound
 
     def qualify(self, dotted: str) -> str | None:

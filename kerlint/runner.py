@@ -126,7 +126,7 @@ def _lint_stdin(select, stdin_filename, resolver, force_exclude, fix) -> FileRes
 
 def lint_paths(paths, select, *, stdin_filename=None, jobs=None, resolver=None,
                force_exclude=False, fix=None, cache=None) -> list[FileResult]:
-    """Lint files, folders and ``-`` (stdin). With a ``config.Resolver`` each file gets the
+    """Lint files, folders and ``-`` (stdin). With a ``config.SettingsResolver`` each file gets the
     selection of its own configuration (``select`` is then unused); without one, ``select``.
     With a ``cache.Cache``, files are answered from it when it can and their results stored."""
     results = []

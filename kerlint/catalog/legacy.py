@@ -64,9 +64,6 @@ TOP_LEVEL = {
     "Metric": "metrics.Metric",
 }
 
-# models.* aliases for the two model classes Keras 1/2 also exposed elsewhere.
-MODEL_ALIASES = {"Graph": "Graph"}
-
 # Layer names that Keras 3 no longer exports. ``replacement`` is the Keras 3 layer
 # with the same behaviour, or None. ``family`` is the shape rule to use when the
 # layer still appears in code (see shape_rules.FAMILIES).
@@ -129,9 +126,6 @@ KERAS1_ARGS = {
     "UpSampling1D": {"length": "size"},
     "ZeroPadding1D": {},
 }
-
-# Keras 1 ``Convolution2D(nb_filter, nb_row, nb_col)`` / ``nb_row=``/``nb_col=``.
-KERAS1_KERNEL_ROWS_COLS = ("nb_row", "nb_col")
 
 # Keras 1 arguments to ``fit`` / ``compile`` / ``evaluate``.
 KERAS1_METHOD_ARGS = {

@@ -86,7 +86,7 @@ def _wrap(text: str, indent: str) -> str:
                          break_long_words=False, break_on_hyphens=False)
 
 
-def _run_header(run: Run, log: Log) -> str:
+def _run_header(run: Run) -> str:
     numbers = [ep.number for ep in run.epochs]
     span = f"epoch {numbers[0]}" if len(numbers) == 1 else f"epochs {numbers[0]}-{numbers[-1]}"
     parts = [f"Run {run.index}: {span}" + (f" of {run.declared_epochs}"
@@ -123,7 +123,7 @@ def render_text(log: Log, diags: list[Diagnosis], ascii_only: bool = False) -> s
                  f"{n_epochs} epoch{'s' if n_epochs != 1 else ''}")
     for run in log.runs:
         lines.append("")
-        lines.append(_run_header(run, log))
+        lines.append(_run_header(run))
         marks: dict[int, list[str]] = {}
         for d in diags:
             if d.run == run.index and d.epochs:

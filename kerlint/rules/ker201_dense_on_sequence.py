@@ -40,6 +40,7 @@ class Path:
     run: list  # Steps from the first Dense applied to the sequence up to the head
     producer: Step
     ancestors: list = field(default_factory=list)  # layers before the run, any order
+    calls: list = field(default_factory=list)  # their LayerCalls, for a functional model
 
 
 def _family(layer):
@@ -98,7 +99,7 @@ def _functional_path(model, head):
         seen.add(id(c))
         ancestors.append(c)
         stack.extend(t.producer for t in c.inputs if isinstance(t, Tensor))
-    return Path(run, producer, [c.layer for c in ancestors])
+    return Path(run, producer, [c.layer for c in ancestors], ancestors)
 
 
 def _one(shapes):
@@ -135,7 +136,7 @@ def _decoder(path) -> bool:
         family, params = _family(layer)
         if family in _DECODER_FAMILIES or params.get("transpose"):
             return True
-    for call in getattr(path, "calls", ()):
+    for call in path.calls:
         if any(a.keyword is not None and a.keyword.value == "initial_state" for a in call.node.args):
             return True
         family = _family(call.layer)[0]

@@ -28,7 +28,6 @@ class KerasSemantics(Semantics):
         self.ir = ir
         self.catalog = get_catalog()
         self.public = self.catalog.public_class_names()
-        self.snippet_used: set[str] = set()
         self.interp = None  # the Interpreter: program order (seq) and branch depth (cond)
 
     # -- names --------------------------------------------------------------------------
@@ -50,7 +49,6 @@ class KerasSemantics(Semantics):
         return name in self.public or name in ("tf", "keras")
 
     def external_name(self, name: str, node):
-        self.snippet_used.add(name)
         self.ir.uses_keras = True
         return refs.snippet_ref(name, self.public, node)
 
