@@ -71,7 +71,7 @@ class Cache:
         self.writable = writable
 
     @classmethod
-    def open(cls, root, *, report=warn) -> "Cache | None":
+    def open(cls, root, *, report=warn) -> Cache | None:
         """The cache in folder ``root``, created with a ``.gitignore`` that ignores it.
 
         A folder that cannot be created or written is a warning (through ``report``), not a

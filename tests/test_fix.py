@@ -302,7 +302,8 @@ SEED_BAD = (
 SEED_GOOD = SEED_BAD.replace("keras.layers.Dense(3)", 'keras.layers.Dense(3, activation="softmax")')
 
 
-def _fix_file(path: Path, mode=FixMode(), select=None):
+def _fix_file(path: Path, mode=None, select=None):
+    mode = FixMode() if mode is None else mode
     return read_file(path, path.name).fix(sorted(all_rules()) if select is None else select, mode)
 
 

@@ -6,7 +6,7 @@ declarations; these tests hold them to what the rule does on its fixtures."""
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 
 import pytest
 from click.testing import CliRunner
@@ -33,7 +33,7 @@ def test_declarations_are_well_formed(code):
     assert bool(rule.fix_applicability) == has_fix, "a rule with fixes says how safe they are, and only then"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _fixes_on_fixtures() -> dict[str, list[str | None]]:
     """{code: the applicability of each of its diagnostics' fixes on the fixtures (None: no fix)},
     with every rule selected."""

@@ -8,7 +8,7 @@ bodies run once: the order inside stays certain up to the branch.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import libcst as cst
 

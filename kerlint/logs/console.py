@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import codecs
 import re
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO
+from collections.abc import Iterable, Iterator
 
 from .model import Epoch, Run, Trace, is_accuracy_name, is_loss_name, is_val
 

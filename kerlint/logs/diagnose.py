@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from ..codes import CODES
 from .model import CLIP_LOSS, Log, Run, is_loss_name, is_val, pinned_loss
@@ -120,7 +121,7 @@ def _divergence(run: Run, out: list[Diagnosis]) -> None:
         if v0 > 0 and v1 >= 2 * v0 and (v1 >= 0.5 * first_v or v1 >= 10 * v0):
             events.setdefault(e1, {})["jump"] = (e0, v0, e1, v1)
     prev_loss = {}
-    for (e0, v0), (e1, _) in zip(series, series[1:]):
+    for (_, v0), (e1, _) in zip(series, series[1:]):
         prev_loss[e1] = v0
     for ep in run.epochs:
         t = ep.trace

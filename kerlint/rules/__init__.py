@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
 
 
 # Whether a rule's diagnostics carry a fix, in ruff's words: every one, some, or none. Apart

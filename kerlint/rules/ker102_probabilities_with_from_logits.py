@@ -43,7 +43,7 @@ def _where(head) -> str:
 
 def check(file):
     ir = file.ir
-    for model, head, compile, loss in file.compiled_heads:
+    for _, head, compile, loss in file.compiled_heads:
         if head is None or head.activation not in PROBABILITY_ACTIVATIONS or loss.from_logits is not True:
             continue
         fix = _fix(file, loss.obj) if loss.obj is not None else None

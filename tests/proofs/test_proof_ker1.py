@@ -42,7 +42,7 @@ model.compile(loss="categorical_crossentropy", optimizer=keras.optimizers.Adam(0
     majority = np.bincount(bad["labels"]).max() / len(bad["labels"])
     clipped = float(np.mean(np.isclose(bad["per_sample"], CLIP_LOSS, atol=1e-3)))
     record("KER101", "categorical: loss after 8 epochs", bad["history"]["loss"][-1], good["history"]["loss"][-1])
-    record("KER101", "categorical: accuracy (majority class share %.3f)" % majority,
+    record("KER101", f"categorical: accuracy (majority class share {majority:.3f})",
            bad["history"]["accuracy"][-1], good["history"]["accuracy"][-1])
     record("KER101", "categorical: share of samples whose loss is exactly -log(1e-7)", clipped,
            float(np.mean(np.isclose(good["per_sample"], CLIP_LOSS, atol=1e-3))))

@@ -59,7 +59,7 @@ kept_val_loss = model.evaluate(x_val, y_val, verbose=0)
     bad, good = run(buggy), run(fixed)
     val = bad["history"]["val_loss"]
     record("KER306", "epochs run", len(val), len(good["history"]["val_loss"]))
-    record("KER306", "val_loss of the model kept (best seen in the run %.4g)" % min(val), bad["kept_val_loss"],
+    record("KER306", f"val_loss of the model kept (best seen in the run {min(val):.4g})", bad["kept_val_loss"],
            good["kept_val_loss"])
     assert bad["kept_val_loss"] == pytest.approx(val[-1], rel=1e-3)
     assert bad["kept_val_loss"] > 1.3 * min(val)
