@@ -6,7 +6,7 @@ table is light on purpose: code -> name, summary, default or URL imports nothing
 whose files are all cache hits never imports a rule module (and with it LibCST). A rule's
 explanation and examples stay next to its check in its module, and ``explain`` loads them only
 for ``kerlint rule``, ``kerlint rules``, the docs and SARIF. The codes no rule module describes
-are described in full here. tests/test_codes.py checks the rule lines against the rule modules.
+are described in full here. A rule's name, summary and default are only here; ``Rule`` reads them.
 """
 
 from __future__ import annotations

@@ -24,6 +24,20 @@ def run_kerlint(*args, input=None, cwd=None, env=None):
     )
 
 
+def register_rule(monkeypatch, code: str, check):
+    """A test-only rule for one test: in the rule table, and in the code registry (its name,
+    summary and default live there) as a selectable code."""
+    from kerlint import codes
+    from kerlint.rules import Rule, all_rules
+
+    rule = Rule(code=code, explanation="test", bad="", good="", fix_availability="always",
+                fix_applicability=("safe",), check=check)
+    monkeypatch.setitem(all_rules(), code, rule)
+    monkeypatch.setitem(codes.CODES, code, codes.Code(code, f"test-{code.lower()}", "test"))
+    monkeypatch.setattr(codes, "SELECTABLE", codes.SELECTABLE | {code})
+    return rule
+
+
 @pytest.fixture
 def kerlint():
     return run_kerlint

@@ -27,8 +27,8 @@ ENGINE = {
     "analysis": {"ir", "interp", "shapes", "catalog", "names"},
     "edits": {"diagnostics", "names", "catalog"},
     "fixes": {"analysis", "ir", "interp", "diagnostics", "edits", "catalog", "names"},
-    "rules": set(),  # the package: the Rule class and the loader of rule modules
-    "rule": {"rules", "analysis", "ir", "interp", "diagnostics", "edits", "fixes", "catalog", "shapes", "names"},
+    "rules": {"codes"},  # the package: the Rule class (named in the registry) and the loader
+    "rule": {"rules", "codes", "analysis", "ir", "interp", "diagnostics", "edits", "fixes", "catalog", "shapes", "names"},
 }
 # Reporters and the log reader know codes through the registry, never through rule modules.
 READERS_OF_THE_REGISTRY = {

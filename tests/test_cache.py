@@ -20,6 +20,7 @@ from kerlint.diagnostics import Report, TextEdit, TextFix
 from kerlint.fix import FixMode
 
 from .conftest import FIXTURES, ROOT, run_kerlint
+from .probes import run_reporting_libcst
 
 BAD = (FIXTURES / "KER101" / "bad_keras3.py").read_text(encoding="utf-8")
 GOOD = (FIXTURES / "KER101" / "good.py").read_text(encoding="utf-8")
@@ -390,18 +391,8 @@ def test_a_read_only_cache_is_read_but_not_written(tmp_path, capsys):
 def test_a_hit_imports_no_libcst(tmp_path):
     project = _project(tmp_path)
     (project / "plain.py").write_text("print('hello')\n")
-    probe = (
-        "import sys\n"
-        "from kerlint.cli import main\n"
-        "try:\n"
-        "    main(sys.argv[1:])\n"
-        "finally:\n"
-        "    sys.stderr.write('LIBCST=%s\\n' % any(m.split('.')[0] == 'libcst' for m in sys.modules))\n"
-    )
-
     def run(*args):
-        return subprocess.run([sys.executable, "-c", probe, "check", "--output-format", "concise", *args],
-                              capture_output=True, text=True, cwd=project, timeout=120)
+        return run_reporting_libcst("check", "--output-format", "concise", *args, cwd=project)
 
     cold = run("m.py")
     assert "LIBCST=True" in cold.stderr and cold.returncode == 1

@@ -17,10 +17,10 @@ from kerlint.diagnostics import SAFE, UNSAFE, Diagnostic, Fix, NodeEdit
 from kerlint.edits import add_keyword, keras_name
 from kerlint.fix import FixMode, WriteError, choose, encode_like, fix_text, write_atomic
 from kerlint.lint import lint_source
-from kerlint.rules import Rule, all_rules
+from kerlint.rules import all_rules
 from kerlint.source import read_file
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, register_rule
 
 SEEDS = sorted((FIXTURES / "seeds").glob("*.py"))
 FIXTURE_FILES = sorted(FIXTURES.rglob("*.py"))
@@ -53,17 +53,12 @@ def _calls(module, name):
     return out
 
 
-def _rule(code, check):
-    return Rule(code=code, name=f"test-{code.lower()}", summary="test", explanation="test", bad="", good="",
-                fix_availability="always", fix_applicability=("safe",), check=check)
-
-
 @pytest.fixture
 def extra_rules(monkeypatch):
     """Register test-only rules for one test: ``extra_rules(code, check)``."""
 
     def add(code, check):
-        monkeypatch.setitem(all_rules(), code, _rule(code, check))
+        register_rule(monkeypatch, code, check)
         return code
 
     return add

@@ -10,12 +10,10 @@ import textwrap
 import libcst as cst
 from click.testing import CliRunner
 
-from kerlint import codes
 from kerlint.cli import main
 from kerlint.diagnostics import SAFE, Diagnostic, Fix, NodeEdit
-from kerlint.rules import Rule, all_rules
 
-from .conftest import FIXTURES, ROOT, run_kerlint
+from .conftest import FIXTURES, ROOT, register_rule, run_kerlint
 
 SEED000 = FIXTURES / "seeds" / "seed000_sentiment.py"
 
@@ -203,10 +201,7 @@ def test_a_broken_fix_leaves_the_file_untouched_with_an_internal_error(tmp_path,
                 yield Diagnostic("KER996", "test rule", layer.node,
                                  Fix(SAFE, "break it", [NodeEdit(layer.node, "Dense(1, activation=")]))
 
-    rule = Rule(code="KER996", name="test-broken", summary="t", explanation="t", bad="", good="",
-                fix_availability="always", fix_applicability=("safe",), check=broken)
-    monkeypatch.setitem(all_rules(), "KER996", rule)
-    monkeypatch.setattr(codes, "SELECTABLE", codes.SELECTABLE | {"KER996"})  # for --extend-select
+    register_rule(monkeypatch, "KER996", broken)
     monkeypatch.chdir(tmp_path)
     path = write(tmp_path)
     result = CliRunner().invoke(main, ["check", "--isolated", "--select", "KER101,KER301", "--extend-select",

@@ -10,6 +10,8 @@ import importlib
 from dataclasses import dataclass, field
 from collections.abc import Callable
 
+from ..codes import CODES
+
 
 # Whether a rule's diagnostics carry a fix, in ruff's words: every one, some, or none. Apart
 # from it, each fix is safe or unsafe (``Rule.fix_applicability``).
@@ -18,9 +20,10 @@ FIX_AVAILABILITY = ("always", "sometimes", "never")
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule's explanation, examples and check. Its name, summary and default live in the code
+    registry (``kerlint/codes.py``), the one place every code is listed."""
+
     code: str
-    name: str
-    summary: str
     explanation: str
     # Executable examples (tests/test_rule_examples.py runs them; the docs show them): ``bad`` is
     # a complete program that gets this rule's diagnostic, ``good`` the program written
@@ -35,14 +38,25 @@ class Rule:
     # Exactly what ``kerlint check --fix`` (with ``--unsafe-fixes`` when the rule's fixes can be
     # unsafe) makes of ``bad``; "" for a rule that never has a fix.
     fixed: str = ""
-    default: bool = True
     # Why no test in tests/proofs/ shows the harm with real Keras (e.g. it needs a GPU).
     proof_exempt: str = ""
 
+    @property
+    def name(self) -> str:
+        return CODES[self.code].name
+
+    @property
+    def summary(self) -> str:
+        return CODES[self.code].summary
+
+    @property
+    def default(self) -> bool:
+        return CODES[self.code].default
+
 
 def _modules() -> list[str]:
-    """Rule modules are the ``kerNNN`` modules of this package: adding a file (and its line in
-    ``kerlint/codes.py``, which tests/test_codes.py asks for) adds a rule."""
+    """Rule modules are the ``kerNNN`` modules of this package: adding a file and its line in
+    ``kerlint/codes.py`` (its name, summary and default) adds a rule."""
     import pkgutil
     import re
 

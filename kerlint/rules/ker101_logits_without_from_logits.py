@@ -31,8 +31,6 @@ def check(file):
 
 RULE = Rule(
     code="KER101",
-    name="logits-without-from-logits",
-    summary="Linear output layer trained with a crossentropy loss that expects probabilities",
     explanation=(
         "A `Dense(n)` with no activation outputs logits: any real number. Categorical, sparse "
         "categorical and binary crossentropy (and their focal variants) expect probabilities "

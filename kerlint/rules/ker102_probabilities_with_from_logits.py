@@ -113,8 +113,6 @@ def _loop_diagnostic(head, node, fix):
 
 RULE = Rule(
     code="KER102",
-    name="probabilities-with-from-logits",
-    summary="Softmax or sigmoid output trained with a loss that expects logits",
     explanation=(
         "`from_logits=True` tells the loss that the model outputs raw scores and that the "
         "loss should apply softmax (or sigmoid) itself. When the output layer already applies "

@@ -65,8 +65,6 @@ def check(file):
 
 RULE = Rule(
     code="KER103",
-    name="softmax-single-unit",
-    summary="Softmax over an output of one unit, which is always 1.0",
     explanation=(
         "Softmax divides the exponential of each unit by the sum over all units. With one "
         "unit that is exp(x) / exp(x) = 1.0, whatever the input, so the model's output carries "

@@ -32,8 +32,6 @@ def check(file):
 
 RULE = Rule(
     code="KER104",
-    name="sigmoid-multiclass",
-    summary="Sigmoid output with several units trained as exclusive classes",
     explanation=(
         "Categorical and sparse categorical crossentropy treat the outputs as one "
         "probability distribution over exclusive classes. A sigmoid output scores every "

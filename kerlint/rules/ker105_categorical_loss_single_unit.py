@@ -44,8 +44,6 @@ def check(file):
 
 RULE = Rule(
     code="KER105",
-    name="categorical-loss-single-unit",
-    summary="Categorical crossentropy over a one-unit output: the loss is always 0",
     explanation=(
         "Categorical crossentropy compares a distribution over classes with the labels. With "
         "one output unit there is one class: Keras divides the output by its own sum (or "

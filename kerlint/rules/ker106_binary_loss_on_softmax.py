@@ -34,8 +34,6 @@ def check(file):
 
 RULE = Rule(
     code="KER106",
-    name="binary-loss-on-softmax",
-    summary="Binary crossentropy on a softmax output over more than two classes",
     explanation=(
         "A softmax output says the classes are exclusive: exactly one is true. Binary "
         "crossentropy treats every output unit as a separate yes/no question and averages "

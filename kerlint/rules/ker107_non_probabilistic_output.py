@@ -38,8 +38,6 @@ def check(file):
 
 RULE = Rule(
     code="KER107",
-    name="non-probabilistic-output",
-    summary="Crossentropy loss on an output activation that does not give probabilities",
     explanation=(
         "Crossentropy losses with `from_logits=False` expect probabilities: values in [0, 1] "
         "(summing to 1 for the categorical ones). An output activation such as `relu`, "

@@ -23,8 +23,6 @@ def check(file):
 
 RULE = Rule(
     code="KER108",
-    name="sparse-loss-single-unit",
-    summary="Sparse categorical crossentropy over a one-unit output",
     explanation=(
         "Sparse categorical crossentropy takes integer labels that index the output units. "
         "A one-unit output has a single valid index, 0: every label of 1 or more is out of "

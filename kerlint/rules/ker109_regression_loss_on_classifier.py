@@ -40,8 +40,6 @@ def check(file):
 
 RULE = Rule(
     code="KER109",
-    name="regression-loss-on-classifier",
-    summary="Mean squared or absolute error used to train a classifier",
     explanation=(
         "A softmax output, or a linear output with one unit per class trained on labels "
         "that the file one-hot encodes (`to_categorical`, `one_hot`), is a classifier. Mean "

@@ -55,8 +55,6 @@ def check(file):
 
 RULE = Rule(
     code="KER110",
-    name="accuracy-on-regression",
-    summary='"accuracy" reported for a regression model',
     explanation=(
         'Keras picks the meaning of the `"accuracy"` metric from the shapes: binary accuracy '
         "(is the prediction above 0.5 equal to the target?) for one output, categorical "

@@ -297,8 +297,6 @@ def _fix(file, model, path, pool):
 
 RULE = Rule(
     code="KER201",
-    name="dense-on-sequence",
-    summary="Dense head on a sequence or feature map of a per-sample model",
     explanation=(
         "`Dense` multiplies the last axis only: on a (batch, steps, features) tensor from a "
         "`Conv1D`, an RNN with `return_sequences=True`, an attention layer or an `Embedding`, "

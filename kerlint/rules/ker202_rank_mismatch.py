@@ -96,8 +96,6 @@ def _kind(layer) -> str:
 
 RULE = Rule(
     code="KER202",
-    name="rank-mismatch",
-    summary="Layer receives a tensor of a rank it cannot take",
     explanation=(
         "Each layer family takes inputs of one rank (batch axis included): recurrent layers "
         "(batch, timesteps, features), `Conv1D` and 1D pooling rank 3, `Conv2D` and 2D "

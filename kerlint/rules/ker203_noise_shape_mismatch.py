@@ -79,8 +79,6 @@ def _fmt(entries):
 
 RULE = Rule(
     code="KER203",
-    name="noise-shape-mismatch",
-    summary="Dropout noise_shape that cannot broadcast against the layer's input",
     explanation=(
         "`Dropout(rate, noise_shape=...)` draws one mask of `noise_shape` and broadcasts it "
         "over the input. Its length must equal the input's rank (batch included), and each "

@@ -74,8 +74,6 @@ def check(file):
 
 RULE = Rule(
     code="KER204",
-    name="embedding-input-dim-off-by-one",
-    summary="Embedding input_dim of len(tokenizer.word_index), one row short",
     explanation=(
         "Keras's `Tokenizer` numbers words from 1 (index 0 is left for padding), so "
         "`texts_to_sequences` produces indices up to `len(tokenizer.word_index)`. An "

@@ -48,8 +48,6 @@ def check(file):
 
 RULE = Rule(
     code="KER205",
-    name="input-shape-includes-batch",
-    summary="input_shape written with the batch axis",
     explanation=(
         "`input_shape=` (and `keras.Input(shape=...)`) describes one sample: Keras adds the "
         "batch axis itself. Writing `input_shape=(None, 28, 28, 1)` for a `Conv2D`, copied "

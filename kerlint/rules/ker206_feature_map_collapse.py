@@ -21,8 +21,6 @@ def check(file):
 
 RULE = Rule(
     code="KER206",
-    name="feature-map-collapse",
-    summary="Conv/pooling chain shrinks a spatial dimension to zero",
     explanation=(
         "Every `padding=\"valid\"` convolution shrinks each spatial axis by `kernel_size - 1` "
         "(times the dilation), and every pooling or strided layer divides it. On a known input "

@@ -102,8 +102,6 @@ def _remove_fix(file, model, link):
 
 RULE = Rule(
     code="KER207",
-    name="layer-after-output",
-    summary="Dropout, normalization or a second activation after the output activation",
     explanation=(
         "The output activation turns scores into probabilities, and the loss compares "
         "exactly those with the labels. A layer after it changes them: `Dropout` zeroes some "

@@ -124,8 +124,6 @@ def check(file):
 
 RULE = Rule(
     code="KER208",
-    name="stacked-linear-layers",
-    summary="Two Dense layers in a row with no activation between them",
     explanation=(
         "A `Dense` layer without an activation is a linear map, `x @ W + b`. Two of them in "
         "a row are still one linear map, `x @ (W1 @ W2) + ...`: the first layer adds "

@@ -66,8 +66,6 @@ def check(file):
 
 RULE = Rule(
     code="KER209",
-    name="duplicate-activation",
-    summary="Activation layer repeating the previous layer's activation",
     explanation=(
         "`Dense(64, activation=\"relu\")` already applies the ReLU; an `Activation(\"relu\")` "
         "after it does nothing. With other activations the repeat is harmful: a sigmoid of "

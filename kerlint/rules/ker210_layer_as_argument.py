@@ -84,8 +84,6 @@ def _not_called(value, node, where):
 
 RULE = Rule(
     code="KER210",
-    name="layer-as-argument",
-    summary="Layer instance passed where a number or a tensor is expected",
     explanation=(
         "A layer object is not a tensor and not a number. `SpatialDropout1D(Dropout(0.2))` "
         "passes a layer as the rate (Keras raises a TypeError comparing it with 0), and in "

@@ -56,8 +56,6 @@ def check(file):
 
 RULE = Rule(
     code="KER301",
-    name="fit-without-validation",
-    summary="Training run on arrays with no validation data",
     explanation=(
         "`fit(x, y, epochs=n)` with neither `validation_data` nor `validation_split` reports "
         "only the training loss, which keeps falling while the model overfits. Hold out data "

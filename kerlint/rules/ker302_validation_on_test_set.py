@@ -69,8 +69,6 @@ def check(file):
 
 RULE = Rule(
     code="KER302",
-    name="validation-on-test-set",
-    summary="Validation data taken from the test set",
     explanation=(
         "Validation data is what you tune against: the epoch to stop at, the checkpoint to "
         "keep, the learning rate, the architecture. When `validation_data` is the test set "
@@ -112,7 +110,6 @@ model.evaluate(x_test, y_test)  # the test set is used once, at the end
 """,
     fix_availability="never",
     check=check,
-    default=False,
     proof_exempt=(
         "The harm is a bias in expectation: choosing epochs or models on the test set makes the "
         "reported test score optimistic on average. One seeded run of a small model shows it "

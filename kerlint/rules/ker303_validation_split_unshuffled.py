@@ -42,8 +42,6 @@ def check(file):
 
 RULE = Rule(
     code="KER303",
-    name="validation-split-unshuffled",
-    summary="validation_split on arrays that are never shuffled",
     explanation=(
         "`fit(x, y, validation_split=0.1)` takes the *last* 10% of `x` and `y`, in their "
         "current order, as validation data; `shuffle=True` shuffles only the remaining "
@@ -87,5 +85,4 @@ model.fit(x_train, y_train, epochs=15, validation_data=(x_val, y_val))
 """,
     fix_availability="never",
     check=check,
-    default=False,
-)
+    )

@@ -53,8 +53,6 @@ def check(file):
 
 RULE = Rule(
     code="KER304",
-    name="learning-rate-out-of-range",
-    summary="Literal learning rate far outside the range the optimizer trains with",
     explanation=(
         "Adaptive optimizers (Adam, AdamW, RMSprop, Nadam, Adamax, Adagrad) move each weight by "
         "about the learning rate per step, so they train around 1e-3. At 0.1 the loss jumps "

@@ -82,8 +82,6 @@ def check(file):
 
 RULE = Rule(
     code="KER305",
-    name="accuracy-on-multilabel",
-    summary="Accuracy metric on a multi-label (sigmoid, binary crossentropy) model",
     explanation=(
         "A sigmoid output with several units trained with binary crossentropy predicts "
         "independent labels. Keras 3 picks the accuracy for `\"accuracy\"` from the shapes "

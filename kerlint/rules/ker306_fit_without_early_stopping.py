@@ -82,8 +82,6 @@ def check(file):
 
 RULE = Rule(
     code="KER306",
-    name="fit-without-early-stopping",
-    summary="Long validated training run without an EarlyStopping callback",
     explanation=(
         "With validation data Keras measures when the model stops improving, but only a "
         "callback acts on it. Without `EarlyStopping`, `fit(..., epochs=100)` trains all 100 "
@@ -140,5 +138,4 @@ model.fit(x_train[80:], y_train[80:], epochs=200, validation_data=(x_val, y_val)
     fix_availability="sometimes",
     fix_applicability=("unsafe",),
     check=check,
-    default=False,
-)
+    )

@@ -56,8 +56,6 @@ def check(file):
 
 RULE = Rule(
     code="KER401",
-    name="optimizer-lr-argument",
-    summary="`lr=` argument or `optimizer.lr` attribute, removed in Keras 3",
     explanation=(
         "Keras 2 accepted `lr` as an alias of `learning_rate` (with a deprecation warning). "
         "Keras 3 optimizers raise `ValueError: Argument(s) not recognized: {'lr': 0.01}` when "

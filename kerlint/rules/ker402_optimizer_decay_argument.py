@@ -79,8 +79,6 @@ def check(file):
 
 RULE = Rule(
     code="KER402",
-    name="optimizer-decay-argument",
-    summary="`decay=` optimizer argument, ignored by Keras 3",
     explanation=(
         "Keras 2 optimizers applied `decay` as `lr / (1 + decay * iterations)` after every "
         "batch. Keras 3 removed the argument: it prints a warning, ignores it, and trains "

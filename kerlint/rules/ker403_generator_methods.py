@@ -91,8 +91,6 @@ def check(file):
 
 RULE = Rule(
     code="KER403",
-    name="generator-methods",
-    summary="`fit_generator` / `evaluate_generator` / `predict_generator`, removed in Keras 3",
     explanation=(
         "Keras 2.1 made `fit`, `evaluate` and `predict` accept generators and deprecated the "
         "`*_generator` methods; Keras 3 removed them, so `model.fit_generator(...)` raises "

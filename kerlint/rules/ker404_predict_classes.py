@@ -80,8 +80,6 @@ def check(file):
 
 RULE = Rule(
     code="KER404",
-    name="predict-classes",
-    summary="`predict_classes` / `predict_proba`, removed from Keras models",
     explanation=(
         "`Sequential.predict_classes` and `predict_proba` were removed in TensorFlow 2.6 and "
         "do not exist in Keras 3: the call raises `AttributeError`. `predict_proba` was "

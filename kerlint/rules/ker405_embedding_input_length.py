@@ -114,8 +114,6 @@ def check(file):
 
 RULE = Rule(
     code="KER405",
-    name="embedding-input-length",
-    summary="`Embedding(input_length=...)`, ignored by Keras 3",
     explanation=(
         "In Keras 2, `input_length` told the first layer of a Sequential model the sequence "
         "length, so the model was built at once and `Flatten()` after the Embedding knew its "

@@ -177,8 +177,6 @@ def check(file):
 
 RULE = Rule(
     code="KER406",
-    name="keras1-arguments",
-    summary="Keras 1 argument names (`nb_epoch`, `init`, `border_mode`, ...) and `Conv2D(n, rows, cols)`",
     explanation=(
         "Keras 2 renamed most arguments (`nb_epoch` → `epochs`, `init` → "
         "`kernel_initializer`, `output_dim` → `units`, `nb_filter` → `filters`, "

@@ -254,8 +254,6 @@ def check(file):
 
 RULE = Rule(
     code="KER407",
-    name="removed-layers-and-modules",
-    summary="Layers, modules and functions removed in Keras 3 (`CuDNNLSTM`, `keras.layers.core`, ...)",
     explanation=(
         "Keras 3 dropped the Keras 2 sub-module paths (`keras.layers.core`, "
         "`keras.layers.advanced_activations`, `keras.utils.np_utils`, `keras.engine`, ...): "

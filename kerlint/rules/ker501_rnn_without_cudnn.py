@@ -56,8 +56,6 @@ def check(file):
 
 RULE = Rule(
     code="KER501",
-    name="rnn-without-cudnn",
-    summary="LSTM/GRU arguments that rule out the fast cuDNN kernel",
     explanation=(
         "On a GPU, Keras runs `LSTM` and `GRU` with NVIDIA's fused cuDNN kernel only when the "
         "layer matches what cuDNN computes: `activation=\"tanh\"`, "

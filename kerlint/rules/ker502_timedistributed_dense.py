@@ -30,8 +30,6 @@ def check(file):
 
 RULE = Rule(
     code="KER502",
-    name="timedistributed-dense",
-    summary="`TimeDistributed(Dense(...))` where `Dense(...)` alone does the same",
     explanation=(
         "`Dense` multiplies the last axis of its input by its kernel, whatever the rank, so "
         "on a `(batch, steps, features)` tensor `Dense(n)` already gives `(batch, steps, n)` "
@@ -73,5 +71,4 @@ model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     fix_availability="sometimes",
     fix_applicability=("safe",),
     check=check,
-    default=False,
-)
+    )
