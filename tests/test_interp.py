@@ -1,0 +1,101 @@
+"""The interpreter on its own, with semantics that know nothing of Keras: it follows Python
+(scopes, branches, calls, returns) and hands the rest to its hooks."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from kerlint.interp import NOT_HANDLED, Interpreter, Semantics
+from kerlint.interp.values import UNKNOWN, Const, Seq
+
+
+class Thing:
+    """What the recording semantics make of a call to ``make(...)``."""
+
+    def __init__(self, args):
+        self.args = args
+
+
+class Recording(Semantics):
+    """``make`` is an external name; calling it makes a Thing; ``t.use(...)`` is recorded."""
+
+    def __init__(self):
+        self.made, self.used, self.bound_as = [], [], {}
+
+    def is_external_name(self, name):
+        return name == "make"
+
+    def external_name(self, name, node):
+        return "make"
+
+    def call(self, callee, node, args, statement):
+        if callee == "make":
+            thing = Thing([v for _, v in args])
+            self.made.append(thing)
+            return thing
+        return NOT_HANDLED
+
+    def call_method(self, receiver, method, node, args, statement):
+        if isinstance(receiver, Thing):
+            self.used.append((receiver, method, self.interp.cond))
+            return Const(None)
+        return NOT_HANDLED
+
+    def bound(self, name, value):
+        if isinstance(value, Thing):
+            self.bound_as.setdefault(id(value), name)
+
+
+def run(source: str) -> tuple[Interpreter, Recording]:
+    semantics = Recording()
+    interp = Interpreter(cst.parse_module(source), semantics)
+    semantics.interp = interp
+    interp.run()
+    return interp, semantics
+
+
+def test_a_builder_returns_what_it_made_with_the_callers_arguments():
+    interp, sem = run(
+        "def build(n, scale=2):\n"
+        "    return make(n * scale, [n, 1])\n"
+        "t = build(3)\n"
+        "t.use()\n"
+    )
+    (thing,) = sem.made
+    size, shape = thing.args
+    assert isinstance(size, Const) and size.value == 6
+    assert isinstance(shape, Seq) and [i.value for i in shape.items] == [3, 1]
+    assert sem.used == [(thing, "use", 0)]
+    assert sem.bound_as[id(thing)] == "t"
+    assert interp.globals.lookup("t")[0] is thing
+
+
+def test_branches_that_disagree_leave_the_name_unknown_and_calls_inside_are_conditional():
+    interp, sem = run(
+        "if flag:\n"
+        "    t = make(1)\n"
+        "    t.use()\n"
+        "else:\n"
+        "    t = make(2)\n"
+        "t.use()\n"
+    )
+    assert len(sem.made) == 2
+    assert [cond for _, _, cond in sem.used] == [1]  # the second use has no known receiver
+    assert interp.globals.lookup("t")[0] is UNKNOWN
+
+
+def test_a_function_never_called_runs_on_its_own_with_unknown_parameters():
+    _, sem = run("def main(n):\n    make(n).use()\n")
+    (thing,) = sem.made
+    assert thing.args == [UNKNOWN]
+    assert sem.used == [(thing, "use", 0)]
+
+
+def test_a_name_the_file_binds_anywhere_is_never_taken_for_an_external_one():
+    _, sem = run("make(1)\ndef f():\n    make = 3\n")
+    assert sem.made == []  # `make` is bound in f, so the first call is not the external one
+
+
+def test_recursion_and_call_depth_are_bounded():
+    _, sem = run("def f(n):\n    make(n)\n    return f(n)\nf(1)\n")
+    assert len(sem.made) == 1
