@@ -171,6 +171,7 @@ class Model(Value):
     compiles: list = field(default_factory=list)
     fits: list = field(default_factory=list)
     build_shape: Any = None  # shape given to model.build(...)
+    built_in_branch: int = 0  # how deep in branches and loops the model was made
     tampered: bool = False  # structure changed in a way kerlint cannot follow
     name: str | None = None  # variable name it was first bound to, for messages
 

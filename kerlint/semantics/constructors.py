@@ -60,7 +60,7 @@ def make_input(sem, node, ref, args) -> Tensor:
 
 def make_sequential(sem, node, ref, args) -> Model:
     bound = bind(sem.catalog.signature("models", "Sequential"), args)
-    m = Model("sequential", node)
+    m = Model("sequential", node, built_in_branch=sem.interp.cond)
     layers_arg = bound.get("layers")
     if layers_arg is not None:
         value = layers_arg.value

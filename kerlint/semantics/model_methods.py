@@ -29,7 +29,9 @@ def model_method(sem, node, model: Model | None, receiver, method: str, args, st
     if model is None:
         return Const(None) if method == "compile" else UNKNOWN
     if method == "add":
-        return _add(model, node, args, cond, statement)
+        # Only a branch or loop inside the one the model was made in makes the layer uncertain:
+        # a model built and filled under `if __name__ == "__main__":` is as certain as at top level.
+        return _add(model, node, args, sem.interp.cond > model.built_in_branch, statement)
     if method == "pop":
         model.tampered = True
         return UNKNOWN
