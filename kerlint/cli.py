@@ -287,3 +287,65 @@ def rules_cmd(output_format, markdown):
         click.echo(json.dumps([as_dict(e, full=False) for e in explain_all()], indent=2))
     else:
         click.echo(listing(explain_all()), nl=False)
+
+
+@main.command("summary")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="A table per model (text), or the JSON array whose schema the README gives.")
+@click.option("--stdin-filename", default=None, help="The file name to report for source read from stdin (-).")
+@click.option("--config", "config_file", default=None, type=click.Path(dir_okay=False),
+              help="Use this configuration file for every path instead of the nearest pyproject.toml.")
+@click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
+@click.option("--extend-exclude", multiple=True, help="Path patterns to exclude on top of the configured ones.")
+@click.option("--force-exclude", is_flag=True, help="Apply exclude patterns to files named on the command line too.")
+@click.option("--respect-gitignore/--no-respect-gitignore", default=None,
+              help="Skip files that .gitignore lists when walking folders (default: on).")
+def summary_cmd(paths, output_format, stdin_filename, config_file, isolated, extend_exclude, force_exclude,
+                respect_gitignore):
+    """Show each model in PATHS as kerlint sees it: layers, output shapes, parameter counts,
+    compiles and fits, and the compile()/fit() calls it cannot follow. `-` reads stdin."""
+    import json
+    import os
+    from pathlib import Path
+
+    from .config import ConfigError, SettingsResolver, cli_selection
+    from .runner import _display, discover_files
+    from .source import from_bytes, read_file
+    from .summary import render_text, summarize_source
+
+    try:
+        resolver = SettingsResolver(
+            cli_selection((), (), ()),
+            config=config_file,
+            isolated=isolated,
+            extend_exclude=[p for v in extend_exclude for p in v.split(",") if p.strip()],
+            respect_gitignore=respect_gitignore,
+        )
+        sources = []
+        for raw in list(paths) or ["."]:
+            if raw == "-":
+                if stdin_filename and force_exclude:
+                    settings = resolver.for_path(Path(stdin_filename).parent)
+                    if settings.excluded(stdin_filename):
+                        continue
+                sources.append(from_bytes(sys.stdin.buffer.read(), stdin_filename or "-"))
+                continue
+            sources.extend(read_file(path, _display(path)) for path in sorted(discover_files(raw, resolver, force_exclude)))
+    except ConfigError as exc:
+        _config_error(exc)
+    entries = []
+    for source in sources:
+        try:
+            found, notice = summarize_source(source)
+        except Exception as exc:  # noqa: BLE001 - one file must not stop the run
+            if os.environ.get("KERLINT_DEBUG"):
+                raise
+            found, notice = [], f"internal error in kerlint (summary): {type(exc).__name__}: {exc}"
+        if notice:
+            sys.stderr.write(f"kerlint: warning: {source.name}: {notice}\n")
+        entries.extend(found)
+    if output_format == "json":
+        click.echo(json.dumps(entries, indent=2))
+    else:
+        click.echo(render_text(entries), nl=False)

@@ -100,6 +100,7 @@ class Layer(Value):
     inner: Layer | None = None  # the wrapped layer of TimeDistributed / Bidirectional
     activation_overridden: bool = False  # ``layer.activation = ...`` somewhere
     model: Model | None = None  # a model used as a layer
+    trainable: bool | None = None  # ``layer.trainable = <literal>`` in the file, last written
 
     @property
     def known(self) -> bool:
@@ -174,6 +175,9 @@ class Model(Value):
     built_in_branch: int = 0  # how deep in branches and loops the model was made
     tampered: bool = False  # structure changed in a way kerlint cannot follow
     name: str | None = None  # variable name it was first bound to, for messages
+    why: str | None = None  # why kerlint has no (or no exact) graph, in words, when it knows
+    origin: str | None = None  # for an opaque model: "loaded", "application", ... (what made it)
+    trainable: bool | None = None  # ``model.trainable = <literal>`` in the file, last written
 
     @property
     def has_graph(self) -> bool:

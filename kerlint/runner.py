@@ -124,6 +124,16 @@ def _lint_stdin(select, stdin_filename, resolver, force_exclude, fix) -> FileRes
     return source.fix(codes, fix) if fix is not None else source.lint(codes)
 
 
+def discover_files(raw: str, resolver, force_exclude=False):
+    """The files of one path argument (not ``-``) as ``lint_paths`` finds them, with the
+    configured excludes, .gitignore and --force-exclude applied (``kerlint summary``)."""
+    for path, explicit in discover([raw], skip=_skipper(resolver, raw)):
+        settings = resolver.for_dir(os.path.dirname(os.path.abspath(path)))
+        if explicit and force_exclude and settings.excluded(path):
+            continue
+        yield path
+
+
 def lint_paths(paths, select, *, stdin_filename=None, jobs=None, resolver=None,
                force_exclude=False, fix=None, cache=None) -> list[FileResult]:
     """Lint files, folders and ``-`` (stdin). With a ``config.SettingsResolver`` each file gets the

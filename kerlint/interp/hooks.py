@@ -30,8 +30,8 @@ class Semantics:
         """The Value of ``base.attr`` for a base that is not plain Python."""
         return UNKNOWN
 
-    def store_attribute(self, base, attr: str, node) -> None:
-        """``base.attr = ...`` was executed."""
+    def store_attribute(self, base, attr: str, node, value=UNKNOWN) -> None:
+        """``base.attr = value`` was executed (``value`` UNKNOWN for an augmented assignment)."""
 
     def call(self, callee, node, args, statement):
         """Call a callee that is not plain Python; ``args`` are ``[(cst.Arg, Value)]``."""

@@ -199,7 +199,7 @@ class Statements:
             self._bind_unpacked(target.elements, value, env)
         elif isinstance(target, cst.Attribute):
             base = self.eval(target.value, env)
-            self.semantics.store_attribute(base, target.attr.value, target)
+            self.semantics.store_attribute(base, target.attr.value, target, UNKNOWN if aug else value)
         elif isinstance(target, cst.Subscript):
             base = self.eval(target.value, env)
             for el in target.slice:

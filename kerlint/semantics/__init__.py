@@ -11,7 +11,7 @@ import libcst as cst
 
 from ..catalog import get_catalog
 from ..interp import NOT_HANDLED, Semantics
-from ..interp.values import UNKNOWN, ClassVal
+from ..interp.values import UNKNOWN, ClassVal, Const
 from ..ir import AttributeAccess, BoundArgs, CallSite, KerasObject, KerasRef, Layer, Model, Tensor
 from ..names import canonicalize, dotted_name
 from . import constructors, layer_calls, refs
@@ -70,12 +70,16 @@ class KerasSemantics(Semantics):
             self.ir.attributes.append(AttributeAccess(node, base, attr))
         return UNKNOWN
 
-    def store_attribute(self, base, attr: str, node) -> None:
+    def store_attribute(self, base, attr: str, node, value=UNKNOWN) -> None:
         self.ir.attributes.append(AttributeAccess(node, base, attr, store=True))
         if isinstance(base, Layer) and attr == "activation":
             base.activation_overridden = True
-        elif isinstance(base, Model):
-            base.tampered = base.tampered or attr in ("layers", "outputs", "output")
+        elif isinstance(base, Model) and attr in ("layers", "outputs", "output"):
+            base.tampered = True
+            base.why = base.why or "structure changed (layers or outputs assigned)"
+        if attr == "trainable" and isinstance(base, (Layer, Model)):
+            # The last literal written wins; a value kerlint cannot read leaves it unknown.
+            base.trainable = value.value if isinstance(value, Const) and isinstance(value.value, bool) else None
 
     # -- calls --------------------------------------------------------------------------
     def saw_call(self, node, name) -> None:
@@ -123,7 +127,7 @@ class KerasSemantics(Semantics):
 
     def instantiate(self, cls: ClassVal, node, args):
         if cls.kind == "model":
-            m = Model("subclassed", node)
+            m = Model("subclassed", node, why="a subclassed model: kerlint does not follow call() yet")
             self.ir.models.append(m)
             return m
         if cls.kind == "layer":

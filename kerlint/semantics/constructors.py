@@ -13,7 +13,8 @@ from .arguments import bind, keras1_layer_args
 MODEL_SIGNATURE = Signature(("inputs", "outputs", "name"), frozenset({"trainable"}),
                             {"name": None, "trainable": True}, var_kwargs=True)
 _OBJECT_SECTIONS = ("losses", "optimizers", "callbacks", "metrics")
-_LOADERS = ("load_model", "clone_model", "model_from_json")
+# Functions making a model kerlint cannot see into: name -> what the model is ("loaded").
+_LOADERS = {"load_model": "loaded", "clone_model": "cloned", "model_from_json": "loaded"}
 
 
 def call_keras(sem, node, ref: KerasRef, args):
@@ -35,15 +36,15 @@ def call_keras(sem, node, ref: KerasRef, args):
         return made
     sem.ir.calls.append(CallSite(node, ref, bind(None, args), UNKNOWN))
     if c.startswith("models.") and name in _LOADERS:
-        return _opaque_model(sem, node)
+        return _opaque_model(sem, node, _LOADERS[name], f"{_LOADERS[name]} with {name}")
     if c.startswith("applications.") and name[:1].isupper():
         # ResNet50(...), not imagenet_utils.correct_pad(...) or preprocess_input(...)
-        return _opaque_model(sem, node)
+        return _opaque_model(sem, node, "application", "a keras.applications model")
     return UNKNOWN
 
 
-def _opaque_model(sem, node) -> Model:
-    m = Model("opaque", node)
+def _opaque_model(sem, node, origin: str, why: str) -> Model:
+    m = Model("opaque", node, why=why, origin=origin)
     sem.ir.models.append(m)
     return m
 
@@ -68,6 +69,7 @@ def make_sequential(sem, node, ref, args) -> Model:
             _add_listed_layers(m, value, node)
         elif not (isinstance(value, Const) and value.value is None):
             m.tampered = True
+            m.why = "layers given as a value kerlint cannot follow"
     sem.ir.models.append(m)
     sem.ir.calls.append(CallSite(node, ref, bound, m))
     return m
@@ -89,7 +91,7 @@ def make_functional(sem, node, ref, args) -> Model:
     ins = bound.get("inputs")
     outs = bound.get("outputs")
     if ins is None and outs is None:
-        m = Model("opaque", node)
+        m = Model("opaque", node, why="keras.Model() called without inputs and outputs")
     else:
         m = Model("functional", node)
         m.inputs = tensors_of(ins.value) if ins is not None else []

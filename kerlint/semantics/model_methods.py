@@ -34,6 +34,7 @@ def model_method(sem, node, model: Model | None, receiver, method: str, args, st
         return _add(model, node, args, sem.interp.cond > model.built_in_branch, statement)
     if method == "pop":
         model.tampered = True
+        model.why = model.why or "structure changed (pop)"
         return UNKNOWN
     if method == "build" and args:
         model.build_shape = shapes.shape_from_seq(args[0][1], batch=False)
