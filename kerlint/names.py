@@ -41,8 +41,14 @@ def canonicalize(qualified: str) -> KerasPath | None:
             rest = qualified[len(root) + 1 :]
             break
     else:
-        if qualified == "tensorflow" or qualified.startswith("tensorflow."):
-            return KerasPath("tf." + qualified[len("tensorflow.") :] if qualified != "tensorflow" else "tf", qualified)
+        if qualified == "tensorflow":
+            return KerasPath("tf", qualified)
+        if qualified.startswith("tensorflow."):
+            rest = qualified[len("tensorflow.") :]
+            if rest.split(".")[0] in legacy.TF_KERAS_ALIASES:
+                path = canonicalize("keras." + rest)
+                return KerasPath(path.canonical, qualified, path.legacy_module)
+            return KerasPath("tf." + rest, qualified)
         return None
     legacy_module = None
     for old, new in legacy.LEGACY_SUBMODULES.items():

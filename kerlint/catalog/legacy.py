@@ -172,6 +172,9 @@ ACTIVATION_ALIASES = {
 }
 
 # TensorFlow functions (outside tf.keras) that are activations.
+# TensorFlow 2 modules that are Keras's own: tf.optimizers is tf.keras.optimizers, and so on.
+TF_KERAS_ALIASES = ("optimizers", "losses", "metrics", "initializers")
+
 TF_ACTIVATIONS = {
     "nn.softmax": "softmax",
     "math.softmax": "softmax",

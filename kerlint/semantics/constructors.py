@@ -12,6 +12,8 @@ from .arguments import bind, keras1_layer_args
 # keras.Model(*args, **kwargs) forwards to Functional(inputs, outputs, name=None, ...).
 MODEL_SIGNATURE = Signature(("inputs", "outputs", "name"), frozenset({"trainable"}),
                             {"name": None, "trainable": True}, var_kwargs=True)
+# Keras 1 spelled them Model(input=..., output=...).
+KERAS1_MODEL_ARGS = {"input": "inputs", "output": "outputs"}
 _OBJECT_SECTIONS = ("losses", "optimizers", "callbacks", "metrics")
 # Functions making a model kerlint cannot see into: name -> what the model is ("loaded").
 _LOADERS = {"load_model": "loaded", "clone_model": "cloned", "model_from_json": "loaded"}
@@ -87,7 +89,7 @@ def _add_listed_layers(m: Model, listed: Seq, node) -> None:
 
 
 def make_functional(sem, node, ref, args) -> Model:
-    bound = bind(MODEL_SIGNATURE, args)
+    bound = bind(MODEL_SIGNATURE, args, keras1=KERAS1_MODEL_ARGS)
     ins = bound.get("inputs")
     outs = bound.get("outputs")
     if ins is None and outs is None:

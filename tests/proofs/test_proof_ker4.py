@@ -30,6 +30,20 @@ def test_ker401_lr_argument_raises():
     assert float(good["optimizer"].learning_rate.numpy()) == pytest.approx(0.01)
 
 
+def test_ker401_tf_optimizers_is_keras_and_raises_the_same():
+    # kerlint reads tf.optimizers (and tf.losses, tf.metrics, tf.initializers) as Keras's modules.
+    import tensorflow as tf
+
+    assert tf.optimizers.Adam is keras.optimizers.Adam and tf.losses.Huber is keras.losses.Huber
+    assert tf.metrics.AUC is keras.metrics.AUC and tf.initializers.GlorotUniform is keras.initializers.GlorotUniform
+    buggy, fixed = pair("KER401", "import tensorflow as tf\noptimizer = tf.optimizers.Adam(lr=0.01)\n")
+    assert "tf.optimizers.Adam(learning_rate=0.01)" in fixed
+    with pytest.raises(ValueError) as err:
+        run(buggy)
+    assert "Argument(s) not recognized: {'lr': 0.01}" in str(err.value)
+    assert float(run(fixed)["optimizer"].learning_rate.numpy()) == pytest.approx(0.01)
+
+
 def test_ker401_optimizer_lr_attribute_raises():
     buggy, fixed = pair(
         "KER401",
