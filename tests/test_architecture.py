@@ -22,6 +22,7 @@ ENGINE = {
     "diagnostics": set(),
     "ir": {"interp", "names", "catalog"},
     "shapes": {"ir", "catalog", "interp"},
+    "params": {"ir", "catalog", "shapes", "interp"},
     "semantics": {"interp", "ir", "names", "catalog", "shapes"},
     "extract": {"interp", "semantics", "ir", "names"},
     "analysis": {"ir", "interp", "shapes", "catalog", "names"},

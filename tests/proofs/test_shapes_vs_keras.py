@@ -1,16 +1,24 @@
-"""kerlint's shape inference against Keras: generated models, every layer's output shape.
+"""kerlint's shape inference and parameter counts against Keras: generated models, every
+layer's output shape and weights.
 
 Hypothesis writes Sequential and functional models from the layer families kerlint models,
-with random valid arguments and input shapes with fixed and variable (``None``) dims. Keras
+with random valid arguments and input shapes with fixed and variable (``None``) dims; some
+functional models apply one layer instance twice or call a small Sequential as a layer. Keras
 builds each one (construction only, no training). For every layer kerlint claims to know the
 shape of, the shape must be Keras's: a fixed dim the same number, ``VAR`` where Keras has
 ``None``; ``None`` (unknown) is always allowed. A model Keras refuses must be one kerlint
 reports with KER202/KER206, or one whose shapes kerlint does not claim to know; a model
 kerlint reports must be one Keras refuses.
+
+For every layer kerlint gives a parameter count for (``kerlint.params.layer_params``), the
+trainable and non-trainable counts must be Keras's; when kerlint knows every layer's count, the
+model's totals must be ``model.count_params()`` and its split (a shared layer counted once, a
+nested model as the sum of its layers).
 """
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 
@@ -22,7 +30,8 @@ from hypothesis import strategies as st
 from kerlint.analysis.graph import sequential_steps
 from kerlint.extract import extract
 from kerlint.lint import lint_source
-from kerlint.shapes import VAR
+from kerlint.params import ParamCount, layer_params
+from kerlint.shapes import VAR, infer
 
 from .proving import COUNTS, run
 
@@ -41,6 +50,7 @@ class Generated:
     input_shape: tuple
     layers: list = field(default_factory=list)  # [(layer code, [input tensor names])]
     int_input: bool = False
+    prelude: list = field(default_factory=list)  # layers made before the graph (shared, nested)
 
     def source(self) -> str:
         shape = "(" + ", ".join("None" if d is None else str(d) for d in self.input_shape) + ",)"
@@ -53,7 +63,7 @@ class Generated:
             first = first[:-1] + ("" if first.endswith("()") else ", ") + f"input_shape={shape})"
             body = "".join(f"    {code},\n" for code in [first, *rest])
             return HEADER + f"model = keras.Sequential([\n{body}])\n"
-        lines = [f"t0 = keras.Input(shape={shape}{dtype})"]
+        lines = [*self.prelude, f"t0 = keras.Input(shape={shape}{dtype})"]
         for i, (code, inputs) in enumerate(self.layers, 1):
             if code.startswith("layers.MultiHeadAttention"):
                 lines.append(f"t{i} = {code}({inputs[0]}, {inputs[1]})")
@@ -85,7 +95,16 @@ def _fmt(draw, spatial: int, ctx) -> str:
 
 
 def g_dense(draw, r, ctx):
-    return f"layers.Dense({draw(small)})", r
+    extra = draw(st.sampled_from(["", "", "", ", use_bias=False", ", trainable=False"]))
+    return f"layers.Dense({draw(small)}{extra})", r
+
+
+def g_einsum(draw, r, ctx):
+    """EinsumDense on the last axis (kerlint counts it; its shape is left unknown)."""
+    axes = "abcde"[:r]
+    out = ", ".join(["None"] * (r - 2) + [str(draw(small))])
+    bias = draw(st.sampled_from(["", ', bias_axes="z"']))
+    return f'layers.EinsumDense("{axes},{axes[-1]}z->{axes[:-1]}z", output_shape=({out},){bias})', r
 
 
 def g_identity(draw, r, ctx):
@@ -93,7 +112,9 @@ def g_identity(draw, r, ctx):
         "layers.Dropout(0.2)", "layers.BatchNormalization()", "layers.LayerNormalization()",
         'layers.Activation("relu")', "layers.ReLU()", "layers.LeakyReLU()", "layers.Softmax()",
         "layers.GaussianNoise(0.1)", "layers.Rescaling(0.5)", "layers.Identity()", "layers.UnitNormalization()",
-    ]))
+        "layers.BatchNormalization(center=False)", "layers.BatchNormalization(scale=False, center=False)",
+        "layers.LayerNormalization(scale=False)", "layers.GroupNormalization(groups=1)", "layers.RMSNormalization()",
+    ] + (["layers.PReLU()", "layers.PReLU(shared_axes=1)"] if ctx.get("fixed") and r >= 3 else [])))
     return code, r
 
 
@@ -120,7 +141,8 @@ def g_repeat(draw, r, ctx):
 def g_rnn(draw, r, ctx):
     kind = draw(st.sampled_from(["LSTM", "GRU", "SimpleRNN"]))
     seqs = draw(st.booleans())
-    return f"layers.{kind}({draw(small)}, return_sequences={seqs})", (3 if seqs else 2)
+    extra = draw(st.sampled_from(["", "", ", use_bias=False"] + ([", reset_after=False"] if kind == "GRU" else [])))
+    return f"layers.{kind}({draw(small)}, return_sequences={seqs}{extra})", (3 if seqs else 2)
 
 
 def g_bidirectional(draw, r, ctx):
@@ -133,9 +155,11 @@ def g_bidirectional(draw, r, ctx):
 
 def g_time_distributed(draw, r, ctx):
     """A layer applied to every step: Dense, or on rank 4-5 a conv, pooling or Flatten."""
-    kind = draw(st.sampled_from(["dense", "conv", "pool", "flatten"] if r in (4, 5) else ["dense"]))
+    kind = draw(st.sampled_from(["dense", "conv", "pool", "flatten"] if r in (4, 5) else ["dense", "norm"]))
     if kind == "dense":
         return f"layers.TimeDistributed(layers.Dense({draw(small)}))", r
+    if kind == "norm":
+        return "layers.TimeDistributed(layers.BatchNormalization())", r
     if kind == "flatten":
         return "layers.TimeDistributed(layers.Flatten())", 3
     inner, _ = (g_conv if kind == "conv" else g_pool)(draw, r - 1, {"fixed": False})
@@ -172,8 +196,10 @@ def g_conv(draw, r, ctx):
     elif draw(st.booleans()):
         args.append(f"dilation_rate={draw(st.integers(2, 3))}")
     args.append(f'padding="{padding}"')
-    if kind.startswith("Depthwise") and draw(st.booleans()):
+    if (kind.startswith("Depthwise") or kind.startswith("Separable")) and draw(st.booleans()):
         args.append(f"depth_multiplier={draw(st.integers(1, 3))}")
+    if draw(st.integers(0, 4)) == 0:
+        args.append("use_bias=False")
     return f"layers.{kind}({', '.join(args)}{_fmt(draw, n, ctx)})", r
 
 
@@ -245,7 +271,7 @@ def g_spatial_dropout(draw, r, ctx):
 
 # Families that take any rank, and those whose rank they need (the generator keeps to it,
 # except for the deliberate misfits below).
-ANY_RANK = [g_dense, g_identity, g_flatten, g_reshape, g_time_distributed, g_permute]
+ANY_RANK = [g_dense, g_identity, g_flatten, g_reshape, g_time_distributed, g_permute, g_einsum]
 BY_RANK = {
     2: [g_repeat],
     3: [g_rnn, g_bidirectional, g_conv, g_pool, g_global_pool, g_adaptive_pool, g_upsampling, g_padding,
@@ -272,10 +298,41 @@ def _merge(draw, r, t, n):
         axis = draw(st.integers(1, r - 1))
         return [sibling, (f"layers.Dot(axes={axis})", [t, s])], (2 if r <= 2 else 2 * r - 3)
     if kind == "attention":
-        return [sibling, (f"layers.{draw(st.sampled_from(['Attention', 'AdditiveAttention']))}()", [t, s])], 3
+        code = draw(st.sampled_from([
+            "Attention()", "Attention(use_scale=True)", 'Attention(use_scale=True, score_mode="concat")',
+            "AdditiveAttention()", "AdditiveAttention(use_scale=False)",
+        ]))
+        return [sibling, (f"layers.{code}", [t, s])], 3
     heads = draw(st.integers(1, 3))
     out = f", output_shape={draw(small)}" if draw(st.booleans()) else ""
+    out += f", value_dim={draw(small)}" if draw(st.booleans()) else ""
+    out += ", use_bias=False" if draw(st.integers(0, 3)) == 0 else ""
     return [sibling, (f"layers.MultiHeadAttention(num_heads={heads}, key_dim={draw(small)}{out})", [t, s])], 3
+
+
+def _shared(draw, r, t, n, model):
+    """One layer instance applied to ``t`` and to a sibling, then added: counted once."""
+    name = f"shared{n}"
+    units = draw(small)
+    code = draw(st.sampled_from(
+        [f"layers.Dense({units})"]
+        + ([f'layers.Conv1D({units}, {draw(kernel)}, padding="same")', f"layers.GRU({units}, return_sequences=True)"]
+           if r == 3 else [])
+        + ([f'layers.Conv2D({units}, {draw(kernel)}, padding="same")'] if r == 4 else [])
+    ))
+    model.prelude.append(f"{name} = {code}")
+    sibling = ('layers.Activation("tanh")', [t])
+    return [sibling, (name, [t]), (name, [f"t{n + 1}"]), ("layers.Add()", [f"t{n + 2}", f"t{n + 3}"])]
+
+
+def _nested(draw, r, t, n, model):
+    """A small Sequential called as a layer: its count is the sum of its layers'."""
+    name = f"inner{n}"
+    body = [f"layers.Dense({draw(small)})"]
+    body.append(draw(st.sampled_from(["layers.BatchNormalization()", "layers.Dropout(0.1)", "layers.LayerNormalization()"])))
+    body.append(f"layers.Dense({draw(small)})")
+    model.prelude.append(f"{name} = keras.Sequential([{', '.join(body)}])")
+    return [(name, [t])]
 
 
 @st.composite
@@ -297,6 +354,10 @@ def models(draw):
             lines, rank = _merge(draw, rank, t, len(model.layers))
             model.layers.extend(lines)
             continue
+        if style == "functional" and draw(st.integers(0, 7)) == 0:
+            make = draw(st.sampled_from([_shared, _nested]))
+            model.layers.extend(make(draw, rank, t, len(model.layers), model))
+            continue
         misfit = draw(st.integers(0, 9)) == 0
         pool = RANKED if misfit else ANY_RANK + BY_RANK.get(rank, [])
         made = None
@@ -317,22 +378,56 @@ def models(draw):
 
 # -- comparison ---------------------------------------------------------------------------------
 def kerlint_shapes(src: str, style: str):
-    """The input shapes and the output shape kerlint infers for each generated layer, in order
-    (None: unknown)."""
+    """The output shape kerlint infers for each generated layer, in order (None: unknown), the
+    input shapes, and the layer (an ``ir.Layer``)."""
     ir = extract(cst.parse_module(src))
     if style != "functional":
         (model,) = [m for m in ir.models if m.style == "sequential"]
         steps = sequential_steps(model)
-        return [step.out_shape for step in steps], [[step.in_shape] for step in steps]
+        return [step.out_shape for step in steps], [[step.in_shape] for step in steps], [s.layer for s in steps]
     calls = ir.layer_calls
     outs = [lc.out_shapes[0] if lc.out_shapes and len(lc.out_shapes) == 1 else None for lc in calls]
-    return outs, [list(lc.in_shapes) for lc in calls]
+    return outs, [list(lc.in_shapes) for lc in calls], [lc.layer for lc in calls]
+
+
+def kerlint_params(layer, in_shapes, out_shape) -> ParamCount | None:
+    """kerlint's count for one generated layer; a nested Sequential is the sum of its layers."""
+    if layer.model is None:
+        return layer_params(layer, in_shapes, [out_shape] if out_shape is not None else [])
+    if layer.model.style != "sequential" or len(in_shapes) != 1:
+        return None
+    shape, trainable, fixed = in_shapes[0], 0, 0
+    for entry in layer.model.entries:
+        if entry.layer.model is not None or not entry.layer.known:
+            return None
+        outs, _ = infer(entry.layer, [shape]) if shape is not None else (None, None)
+        got = layer_params(entry.layer, [shape], outs or [])
+        if got is None:
+            return None
+        trainable, fixed = trainable + got.trainable, fixed + got.non_trainable
+        shape = outs[0] if outs and len(outs) == 1 else None
+    return ParamCount(trainable, fixed)
+
+
+def keras_params(obj) -> ParamCount:
+    """The trainable / non-trainable split of a Keras layer or model (sizes read from shapes)."""
+    size = lambda weights: sum(math.prod(w.shape) for w in weights)  # noqa: E731
+    count = ParamCount(size(obj.trainable_weights), size(obj.non_trainable_weights))
+    assert count.total == obj.count_params(), (count, obj.count_params())
+    return count
 
 
 def keras_shapes(namespace: dict, generated: Generated):
     if generated.style != "functional":
         return [tuple(layer.output.shape) for layer in namespace["model"].layers]
     return [tuple(namespace[f"t{i}"].shape) for i in range(1, len(generated.layers) + 1)]
+
+
+def keras_layers(namespace: dict, generated: Generated):
+    """The Keras layer (or nested model) behind each generated layer, in order."""
+    if generated.style != "functional":
+        return list(namespace["model"].layers)
+    return [namespace[f"t{i}"]._keras_history.operation for i in range(1, len(generated.layers) + 1)]
 
 
 def agrees(ours, theirs) -> bool:
@@ -378,7 +473,7 @@ def knows_all(shapes) -> bool:
 def compare(src: str, generated: Generated):
     count("models")
     count(generated.style)
-    ours, ins = kerlint_shapes(src, generated.style)
+    ours, ins, our_layers = kerlint_shapes(src, generated.style)
     reported = [r.code for r in lint_source(src, "generated.py", ["KER202", "KER206"]).reports]
     namespace: dict = {}
     try:
@@ -408,6 +503,35 @@ def compare(src: str, generated: Generated):
         else:
             count("dims kerlint fixes, checked", sum(isinstance(d, int) for d in o[1:]))
             count("dims kerlint calls variable, checked", sum(d is VAR for d in o[1:]))
+    compare_params(generated, namespace, ours, ins, our_layers)
+
+
+def compare_params(generated: Generated, namespace: dict, ours, ins, our_layers):
+    """Layer by layer, kerlint's parameter counts against Keras's; then the model's totals."""
+    theirs = keras_layers(namespace, generated)
+    assert len(our_layers) == len(theirs), (our_layers, theirs)
+    distinct: dict[int, ParamCount | None] = {}
+    for i, (layer, layer_ins, out, keras_layer) in enumerate(zip(our_layers, ins, ours, theirs)):
+        got = kerlint_params(layer, layer_ins, out)
+        distinct[id(layer)] = got
+        count("layer params compared")
+        if got is None:
+            count("layer params kerlint leaves unknown")
+            continue
+        want = keras_params(keras_layer)
+        assert got == want, f"layer {i + 1} ({generated.layers[i][0]}) on {layer_ins}: kerlint {got}, Keras {want}"
+        count("layer params checked")
+        count("weights checked", want.total)
+    if None in distinct.values():
+        return
+    total = ParamCount(sum(c.trainable for c in distinct.values()), sum(c.non_trainable for c in distinct.values()))
+    want = keras_params(namespace["model"])
+    assert total == want, f"model totals: kerlint {total}, Keras {want}"
+    count("model totals checked")
+    if len(distinct) < len(our_layers):
+        count("model totals with a shared layer")
+    if any(layer.model is not None for layer in our_layers):
+        count("model totals with a nested model")
 
 
 # Cases the search found at the edges of the comparison, kept as regression examples.
@@ -434,6 +558,17 @@ EDGES = [
         ("layers.MaxPooling2D(pool_size=2)", ["t1"]),
         ('layers.Conv2D(4, 2, padding="valid")', ["t2"]),
     ]),
+    # One layer applied twice (counted once) and a Sequential used as a layer (its layers' sum).
+    Generated("functional", (6, 5), [
+        ('layers.Activation("tanh")', ["t0"]),
+        ("shared", ["t0"]),
+        ("shared", ["t1"]),
+        ("layers.Add()", ["t2", "t3"]),
+        ("inner", ["t4"]),
+    ], prelude=[
+        "shared = layers.GRU(4, return_sequences=True)",
+        "inner = keras.Sequential([layers.Dense(3), layers.BatchNormalization(), layers.Dense(2)])",
+    ]),
 ]
 
 
@@ -445,5 +580,6 @@ EDGES = [
 @example(EDGES[1])
 @example(EDGES[2])
 @example(EDGES[3])
+@example(EDGES[4])
 def test_shape_inference_agrees_with_keras(generated):
     compare(generated.source(), generated)
