@@ -99,3 +99,26 @@ def test_a_name_the_file_binds_anywhere_is_never_taken_for_an_external_one():
 def test_recursion_and_call_depth_are_bounded():
     _, sem = run("def f(n):\n    make(n)\n    return f(n)\nf(1)\n")
     assert len(sem.made) == 1
+
+
+def test_a_loop_that_builds_over_a_known_list_runs_once_per_item_unconditionally():
+    _, sem = run("t = make()\nfor n in [64, 32]:\n    t.add(make(n))\nfor i in range(2):\n    t.add(make(i))\n")
+    assert [[a.value for a in thing.args] for thing in sem.made[1:]] == [[64], [32], [0], [1]]
+    assert [cond for _, method, cond in sem.used] == [0, 0, 0, 0]
+
+
+def test_loops_that_may_stop_early_or_train_run_once_as_a_branch():
+    _, sem = run(
+        "t = make()\n"
+        "for n in [64, 32]:\n"
+        "    if n < 40:\n"
+        "        break\n"
+        "    t.add(make(n))\n"
+        "for n in [1, 2]:\n"
+        "    t.add(make(n))\n"
+        "    t.fit()\n"
+        "for n in range(100):\n"
+        "    t.add(make(n))\n"
+    )
+    assert [[a is UNKNOWN for a in thing.args] for thing in sem.made[1:]] == [[True], [True], [True]]
+    assert {cond for _, method, cond in sem.used} == {1}  # each inside its loop, as a branch

@@ -11,7 +11,7 @@ import libcst as cst
 
 from .hooks import NOT_HANDLED
 from .scope import Env
-from .values import MISSING, UNKNOWN, ClassVal, Const, DictVal, FunctionVal, Seq, literal
+from .values import MAX_UNROLL, MISSING, UNKNOWN, BuiltinVal, ClassVal, Const, DictVal, FunctionVal, Seq, literal
 
 _ARITHMETIC = {
     cst.Add: lambda a, b: a + b,
@@ -47,6 +47,8 @@ class Expressions:
             return Const(literal(node), node)
         if self.semantics.is_external_name(name) and name not in self.bound_names:
             return self.semantics.external_name(name, node)
+        if name in _BUILTINS:
+            return BuiltinVal(name)
         return UNKNOWN
 
     def eval_attribute(self, node: cst.Attribute, env: Env, statement=None):
@@ -187,6 +189,8 @@ class Expressions:
             )
         if isinstance(callee, ClassVal):
             return UNKNOWN if callee.kind is None else self.semantics.instantiate(callee, node, args)
+        if isinstance(callee, BuiltinVal):
+            return _BUILTINS[callee.name](node, args)
         result = self.semantics.call(callee, node, args, statement)
         return UNKNOWN if result is NOT_HANDLED else result
 
@@ -203,6 +207,25 @@ def _arithmetic(node: cst.BinaryOperation, a, b):
     except (ZeroDivisionError, OverflowError):
         return UNKNOWN
     return UNKNOWN
+
+
+def _range(node, args):
+    """``range(...)`` of integer literals, as a list when it is short enough to unroll."""
+    if not args or len(args) > 3 or any(a.keyword is not None or a.star for a, _ in args):
+        return UNKNOWN
+    bounds = [v.value for _, v in args if isinstance(v, Const)]
+    if len(bounds) != len(args) or not all(isinstance(b, int) and not isinstance(b, bool) for b in bounds):
+        return UNKNOWN
+    try:
+        numbers = range(*bounds)
+    except ValueError:  # a step of 0
+        return UNKNOWN
+    if len(numbers) > MAX_UNROLL:
+        return UNKNOWN
+    return Seq([Const(i) for i in numbers], "list", node)
+
+
+_BUILTINS = {"range": _range}
 
 
 def _list_method(receiver: Seq, method: str, args, cond: int):

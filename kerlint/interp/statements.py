@@ -2,8 +2,8 @@
 
 Branches (``if``/``try``/loops/``match``) run on copies of the scope; names whose values
 disagree afterwards become UNKNOWN, and ``cond`` counts how deep in branches the
-interpreter is, so that the semantics can mark what happens there as conditional. Loop
-bodies run once: the order inside stays certain up to the branch.
+interpreter is, so that the semantics can mark what happens there as conditional. A loop over
+a short list the interpreter knows is unrolled; any other loop body runs once, as a branch.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterable
 import libcst as cst
 
 from .scope import Env, Return, merge
-from .values import UNKNOWN, ClassVal, Const, FunctionVal, Seq
+from .values import MAX_UNROLL, UNKNOWN, ClassVal, Const, FunctionVal, Seq
 
 
 class Statements:
@@ -67,7 +67,10 @@ class Statements:
 
     def exec_loop(self, stmt, env: Env):
         is_for = isinstance(stmt, cst.For)
-        self.eval(stmt.iter if is_for else stmt.test, env)
+        iterated = self.eval(stmt.iter if is_for else stmt.test, env)
+        if is_for and _unrollable(iterated) and _builds_in_place(stmt.body):
+            self.exec_unrolled(stmt, iterated.items, env)
+            return
         self.cond += 1
         body_env = env.copy()
         if is_for:
@@ -81,6 +84,16 @@ class Statements:
             self.exec_block(stmt.orelse.body, else_env)
         self.cond -= 1
         merge(env, [body_env, else_env])
+
+    def exec_unrolled(self, stmt: cst.For, items: list, env: Env):
+        """A loop that builds over a short list the interpreter knows (``for units in [64, 32]:
+        model.add(...)``, ``range(3)``): the body runs once per item, in order, as certain as
+        the code around it."""
+        for item in items:
+            self.bind_target(stmt.target, item, env)
+            self.exec_block(stmt.body, env)
+        if stmt.orelse is not None:
+            self.exec_block(stmt.orelse.body, env)
 
     def exec_try(self, stmt, env: Env):
         # The body usually runs to the end: interpret it in place.
@@ -220,6 +233,33 @@ class Statements:
                 items = None
                 continue
             self.bind_target(el.value, items[i] if items is not None else UNKNOWN, env)
+
+
+def _unrollable(value) -> bool:
+    return isinstance(value, Seq) and not value.opaque and len(value.items) <= MAX_UNROLL
+
+
+def _builds_in_place(body) -> bool:
+    """True for a loop body that builds something step by step (``x.add(...)``, or a callable
+    made and applied at once, ``f(u)(x)``) and neither trains (``compile``/``fit``: a sweep
+    over settings, each value tried on its own) nor leaves an iteration early (``break``,
+    ``continue``). Any other loop runs once, as a branch."""
+    builds = False
+    stack = [body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.Break, cst.Continue, cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            return False
+        if isinstance(node, cst.Call):
+            method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
+            if method in _TRAINING:
+                return False
+            builds = builds or method == "add" or isinstance(node.func, cst.Call)
+        stack.extend(node.children)
+    return builds
+
+
+_TRAINING = ("compile", "fit", "fit_generator", "train_on_batch", "evaluate")
 
 
 _STATEMENTS = {

@@ -66,6 +66,17 @@ class ClassVal(Value):
     kind: str | None  # what the semantics make of its bases (e.g. "model"), None for a plain class
 
 
+@dataclass(eq=False)
+class BuiltinVal(Value):
+    """A Python builtin the interpreter evaluates itself (``range``)."""
+
+    name: str
+
+
+# Loops over known lists this long or shorter are unrolled (and ``range`` is known up to it);
+# longer ones run their body once, as a branch.
+MAX_UNROLL = 16
+
 MISSING = object()
 
 
