@@ -230,6 +230,9 @@ class FileIR:
     uses_keras: bool = False  # the file imports Keras/TensorFlow or uses snippet names
     shuffle_evidence: bool = False  # a random shuffle/split is visible in the file
     object_calls: list = field(default_factory=list)  # CallSite: a loss/metric object applied to tensors
+    # MethodCall: compile()/fit() on a receiver that is neither a model nor UNKNOWN (an instance
+    # of a custom layer class, e.g. a Trainer mixin): Keras training calls no rule judges.
+    other_model_calls: list = field(default_factory=list)
 
     @cached_property
     def bound_names(self) -> set:

@@ -26,6 +26,10 @@ class ParamCount:
         return self.trainable + self.non_trainable
 
 
+# Keras 2 keywords Keras 3 dropped that never change a layer's weights.
+_HARMLESS = frozenset({"input_length", "batch_input_shape", "batch_size", "implementation"})
+
+
 class _Unknown(Exception):
     """Raised inside a rule for anything it cannot tell: the count is None."""
 
@@ -37,14 +41,17 @@ def layer_params(layer, in_shapes: list, out_shapes: list) -> ParamCount | None:
         return None
     rule, params = param_rules.RULES.get(layer.kind, (None, {}))
     fn = _RULES.get(rule)
-    if fn is None or layer.args.has_star or layer.args.unknown_keywords or layer.args.extra_positional:
+    if fn is None or layer.args.has_star or layer.args.extra_positional:
+        return None
+    if any(arg.name not in _HARMLESS for arg in layer.args.unknown_keywords):
         return None
     try:
         trainable, fixed = fn(layer, list(in_shapes or []), params)
         # ``layer.trainable = <literal>`` in the file (last written) wins over the argument.
         written = getattr(layer, "trainable", None)
         on = written if isinstance(written, bool) else _flag(layer, "trainable")
-    except (_Unknown, TypeError, ValueError, IndexError, ZeroDivisionError, OverflowError):
+    except (_Unknown, TypeError, ValueError, IndexError, KeyError, AttributeError, ZeroDivisionError,
+            OverflowError):
         return None
     if not on:
         return ParamCount(0, trainable + fixed)
@@ -308,6 +315,27 @@ def _multi_head_attention(layer, in_shapes, params):
     return weights, 0
 
 
+def _grouped_query_attention(layer, in_shapes, params):
+    """``layer(query, value, key)``: query (and gate) projections to ``num_query_heads``, key and
+    value projections to ``num_key_value_heads``, the output back to the query's features."""
+    if len(in_shapes) not in (2, 3):
+        raise _Unknown("inputs")
+    q, v = _shape(in_shapes, 0), _shape(in_shapes, 1)
+    k = _shape(in_shapes, 2) if len(in_shapes) == 3 else v
+    head, q_heads, kv_heads = _int(layer, "head_dim"), _int(layer, "num_query_heads"), _int(layer, "num_key_value_heads")
+    if kv_heads < 1 or q_heads % kv_heads:
+        raise _Unknown("num_key_value_heads")
+    bias = _flag(layer, "use_bias")
+    features = _dim(q, -1)
+    if _dim(k, -1) != features or _dim(v, -1) != features:
+        raise _Unknown("features")  # Keras refuses query, key and value of different widths
+    query = features * q_heads * head + (q_heads * head if bias else 0)
+    weights = query * (2 if _flag(layer, "use_gate") else 1)
+    for source in (k, v):
+        weights += _dim(source, -1) * kv_heads * head + (kv_heads * head if bias else 0)
+    return weights + q_heads * head * features + (features if bias else 0), 0
+
+
 def _attention(layer, in_shapes, params):
     mode = _literal(layer, "score_mode")
     if mode not in ("dot", "concat"):
@@ -346,6 +374,7 @@ _RULES = {
     "normalization": _normalization,
     "rms_normalization": _rms_normalization,
     "multi_head_attention": _multi_head_attention,
+    "grouped_query_attention": _grouped_query_attention,
     "attention": _attention,
     "additive_attention": _additive_attention,
     "prelu": _prelu,

@@ -20,14 +20,7 @@ from dataclasses import dataclass
 
 from .interp.values import UNKNOWN, Const, DictVal, Seq
 from .ir import KerasObject, KerasRef, Layer, Model, Tensor
-
-try:
-    from .params import layer_params
-except ImportError:  # pragma: no cover - only until kerlint/params.py (parameter counts) is committed
-
-    def layer_params(layer, in_shapes, out_shapes):
-        return None
-
+from .params import layer_params
 
 _FIT_METHODS = ("fit", "fit_generator", "train_on_batch")
 
@@ -375,22 +368,27 @@ def _fit(f, place) -> dict:
 # -- unresolved calls -------------------------------------------------------------------------
 
 
-def _root_name(node):
+def _dotted_root(node):
+    """``a`` for a receiver written ``a`` or ``a.b.c`` (names only), else None."""
     import libcst as cst
 
-    while isinstance(node, (cst.Attribute, cst.Call, cst.Subscript)):
-        node = node.value if not isinstance(node, cst.Call) else node.func
+    while isinstance(node, cst.Attribute):
+        node = node.value
     return node.value if isinstance(node, cst.Name) else None
 
 
 def _is_keras_call(call, ir) -> bool:
-    """Not ``re.compile(...)`` nor ``torch.compile(...)``: the receiver is not a module the
-    file imports from outside Keras."""
+    """Not ``re.compile(...)`` nor ``torch.compile(...)``: the receiver is not a module (or a
+    name in one) the file imports from outside Keras. ``models.build().compile()`` is kept."""
     from .names import canonicalize
 
-    root = _root_name(call.node.func.value)
+    root = _dotted_root(call.node.func.value)
     qualified = ir.resolver.bindings.get(root) if root else None
     return qualified is None or canonicalize(qualified) is not None
+
+
+_LAYER_RECEIVER = ("an instance of a custom layer class (a Trainer mixin?): kerlint follows models made by "
+                   "Sequential, Model or a Model subclass")
 
 
 def _receiver_why(node) -> str:
@@ -431,14 +429,15 @@ def summarize_module(module, filename: str, nb=None) -> list[dict]:
     entries = []
     for models in groups.values():
         entries.append(_model_entry(models, analysis, ir, namer, place, code_for, filename, claimed))
-    for mc in ir.method_calls:
+    for mc in [*ir.method_calls, *getattr(ir, "other_model_calls", ())]:
         if mc.name not in ("compile", *_FIT_METHODS) or id(mc.node) in claimed:
             continue
-        if isinstance(mc.receiver, Model) or mc.receiver is not UNKNOWN or not _is_keras_call(mc, ir):
+        if isinstance(mc.receiver, Model) or not _is_keras_call(mc, ir):
             continue
         claimed.add(id(mc.node))
         cell, row, col = place.cell_and_row(mc.node)
         receiver = mc.node.func.value
+        why = _LAYER_RECEIVER if isinstance(mc.receiver, Layer) else _receiver_why(receiver)
         entries.append({
             "kind": "unresolved-call",
             "call": "compile" if mc.name == "compile" else "fit",
@@ -446,7 +445,7 @@ def summarize_module(module, filename: str, nb=None) -> list[dict]:
             "cell": cell,
             "location": place.location(mc.node),
             "receiver": code_for(receiver),
-            "why": _receiver_why(receiver),
+            "why": why,
         })
     entries.sort(key=lambda e: (e["cell"] or 0, e["location"]["row"], e["location"]["column"])
                  if e["location"] else (0, 0, 0))

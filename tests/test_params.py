@@ -74,6 +74,10 @@ MEASURED = [
     ('layers.MultiHeadAttention(num_heads=2, key_dim=3, value_dim=4, output_shape=6)', [(None, 5, 7), (None, 4, 9)], 242, 0),
     ('layers.MultiHeadAttention(num_heads=2, key_dim=3, value_dim=4, output_shape=(5, 6))', [(None, 5, 7), (None, 4, 9)], 458, 0),
     ('layers.MultiHeadAttention(num_heads=2, key_dim=3, use_bias=False)', [(None, 5, 7), (None, 4, 9), (None, 4, 11)], 204, 0),
+    ('layers.GroupQueryAttention(head_dim=4, num_query_heads=4, num_key_value_heads=2)', [(None, 5, 8), (None, 6, 8)], 424, 0),
+    ('layers.GroupQueryAttention(head_dim=3, num_query_heads=2, num_key_value_heads=1, use_bias=False, use_gate=True)', [(None, 5, 8), (None, 6, 8), (None, 6, 8)], 192, 0),
+    ('layers.GroupQueryAttention(head_dim=3, num_query_heads=2, num_key_value_heads=2, use_gate=True)', [(None, 5, 8), (None, 6, 8)], 272, 0),
+    ('layers.Embedding(100, 8, input_length=10)', [(None, 10)], 800, 0),
     ('layers.Attention()', [(None, 5, 7), (None, 4, 7)], 0, 0),
     ('layers.Attention(use_scale=True)', [(None, 5, 7), (None, 4, 7)], 1, 0),
     ('layers.Attention(use_scale=True, score_mode="concat")', [(None, 5, 7), (None, 4, 7)], 2, 0),
@@ -131,6 +135,8 @@ def test_merges_count_zero():
     ("layers.Bidirectional(layers.LSTM(4), backward_layer=layers.LSTM(4, go_backwards=True))", [(None, 10, 8)]),
     ("layers.TimeDistributed(layers.Lambda(lambda t: t))", [(None, 10, 8)]),
     ("layers.Conv2D(8, 3, groups=3)", [(None, 28, 28, 4)]),  # Keras refuses it
+    ("layers.GroupQueryAttention(4, 2, 1)", [(None, 5, 8), (None, 6, 7)]),  # Keras refuses it
+    ("layers.Dense(4, kernel_quantizer=q)", [(None, 4)]),  # a keyword kerlint does not know
 ])
 def test_unknown_is_none_never_a_guess(code, shapes):
     assert count(code, *shapes) is None

@@ -255,6 +255,13 @@ def test_unresolved_compile_on_an_unknown_receiver(tmp_path):
                 get_model().fit(x, y)
 
         pattern = re.compile("x")
+        re.sub("a", "b", s).compile()  # not a module: kept
+
+        class Mixed(Trainer, keras.layers.Dense):
+            pass
+
+        mixed = Mixed(3)
+        mixed.compile(loss="mse")
     """)
     assert entries == [
         {"kind": "unresolved-call", "call": "compile", "filename": "m.py", "cell": None,
@@ -262,6 +269,11 @@ def test_unresolved_compile_on_an_unknown_receiver(tmp_path):
         {"kind": "unresolved-call", "call": "fit", "filename": "m.py", "cell": None,
          "location": {"row": 7, "column": 9}, "receiver": "get_model()",
          "why": "the result of a call kerlint does not follow"},
+        {"kind": "unresolved-call", "call": "compile", "filename": "m.py", "cell": None,
+         "location": {"row": 10, "column": 1}, "receiver": 're.sub("a", "b", s)',
+         "why": "the result of a call kerlint does not follow"},
+        {"kind": "unresolved-call", "call": "compile", "filename": "m.py", "cell": None,
+         "location": {"row": 16, "column": 1}, "receiver": "mixed", "why": summary_module._LAYER_RECEIVER},
     ]
     assert summary_module.render_text(entries[:1]) == (
         "m.py:6:9: compile() on `self.model`, not followed: an attribute kerlint does not follow\n")
@@ -325,8 +337,8 @@ def _compile_nodes(path: Path):
         def visit_Call(self, node):
             if isinstance(node.func, cst.Attribute) and node.func.attr.value == "compile":
                 root = node.func.value
-                while isinstance(root, (cst.Attribute, cst.Call, cst.Subscript)):
-                    root = root.func if isinstance(root, cst.Call) else root.value
+                while isinstance(root, cst.Attribute):
+                    root = root.value
                 if not (isinstance(root, cst.Name) and root.value in foreign):
                     r = pos.range(node)
                     found.add((r[0], r[1] + 1))

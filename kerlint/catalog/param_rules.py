@@ -73,6 +73,8 @@ RULES.update(
         "RMSNormalization": ("rms_normalization", {}),
         # query, key, value and output projections (each with a bias when use_bias)
         "MultiHeadAttention": ("multi_head_attention", {}),
+        # the same with fewer key/value heads, a gate projection with use_gate
+        "GroupQueryAttention": ("grouped_query_attention", {}),
         # a scalar scale when use_scale, a scalar concat weight with score_mode="concat"
         "Attention": ("attention", {}),
         # a scale per query feature when use_scale

@@ -12,11 +12,11 @@ import libcst as cst
 from ..catalog import get_catalog
 from ..interp import NOT_HANDLED, Semantics
 from ..interp.values import UNKNOWN, ClassVal, Const
-from ..ir import AttributeAccess, BoundArgs, CallSite, KerasObject, KerasRef, Layer, Model, Tensor
+from ..ir import AttributeAccess, BoundArgs, CallSite, KerasObject, KerasRef, Layer, MethodCall, Model, Tensor
 from ..names import canonicalize, dotted_name
 from . import constructors, layer_calls, refs
 from .arguments import bind
-from .model_methods import MODEL_METHODS, model_method
+from .model_methods import FIT_METHODS, MODEL_METHODS, model_method
 
 # Calls that shuffle or split data at random (KER303 reads ``ir.shuffle_evidence``).
 _SHUFFLE_CALLS = {"train_test_split", "permutation", "shuffle", "ShuffleSplit", "StratifiedShuffleSplit"}
@@ -107,6 +107,8 @@ class KerasSemantics(Semantics):
             return constructors.call_keras(self, node, callee, args) if isinstance(callee, KerasRef) else UNKNOWN
         if isinstance(receiver, _KERAS_VALUES):
             self.ir.attributes.append(AttributeAccess(node.func, receiver, method))
+        if isinstance(receiver, Layer) and receiver.model is None and (method == "compile" or method in FIT_METHODS):
+            self.ir.other_model_calls.append(MethodCall(node, method, receiver, self.interp.seq, bool(self.interp.cond)))
         model = receiver if isinstance(receiver, Model) else None
         if model is not None or (receiver is UNKNOWN and method in MODEL_METHODS):
             return model_method(self, node, model, receiver, method, args, statement)

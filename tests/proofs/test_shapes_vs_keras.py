@@ -65,7 +65,7 @@ class Generated:
             return HEADER + f"model = keras.Sequential([\n{body}])\n"
         lines = [*self.prelude, f"t0 = keras.Input(shape={shape}{dtype})"]
         for i, (code, inputs) in enumerate(self.layers, 1):
-            if code.startswith("layers.MultiHeadAttention"):
+            if code.startswith(("layers.MultiHeadAttention", "layers.GroupQueryAttention")):
                 lines.append(f"t{i} = {code}({inputs[0]}, {inputs[1]})")
             elif len(inputs) == 1:
                 lines.append(f"t{i} = {code}({inputs[0]})")
@@ -304,6 +304,12 @@ def _merge(draw, r, t, n):
         ]))
         return [sibling, (f"layers.{code}", [t, s])], 3
     heads = draw(st.integers(1, 3))
+    if draw(st.integers(0, 3)) == 0:
+        kv = draw(st.integers(1, heads))
+        q_heads = heads * kv
+        gate = ", use_gate=True" if draw(st.booleans()) else ""
+        code = f"layers.GroupQueryAttention({draw(small)}, {q_heads}, {kv}{gate})"
+        return [sibling, (code, [t, s])], 3
     out = f", output_shape={draw(small)}" if draw(st.booleans()) else ""
     out += f", value_dim={draw(small)}" if draw(st.booleans()) else ""
     out += ", use_bias=False" if draw(st.integers(0, 3)) == 0 else ""
