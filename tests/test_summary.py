@@ -366,3 +366,23 @@ def test_summary_imports_no_tensorflow_or_keras():
             "print(bad)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_visibility_counts_compiles_by_graph_and_kind():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("visibility", ROOT / "tools" / "visibility.py")
+    visibility = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(visibility)
+    entries = [
+        {"kind": "model", "filename": "a.py", "graph": "known", "compiles": [{}, {}]},
+        {"kind": "model", "filename": "b.ipynb", "graph": "partial", "compiles": [{}]},
+        {"kind": "model", "filename": "b.ipynb", "graph": "unknown", "compiles": [{}]},
+        {"kind": "unresolved-call", "call": "compile", "filename": "a.py"},
+        {"kind": "unresolved-call", "call": "fit", "filename": "a.py"},
+    ]
+    counts = visibility.tally(entries)
+    assert counts["all"] == {"known": 2, "partial": 1, "unknown": 1, "unresolved": 1}
+    assert counts[".py"] == {"known": 2, "unresolved": 1}
+    assert counts[".ipynb"] == {"partial": 1, "unknown": 1}
+    assert visibility.report(counts).splitlines()[1].split()[:4] == ["all", "5", "60.0%", "40.0%"]
