@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .catalog import param_rules
 from .ir import Const, Layer
-from .shapes import const, int_or_none
+from .shapes import const, infer, int_or_none
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,11 @@ class _Unknown(Exception):
 def layer_params(layer, in_shapes: list, out_shapes: list) -> ParamCount | None:
     """The parameters ``layer`` (an ``ir.Layer``) creates when called on tensors of
     ``in_shapes`` (giving ``out_shapes``), or None when kerlint cannot tell."""
-    if not isinstance(layer, Layer) or layer.kind is None or layer.model is not None:
+    if not isinstance(layer, Layer):
+        return None
+    if layer.model is not None:
+        return _nested_sequential(layer.model, in_shapes)
+    if layer.kind is None:
         return None
     rule, params = param_rules.RULES.get(layer.kind, (None, {}))
     fn = _RULES.get(rule)
@@ -54,6 +58,29 @@ def layer_params(layer, in_shapes: list, out_shapes: list) -> ParamCount | None:
             OverflowError):
         return None
     if not on:
+        return ParamCount(0, trainable + fixed)
+    return ParamCount(trainable, fixed)
+
+
+def _nested_sequential(model, in_shapes: list) -> ParamCount | None:
+    """A Sequential called as a layer: the sum of its layers, each on the shape the one before
+    gives it (from the call's input, or the model's own ``keras.Input``). Other models: None."""
+    if model.style != "sequential" or getattr(model, "tampered", True) or len(in_shapes or []) != 1:
+        return None
+    shape = model.inputs[0].shape if model.inputs and getattr(model.inputs[0], "shape", None) else in_shapes[0]
+    trainable = fixed = 0
+    for entry in model.entries:
+        if entry.conditional or entry.layer.model is not None or not entry.layer.known:
+            return None  # a nested model's own nesting, or a layer kerlint cannot follow
+        outs = None
+        if shape is not None:
+            outs, _ = infer(entry.layer, [shape])
+        count = layer_params(entry.layer, [shape], outs or [])
+        if count is None:
+            return None
+        trainable, fixed = trainable + count.trainable, fixed + count.non_trainable
+        shape = outs[0] if outs and len(outs) == 1 else None
+    if getattr(model, "trainable", None) is False:
         return ParamCount(0, trainable + fixed)
     return ParamCount(trainable, fixed)
 

@@ -184,3 +184,24 @@ def test_parameterless_layers_have_no_weights_in_keras():
         else:
             layer(keras.Input(batch_shape=shape))
         assert layer.count_params() == 0, name
+
+
+def _calls(code: str):
+    return extract(cst.parse_module("import keras\nfrom keras import layers\n" + code + "\n")).layer_calls
+
+
+def test_a_sequential_called_as_a_layer_counts_its_layers():
+    # Keras 3.15: 32 trainable (Dense 18, BatchNormalization 6, Dense 8), 6 moving statistics.
+    (lc,) = _calls("inner = keras.Sequential([layers.Dense(3), layers.BatchNormalization(), layers.Dense(2)])\n"
+                   "t = keras.Input(shape=(5,))\ny = inner(t)")
+    assert layer_params(lc.layer, lc.in_shapes, lc.out_shapes) == ParamCount(32, 6)
+    # Its own Input fixes the shapes; a frozen layer inside stays frozen (Keras: 120 + 8).
+    (lc,) = _calls("inner = keras.Sequential([keras.Input(shape=(4, 6)), layers.LSTM(3), "
+                   "layers.Dense(2, trainable=False)])\nt = keras.Input(shape=(4, 6))\ny = inner(t)")
+    assert layer_params(lc.layer, lc.in_shapes, lc.out_shapes) == ParamCount(120, 8)
+
+
+def test_a_nested_model_kerlint_cannot_follow_is_none():
+    (lc,) = _calls("inner = keras.Sequential([layers.Dense(3), layers.Lambda(lambda t: t)])\n"
+                   "t = keras.Input(shape=(5,))\ny = inner(t)")
+    assert layer_params(lc.layer, lc.in_shapes, lc.out_shapes) is None

@@ -31,7 +31,7 @@ from kerlint.analysis.graph import sequential_steps
 from kerlint.extract import extract
 from kerlint.lint import lint_source
 from kerlint.params import ParamCount, layer_params
-from kerlint.shapes import VAR, infer
+from kerlint.shapes import VAR
 
 from .proving import COUNTS, run
 
@@ -397,22 +397,8 @@ def kerlint_shapes(src: str, style: str):
 
 
 def kerlint_params(layer, in_shapes, out_shape) -> ParamCount | None:
-    """kerlint's count for one generated layer; a nested Sequential is the sum of its layers."""
-    if layer.model is None:
-        return layer_params(layer, in_shapes, [out_shape] if out_shape is not None else [])
-    if layer.model.style != "sequential" or len(in_shapes) != 1:
-        return None
-    shape, trainable, fixed = in_shapes[0], 0, 0
-    for entry in layer.model.entries:
-        if entry.layer.model is not None or not entry.layer.known:
-            return None
-        outs, _ = infer(entry.layer, [shape]) if shape is not None else (None, None)
-        got = layer_params(entry.layer, [shape], outs or [])
-        if got is None:
-            return None
-        trainable, fixed = trainable + got.trainable, fixed + got.non_trainable
-        shape = outs[0] if outs and len(outs) == 1 else None
-    return ParamCount(trainable, fixed)
+    """kerlint's count for one generated layer (a nested Sequential: the sum of its layers)."""
+    return layer_params(layer, in_shapes, [out_shape] if out_shape is not None else [])
 
 
 def keras_params(obj) -> ParamCount:
