@@ -13,7 +13,8 @@ kerlint reports must be one Keras refuses.
 For every layer kerlint gives a parameter count for (``kerlint.params.layer_params``), the
 trainable and non-trainable counts must be Keras's; when kerlint knows every layer's count, the
 model's totals must be ``model.count_params()`` and its split (a shared layer counted once, a
-nested model as the sum of its layers).
+nested model as the sum of its layers). The same holds for every model of the keras-io-style
+fixtures kerlint counts fully (built from the fixture with its data loading and training cut).
 """
 
 from __future__ import annotations
@@ -575,3 +576,60 @@ EDGES = [
 @example(EDGES[4])
 def test_shape_inference_agrees_with_keras(generated):
     compare(generated.source(), generated)
+
+
+# -- the keras-io-style fixtures -------------------------------------------------------------------
+FIXTURES = ["clean/mnist_convnet.py", "clean/functional_multi_input.py", "KER201/good_keras_io_models.py"]
+_NOT_MODEL = ("datasets", ".fit(", ".compile(", ".evaluate(", ".predict(", ".summary(", "np.", "numpy")
+
+
+def model_slice(src: str) -> str:
+    """The statements of ``src`` that build models: data loading, training and whatever uses
+    their names dropped, so the slice runs without data."""
+    import ast
+
+    tree = ast.parse(src)
+    dropped: set = set()
+    kept = []
+    for stmt in tree.body:
+        text = ast.get_source_segment(src, stmt) or ""
+        names = {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name)}
+        if any(word in text for word in _NOT_MODEL) or names & dropped:
+            for node in ast.walk(stmt):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                    dropped.add(node.id)
+            continue
+        kept.append(text)
+    return "\n".join(kept) + "\n"
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("fixture", FIXTURES)
+def test_fixture_models_param_counts_agree_with_keras(fixture):
+    """Every model of the keras-io-style fixtures whose every layer kerlint counts: each layer's
+    count and the model's totals are Keras's."""
+    from pathlib import Path
+
+    from kerlint.analysis.graph import functional_calls
+
+    src = model_slice((Path(__file__).parent.parent / "fixtures" / fixture).read_text())
+    ir = extract(cst.parse_module(src))
+    namespace: dict = {}
+    run(src, namespace=namespace)
+    checked = 0
+    for model in ir.models:
+        built = namespace.get(model.name or "")
+        if not model.has_graph or built is None or not isinstance(built, keras.Model):
+            continue
+        if model.style == "sequential":
+            pairs = [(s.layer, [s.in_shape], [s.out_shape] if s.out_shape else []) for s in sequential_steps(model)]
+        else:
+            pairs = [(lc.layer, lc.in_shapes, lc.out_shapes) for lc in functional_calls(model)]
+        counts = {id(layer): layer_params(layer, ins, outs) for layer, ins, outs in pairs}
+        if None in counts.values():
+            continue
+        total = ParamCount(sum(c.trainable for c in counts.values()), sum(c.non_trainable for c in counts.values()))
+        assert total == keras_params(built), f"{fixture}: {model.name}: kerlint {total}, Keras {keras_params(built)}"
+        checked += 1
+        count("fixture models checked")
+    assert checked, f"no model of {fixture} is fully counted"
