@@ -167,7 +167,7 @@ def _sequential_graph(model: Model):
 
 def _functional_graph(model: Model):
     if not model.outputs:
-        return "unknown", "outputs kerlint cannot follow"
+        return "unknown", model.why or "outputs kerlint cannot follow"
     why = set()
     seen = set()
     stack = list(model.outputs)

@@ -386,3 +386,14 @@ def test_visibility_counts_compiles_by_graph_and_kind():
     assert counts[".py"] == {"known": 2, "unresolved": 1}
     assert counts[".ipynb"] == {"partial": 1, "unknown": 1}
     assert visibility.report(counts).splitlines()[1].split()[:4] == ["all", "5", "60.0%", "40.0%"]
+
+
+def test_outputs_kerlint_cannot_follow_say_why(tmp_path):
+    (entry,) = summarize(tmp_path, """\
+        import keras
+
+        x = keras.Input((3,))
+        net = keras.Model(x, backbone(x))
+    """)
+    assert (entry["graph"], entry["why"]) == ("unknown", "outputs made by code kerlint does not follow (a function, "
+                                                         "layer or model it cannot read, or an RNN that may return its states)")

@@ -99,6 +99,11 @@ def make_functional(sem, node, ref, args) -> Model:
         m.inputs = tensors_of(ins.value) if ins is not None else []
         if outs is not None:
             _set_outputs(m, outs.value)
+            if m.outputs is None:
+                m.why = ("outputs made by code kerlint does not follow (a function, layer or model it cannot "
+                         "read, or an RNN that may return its states)")
+        else:
+            m.why = "keras.Model() called without outputs"
     sem.ir.models.append(m)
     sem.ir.calls.append(CallSite(node, ref, bound, m))
     return m
