@@ -205,3 +205,13 @@ def test_a_nested_model_kerlint_cannot_follow_is_none():
     (lc,) = _calls("inner = keras.Sequential([layers.Dense(3), layers.Lambda(lambda t: t)])\n"
                    "t = keras.Input(shape=(5,))\ny = inner(t)")
     assert layer_params(lc.layer, lc.in_shapes, lc.out_shapes) is None
+
+
+def test_attention_key_given_by_keyword_counts_like_a_third_input():
+    # Keras 3.15: MultiHeadAttention(2, 4) on query (4, 8), value (6, 16), key=(6, 32): 544.
+    (lc,) = _calls("q = keras.Input(shape=(4, 8))\nv = keras.Input(shape=(6, 16))\nk = keras.Input(shape=(6, 32))\n"
+                   "out = layers.MultiHeadAttention(num_heads=2, key_dim=4)(q, v, key=k)")
+    assert layer_params(lc.layer, lc.in_shapes, lc.out_shapes) == ParamCount(544)
+    (lc,) = _calls("q = keras.Input(shape=(4, 8))\nv = keras.Input(shape=(6, 16))\nk = keras.Input(shape=(6, 32))\n"
+                   "out = layers.MultiHeadAttention(num_heads=2, key_dim=4)(query=q, value=v, key=k)")
+    assert layer_params(lc.layer, lc.in_shapes, lc.out_shapes) == ParamCount(544)

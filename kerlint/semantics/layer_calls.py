@@ -47,6 +47,8 @@ def _input_tensors(layer, inputs_val, args) -> list:
         tensors = [kw["query"]]
         if isinstance(kw.get("value"), Tensor):
             extra.append(kw["value"])
+    if isinstance(kw.get("key"), Tensor) and len(tensors) + len(extra) == 2:
+        extra.append(kw["key"])  # (query, value, key), as a third positional input would be
     return tensors + extra
 
 
