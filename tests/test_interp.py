@@ -122,3 +122,16 @@ def test_loops_that_may_stop_early_or_train_run_once_as_a_branch():
     )
     assert [[a is UNKNOWN for a in thing.args] for thing in sem.made[1:]] == [[True], [True], [True]]
     assert {cond for _, method, cond in sem.used} == {1}  # each inside its loop, as a branch
+
+
+def test_a_function_reached_only_past_the_call_depth_still_runs_on_its_own():
+    # a -> b -> c -> d -> e: e is past the depth bound from a, so it runs once on its own.
+    _, sem = run(
+        "def e():\n    make(5).use()\n"
+        "def d():\n    e()\n"
+        "def c():\n    d()\n"
+        "def b():\n    c()\n"
+        "def a():\n    b()\n"
+        "a()\n"
+    )
+    assert len(sem.made) == 1 and sem.used == [(sem.made[0], "use", 0)]

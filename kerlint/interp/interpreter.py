@@ -60,13 +60,12 @@ class Interpreter(Statements, Expressions):
             self.call_function(f, [], {}, standalone=True)
 
     def call_function(self, f: FunctionVal, pos, kw, star=False, standalone=False):
-        f.calls += 1
-        if (
-            any(frame.function is f for frame in self.frames)
-            or len(self.frames) >= MAX_CALL_DEPTH
-            or self.runs > MAX_FUNCTION_RUNS
-        ):
+        if any(frame.function is f for frame in self.frames):
+            f.calls += 1  # recursion: the outer call interprets it
             return UNKNOWN
+        if len(self.frames) >= MAX_CALL_DEPTH or self.runs > MAX_FUNCTION_RUNS:
+            return UNKNOWN  # not interpreted here: left for a run on its own (``_run_uncalled``)
+        f.calls += 1
         self.runs += 1
         local = Env(f.closure or self.globals)
         self._bind_params(f.node.params, local, pos, kw, unknown=standalone or star)
