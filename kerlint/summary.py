@@ -7,9 +7,10 @@ compiles and fits it meets. Every Keras ``compile()`` / ``fit()`` call whose rec
 cannot follow is listed apart, as an ``unresolved-call``. The entries are plain JSON data (the
 schema is in the README and is stable); ``render_text`` prints them as a table.
 
-A model built by a function the interpreter runs several times (a builder called from two
-places) is one entry per construction node: the first interpretation gives its layers, and
-its compiles and fits are gathered from every interpretation, each call once. Nothing here
+A model built by a function the interpreter runs several times is one entry per distinct call
+site of the builder (``a = build(4)`` and ``b = build(16)`` are two models, which may differ),
+not one per interpretation (a builder called in a loop is one). Every compile() and fit() call
+appears once: one inside the builder is listed with the first model it ran on. Nothing here
 imports TensorFlow or Keras.
 """
 
@@ -422,9 +423,10 @@ def summarize_module(module, filename: str, nb=None) -> list[dict]:
         return module.code_for_node(node) if node is not None else ""
 
     namer = _Namer(ir, code_for)
-    groups: dict = {}  # construction node -> [Model]
+    groups: dict = {}  # (construction node, the builder calls that made it) -> [Model]
     for model in ir.models:
-        groups.setdefault(id(model.node) if model.node is not None else id(model), []).append(model)
+        made_at = id(model.node) if model.node is not None else id(model)
+        groups.setdefault((made_at, tuple(map(id, model.built_via))), []).append(model)
     claimed = set()  # ids of compile / fit nodes already listed
     entries = []
     for models in groups.values():

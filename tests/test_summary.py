@@ -186,7 +186,7 @@ def test_subclassed_load_model_and_applications(tmp_path):
     assert summary_module.render_text(entries[1:2]) == "m.py:9:7 old (loaded, unknown)\n  why: loaded with load_model\n"
 
 
-def test_a_builder_called_twice_is_one_model(tmp_path):
+def test_a_builder_is_one_model_per_call_site_not_per_interpretation(tmp_path):
     entries = summarize(tmp_path, """\
         import keras
         from keras import layers
@@ -201,12 +201,17 @@ def test_a_builder_called_twice_is_one_model(tmp_path):
         b = build(16)
         a.fit(x, y, epochs=2)
         b.fit(x, y, epochs=3)
+        for _ in range(3):
+            c = build(2)
     """)
-    (entry,) = entries
-    assert entry["location"] == {"row": 5, "column": 9}
-    assert [c["location"]["row"] for c in entry["compiles"]] == [7]
-    assert [(f["location"]["row"], f["epochs"]) for f in entry["fits"]] == [(12, 2), (13, 3)]
-    assert entry["compiles"][0]["optimizer"] == "RMSprop"  # Keras's default
+    first, second, third = entries
+    assert first["location"] == second["location"] == third["location"] == {"row": 5, "column": 9}
+    assert [row["output_shape"] for e in entries for row in e["layers"]] == [[None, 4], [None, 16], [None, 2]]
+    # The compile inside the builder is listed once, with the first model it ran on.
+    assert [c["location"]["row"] for c in first["compiles"]] == [7] and second["compiles"] == third["compiles"] == []
+    assert [(f["location"]["row"], f["epochs"]) for f in first["fits"]] == [(12, 2)]
+    assert [(f["location"]["row"], f["epochs"]) for f in second["fits"]] == [(13, 3)]
+    assert first["compiles"][0]["optimizer"] == "RMSprop"  # Keras's default
 
 
 def test_trainable_false_and_batch_norm_are_non_trainable(tmp_path):

@@ -186,6 +186,7 @@ class Expressions:
                 [v for a, v in args if a.keyword is None and a.star == ""],
                 {a.keyword.value: v for a, v in args if a.keyword is not None},
                 star=any(a.star for a, _ in args),
+                call=node,
             )
         if isinstance(callee, ClassVal):
             return UNKNOWN if callee.kind is None else self.semantics.instantiate(callee, node, args)

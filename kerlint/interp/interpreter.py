@@ -38,6 +38,10 @@ class Interpreter(Statements, Expressions):
         self.functions: list[FunctionVal] = []
         self.globals = Env()
 
+    def call_path(self) -> tuple:
+        """The calls (cst.Call nodes) of the functions being interpreted, outermost first."""
+        return tuple(frame.call for frame in self.frames)
+
     @cached_property
     def bound_names(self) -> set[str]:
         """Every name the module binds, in any scope (computed only when asked)."""
@@ -59,7 +63,7 @@ class Interpreter(Statements, Expressions):
             seen.add(id(f))
             self.call_function(f, [], {}, standalone=True)
 
-    def call_function(self, f: FunctionVal, pos, kw, star=False, standalone=False):
+    def call_function(self, f: FunctionVal, pos, kw, star=False, standalone=False, call=None):
         if any(frame.function is f for frame in self.frames):
             f.calls += 1  # recursion: the outer call interprets it
             return UNKNOWN
@@ -69,7 +73,7 @@ class Interpreter(Statements, Expressions):
         self.runs += 1
         local = Env(f.closure or self.globals)
         self._bind_params(f.node.params, local, pos, kw, unknown=standalone or star)
-        frame = Frame(f, self.cond)
+        frame = Frame(f, self.cond, call)
         self.frames.append(frame)
         try:
             self.exec_block(f.node.body, local)

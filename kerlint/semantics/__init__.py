@@ -114,6 +114,10 @@ class KerasSemantics(Semantics):
             return model_method(self, node, model, receiver, method, args, statement)
         return NOT_HANDLED
 
+    def add_model(self, model: Model) -> None:
+        model.built_via = self.interp.call_path()
+        self.ir.models.append(model)
+
     def call_layer(self, node, layer: Layer, args):
         return layer_calls.call_layer(self.ir, node, layer, args)
 
@@ -130,7 +134,7 @@ class KerasSemantics(Semantics):
     def instantiate(self, cls: ClassVal, node, args):
         if cls.kind == "model":
             m = Model("subclassed", node, why="a subclassed model: kerlint does not follow call() yet")
-            self.ir.models.append(m)
+            self.add_model(m)
             return m
         if cls.kind == "layer":
             layer = Layer(None, bind(None, args), node)

@@ -47,7 +47,7 @@ def call_keras(sem, node, ref: KerasRef, args):
 
 def _opaque_model(sem, node, origin: str, why: str) -> Model:
     m = Model("opaque", node, why=why, origin=origin)
-    sem.ir.models.append(m)
+    sem.add_model(m)
     return m
 
 
@@ -72,7 +72,7 @@ def make_sequential(sem, node, ref, args) -> Model:
         elif not (isinstance(value, Const) and value.value is None):
             m.tampered = True
             m.why = "layers given as a value kerlint cannot follow"
-    sem.ir.models.append(m)
+    sem.add_model(m)
     sem.ir.calls.append(CallSite(node, ref, bound, m))
     return m
 
@@ -104,7 +104,7 @@ def make_functional(sem, node, ref, args) -> Model:
                          "read, or an RNN that may return its states)")
         else:
             m.why = "keras.Model() called without outputs"
-    sem.ir.models.append(m)
+    sem.add_model(m)
     sem.ir.calls.append(CallSite(node, ref, bound, m))
     return m
 
