@@ -379,17 +379,63 @@ def _dotted_root(node):
 
 
 def _is_keras_call(call, ir) -> bool:
-    """Not ``re.compile(...)`` nor ``torch.compile(...)``: the receiver is not a module (or a
-    name in one) the file imports from outside Keras. ``models.build().compile()`` is kept."""
+    """Not ``re.compile(...)`` nor ``torch.compile(...)``: a compile() whose receiver is a module
+    the file imports (``import re``), or a fit() on anything reached from a non-Keras import
+    (``svm.SVC().fit``). A compile() on a name imported from another module (``from models
+    import model``) is kept: it may well be a Keras model."""
+    import libcst as cst
+
     from .names import canonicalize
 
-    root = _dotted_root(call.node.func.value)
+    receiver = call.node.func.value
+    root = _dotted_root(receiver)
     qualified = ir.resolver.bindings.get(root) if root else None
-    return qualified is None or canonicalize(qualified) is not None
+    if qualified is None or canonicalize(qualified) is not None:
+        return True
+    if call.name != "compile":
+        return False
+    return not (isinstance(receiver, cst.Name) and _imported_module(ir, root))
+
+
+def _imported_module(ir, local: str) -> bool:
+    """True when ``local`` is bound by ``import x`` (a module), not ``from x import y``."""
+    import libcst as cst
+
+    return any(r.local == local and isinstance(r.node, cst.Import) for r in ir.resolver.imports)
 
 
 _LAYER_RECEIVER = ("an instance of a custom layer class (a Trainer mixin?): kerlint follows models made by "
                    "Sequential, Model or a Model subclass")
+
+
+# Libraries whose models kerlint does not read: top-level package -> what to call their models.
+_LIBRARIES = {"keras_hub": "a keras_hub", "keras_nlp": "a keras_nlp", "keras_cv": "a keras_cv",
+              "transformers": "a Hugging Face transformers", "tensorflow_hub": "a TensorFlow Hub"}
+_PRESET_LOADERS = ("from_preset", "from_pretrained")
+
+
+def _origin_why(receiver, call, analysis, ir) -> str | None:
+    """Where an unresolved receiver comes from, when the file says: a library model made by the
+    one assignment of the name, or a name imported from a module kerlint does not read."""
+    import libcst as cst
+
+    from .names import dotted_name
+
+    value = receiver
+    if isinstance(receiver, cst.Name):
+        value = analysis.statements.sole_value(receiver.value, near=call)
+        imported = ir.resolver.bindings.get(receiver.value)
+        if value is None and imported is not None and "." in imported:
+            return f"imported from {imported.rsplit('.', 1)[0]}, a module kerlint does not read"
+    if not isinstance(value, cst.Call):
+        return None
+    dotted = dotted_name(value.func)
+    qualified = ir.resolver.qualify(dotted) if dotted else None
+    library = _LIBRARIES.get(qualified.split(".")[0]) if qualified else None
+    if library is None:
+        return None
+    made = "preset" if qualified.rsplit(".", 1)[-1] in _PRESET_LOADERS else "model"
+    return f"{library} {made}: kerlint does not read library models"
 
 
 def _receiver_why(node) -> str:
@@ -439,7 +485,8 @@ def summarize_module(module, filename: str, nb=None) -> list[dict]:
         claimed.add(id(mc.node))
         cell, row, col = place.cell_and_row(mc.node)
         receiver = mc.node.func.value
-        why = _LAYER_RECEIVER if isinstance(mc.receiver, Layer) else _receiver_why(receiver)
+        why = (_LAYER_RECEIVER if isinstance(mc.receiver, Layer)
+               else _origin_why(receiver, mc.node, analysis, ir) or _receiver_why(receiver))
         entries.append({
             "kind": "unresolved-call",
             "call": "compile" if mc.name == "compile" else "fit",

@@ -402,3 +402,24 @@ def test_outputs_kerlint_cannot_follow_say_why(tmp_path):
     """)
     assert (entry["graph"], entry["why"]) == ("unknown", "outputs made by code kerlint does not follow (a function, "
                                                          "layer or model it cannot read, or an RNN that may return its states)")
+
+
+def test_unresolved_calls_say_where_the_receiver_comes_from(tmp_path):
+    entries = summarize(tmp_path, """\
+        import re
+        import keras_hub
+        from transformers import TFAutoModel
+        from models import model
+
+        classifier = keras_hub.models.BertClassifier.from_preset("bert_base_en", num_classes=2)
+        classifier.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
+        hf = TFAutoModel.from_pretrained("bert-base-uncased")
+        hf.compile(optimizer="adam")
+        model.compile(loss="mse", optimizer="adam")
+        pattern = re.compile("x")
+    """)
+    assert [(e["location"]["row"], e["receiver"], e["why"]) for e in entries] == [
+        (7, "classifier", "a keras_hub preset: kerlint does not read library models"),
+        (9, "hf", "a Hugging Face transformers preset: kerlint does not read library models"),
+        (10, "model", "imported from models, a module kerlint does not read"),
+    ]
