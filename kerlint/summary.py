@@ -369,15 +369,6 @@ def _fit(f, place) -> dict:
 # -- unresolved calls -------------------------------------------------------------------------
 
 
-def _dotted_root(node):
-    """``a`` for a receiver written ``a`` or ``a.b.c`` (names only), else None."""
-    import libcst as cst
-
-    while isinstance(node, cst.Attribute):
-        node = node.value
-    return node.value if isinstance(node, cst.Name) else None
-
-
 def _is_keras_call(call, ir) -> bool:
     """Not ``re.compile(...)`` nor ``torch.compile(...)``: a compile() whose receiver is a module
     the file imports (``import re``), or a fit() on anything reached from a non-Keras import
@@ -385,10 +376,11 @@ def _is_keras_call(call, ir) -> bool:
     import model``) is kept: it may well be a Keras model."""
     import libcst as cst
 
-    from .names import canonicalize
+    from .names import canonicalize, dotted_name
 
     receiver = call.node.func.value
-    root = _dotted_root(receiver)
+    dotted = dotted_name(receiver)  # `a` of a receiver written `a` or `a.b.c`, else None
+    root = dotted.split(".")[0] if dotted else None
     qualified = ir.resolver.bindings.get(root) if root else None
     if qualified is None or canonicalize(qualified) is not None:
         return True
