@@ -52,7 +52,7 @@ def _string(text: str, quote: str) -> cst.SimpleString:
 def activation_edit(layer: Layer, activation: str, quote: str) -> NodeEdit | None:
     """Make ``layer`` apply ``activation`` through its ``activation=`` argument."""
     call = layer.node
-    if not isinstance(call, cst.Call):
+    if not isinstance(call, cst.Call) or layer.applied_as_function:
         return None
     sig = layer.args.signature
     if layer.kind != "Activation" and (sig is None or not sig.accepts("activation")):

@@ -101,6 +101,8 @@ class Layer(Value):
     activation_overridden: bool = False  # ``layer.activation = ...`` somewhere
     model: Model | None = None  # a model used as a layer
     trainable: bool | None = None  # ``layer.trainable = <literal>`` in the file, last written
+    instance: Any = None  # interp Instance: the object of a Layer subclass the file defines
+    applied_as_function: bool = False  # ``tf.nn.softmax(x)``: an activation with no layer to edit
 
     @property
     def known(self) -> bool:
@@ -148,6 +150,7 @@ class Compile:
     args: BoundArgs
     seq: int
     conditional: bool = False
+    stale: bool = False  # layers were added or removed after it: it trained another structure
 
 
 @dataclass(eq=False)
@@ -163,7 +166,9 @@ class Fit:
 
 @dataclass(eq=False)
 class Model(Value):
-    style: str  # "sequential" | "functional" | "subclassed" | "opaque"
+    # "sequential" | "functional" | "subclassed" | "opaque". A subclass the file defines is
+    # "subclassed" (its graph from call()) or "functional" (given inputs and outputs).
+    style: str
     node: cst.CSTNode | None
     entries: list = field(default_factory=list)  # [SeqEntry] for Sequential
     inputs: list = field(default_factory=list)  # [Tensor] for functional
@@ -179,10 +184,16 @@ class Model(Value):
     why: str | None = None  # why kerlint has no (or no exact) graph, in words, when it knows
     origin: str | None = None  # for an opaque model: "loaded", "application", ... (what made it)
     trainable: bool | None = None  # ``model.trainable = <literal>`` in the file, last written
+    instance: Any = None  # interp Instance: the object of a Model subclass the file defines
+    own_training: bool = False  # a subclass whose train_step never reads the compiled loss
 
     @property
     def has_graph(self) -> bool:
-        return self.style in ("sequential", "functional") and not self.tampered
+        if self.tampered:
+            return False
+        if self.style == "subclassed":
+            return self.outputs is not None  # what call() returns
+        return self.style in ("sequential", "functional")
 
 
 @dataclass(eq=False)

@@ -86,7 +86,9 @@ class _Namer:
             given = _literal(layer.args.value("name"))
             self.names[id(layer)] = given if isinstance(given, str) else auto(to_snake_case(self.cls(layer, code_for)))
         for model in ir.models:
-            if model.style in ("sequential", "functional"):
+            if model.instance is not None:  # a subclass: Keras names it after its class
+                self.names[id(model)] = auto(to_snake_case(model.instance.cls.node.name.value))
+            elif model.style in ("sequential", "functional"):
                 self.names[id(model)] = auto(model.style)
 
     @staticmethod
@@ -136,7 +138,7 @@ def _style(model: Model) -> str:
 
 def _graph(model: Model) -> tuple[str, str | None]:
     """("known" | "partial" | "unknown", why)."""
-    if model.style in ("subclassed", "opaque"):
+    if model.style == "opaque" or (model.style == "subclassed" and model.outputs is None):
         return "unknown", model.why or "kerlint cannot follow how this model is built"
     if model.tampered:
         return "unknown", model.why or "structure changed in a way kerlint cannot follow"
@@ -217,7 +219,8 @@ def _rows(model: Model, analysis, ir, namer, place, code_for):
         return rows
     reachable = _reachable_calls(model)
     done = set()
-    for t in model.inputs or []:
+    # A subclassed model's summary has no input layer: its input is whatever call() is given.
+    for t in model.inputs if model.style != "subclassed" else []:
         if isinstance(t, Tensor) and id(t) not in done:
             done.add(id(t))
             rows.append(({"name": namer.name(t), "class": "InputLayer", "output_shape": _shape(t.shape),

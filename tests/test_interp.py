@@ -135,3 +135,97 @@ def test_a_function_reached_only_past_the_call_depth_still_runs_on_its_own():
         "a()\n"
     )
     assert len(sem.made) == 1 and sem.used == [(sem.made[0], "use", 0)]
+
+
+# -- classes and their objects -------------------------------------------------------------------
+def test_what_one_method_stores_on_self_another_method_uses_for_each_object():
+    _, sem = run(
+        "class Agent:\n"
+        "    def __init__(self, n):\n"
+        "        self.net = self._build(n)\n"
+        "    def _build(self, n):\n"
+        "        return make(n)\n"
+        "    def replay(self):\n"
+        "        self.net.use()\n"
+        "a = Agent(4)\n"
+        "a.replay()\n"
+    )
+    (thing,) = sem.made
+    assert [v.value for v in thing.args] == [4]
+    assert sem.used == [(thing, "use", 0)]
+
+
+def test_methods_nothing_calls_run_in_order_on_each_object_or_on_one_of_their_own():
+    _, sem = run(
+        "class Trainer:\n"
+        "    def __init__(self):\n"
+        "        self.net = make(1)\n"
+        "    def train(self):\n"
+        "        self.net.use()\n"
+        "class Unused:\n"
+        "    def build(self):\n"
+        "        self.net = make(2)\n"
+        "    def train(self):\n"
+        "        self.net.fit()\n"
+        "t = Trainer()\n"
+    )
+    first, second = sem.made
+    assert sorted((sem.made.index(thing), method) for thing, method, _ in sem.used) == [(0, "use"), (1, "fit")]
+
+
+def test_an_attribute_set_differently_in_two_branches_is_unknown():
+    interp, sem = run(
+        "class Holder:\n"
+        "    def __init__(self, flag):\n"
+        "        if flag:\n"
+        "            self.net = make(1)\n"
+        "        else:\n"
+        "            self.net = make(2)\n"
+        "        self.net.use()\n"
+        "h = Holder(flag)\n"
+    )
+    assert len(sem.made) == 2 and sem.used == []
+    assert interp.instances[0].attrs["net"] is UNKNOWN
+
+
+def test_a_known_condition_runs_only_its_branch():
+    _, sem = run(
+        "def call(x, training=False):\n"
+        "    if training:\n"
+        "        make(1)\n"
+        "    else:\n"
+        "        make(2)\n"
+        "call(0)\n"
+    )
+    assert [t.args[0].value for t in sem.made] == [2]
+
+
+def test_super_properties_static_methods_and_class_attributes():
+    _, sem = run(
+        "class Base:\n"
+        "    size = 8\n"
+        "    def part(self):\n"
+        "        return make(self.size)\n"
+        "class Child(Base):\n"
+        "    def part(self):\n"
+        "        return super().part()\n"
+        "    @property\n"
+        "    def net(self):\n"
+        "        return self.part()\n"
+        "    @staticmethod\n"
+        "    def twice(n):\n"
+        "        return n * 2\n"
+        "c = Child()\n"
+        "c.net.use()\n"
+        "make(Child.twice(3))\n"
+    )
+    first, second = sem.made[0], sem.made[-1]
+    assert first.args[0].value == 8 and sem.used[0][0] is first
+    assert second.args[0].value == 6
+
+
+def test_slices_of_a_known_list():
+    interp, _ = run("items = [1, 2, 3, 4]\nhead = items[:-1]\ntail = items[1::2]\nodd = items[n:]\n")
+    assert [c.value for c in interp.globals.lookup("head")[0].items] == [1, 2, 3]
+    assert [c.value for c in interp.globals.lookup("tail")[0].items] == [2, 4]
+    assert interp.globals.lookup("odd")[0] is UNKNOWN

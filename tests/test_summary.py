@@ -178,7 +178,8 @@ def test_subclassed_load_model_and_applications(tmp_path):
         base = keras.applications.ResNet50(include_top=False)
     """)
     assert [(e["name"], e["style"], e["graph"], e["why"], e["layers"], e["params"]) for e in entries] == [
-        ("net", "subclassed", "unknown", "a subclassed model: kerlint does not follow call() yet", [], None),
+        ("net", "subclassed", "unknown",
+         "call() returns a value kerlint cannot follow (an op, a branch or a structure it does not read)", [], None),
         ("old", "loaded", "unknown", "loaded with load_model", [], None),
         ("base", "application", "unknown", "a keras.applications model", [], None),
     ]
@@ -240,13 +241,19 @@ def test_conditional_layers_and_pop_say_why(tmp_path):
         if deep:
             m.add(layers.Dense(4))
         m.add(layers.Dense(1))
-        p = keras.Sequential([layers.Dense(2, input_shape=(3,))])
+        p = keras.Sequential([layers.Dense(2, input_shape=(3,)), layers.Dense(5)])
         p.pop()
+        q = keras.Sequential([layers.Dense(2, input_shape=(3,))])
+        if deep:
+            q.add(layers.Dense(4))
+        q.pop()
     """)
     assert [(e["graph"], e["why"]) for e in entries] == [
         ("partial", "layers added conditionally"),
-        ("unknown", "structure changed (pop)"),
+        ("known", None),  # pop() takes the last layer off
+        ("unknown", "structure changed (pop)"),  # which may be the one added in the branch
     ]
+    assert [r["output_shape"] for r in entries[1]["layers"]] == [[None, 2]]
 
 
 def test_unresolved_compile_on_an_unknown_receiver(tmp_path):
@@ -361,7 +368,11 @@ def test_every_compile_appears_exactly_once(path):
     at += [e["location"] for e in entries if e["kind"] == "unresolved-call" and e["call"] == "compile"]
     listed = [(loc["row"], loc["column"]) for loc in at]
     assert len(listed) == len(set(listed))
-    assert set(listed) == _compile_nodes(path)
+    if "def compile(" in path.read_text(encoding="utf-8"):
+        # A class of the file's own defines compile(): a call to it is not a Keras compile.
+        assert set(listed) <= _compile_nodes(path)
+    else:
+        assert set(listed) == _compile_nodes(path)
 
 
 def test_summary_imports_no_tensorflow_or_keras():

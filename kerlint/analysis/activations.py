@@ -7,7 +7,6 @@ from ..ir import Const, KerasRef, Layer
 
 LINEAR = "linear"
 PROBABILITY_ACTIVATIONS = {"softmax", "sigmoid", "hard_sigmoid"}
-_OPS_ACTIVATIONS = ("softmax", "sigmoid", "relu", "tanh", "log_softmax")
 
 
 def activation_name(value) -> str | None:
@@ -23,15 +22,7 @@ def activation_name(value) -> str | None:
                 return name
         return None
     if isinstance(value, KerasRef):
-        c = value.canonical
-        if c.startswith("activations."):
-            name = c.split(".", 1)[1]
-            return LINEAR if name == "linear" else name
-        if c.startswith("tf."):
-            return legacy.TF_ACTIVATIONS.get(c[3:])
-        if c.startswith("ops."):
-            name = c.split(".", 1)[1]
-            return name if name in _OPS_ACTIVATIONS else None
+        return legacy.function_activation(value.canonical)
     return None
 
 

@@ -119,14 +119,18 @@ def compile_loss(compile: Compile) -> LossInfo | None:
 
 
 def compiles_in_effect(model: Model) -> list[Compile]:
-    """Compiles that some ``fit()`` runs under; with no fit, the last compile."""
+    """Compiles that some ``fit()`` runs under; with no fit, the last compile. Compiles of a
+    structure the model no longer has (layers added or popped since), and compiles of a
+    subclass whose own train_step ignores the compiled loss, are not judged."""
+    if model.own_training:
+        return []
     if model.fits:
         seen = []
         for fit in model.fits:
-            if fit.compile is not None and fit.compile not in seen:
+            if fit.compile is not None and fit.compile not in seen and not fit.compile.stale:
                 seen.append(fit.compile)
         return seen
-    return model.compiles[-1:]
+    return [c for c in model.compiles[-1:] if not c.stale]
 
 
 # -- losses applied by hand (custom training loops) -------------------------------------------

@@ -198,6 +198,22 @@ TF_ACTIVATIONS = {
     "math.tanh": "tanh",
 }
 
+# keras.ops functions that are activations (ops.softmax(x) is Activation("softmax")(x)).
+OPS_ACTIVATIONS = ("softmax", "sigmoid", "relu", "tanh", "log_softmax")
+
+
+def function_activation(canonical: str) -> str | None:
+    """The activation a Keras/TensorFlow function applies (``activations.softmax``,
+    ``tf.nn.softmax``, ``ops.sigmoid``), or None for any other function."""
+    module, _, name = canonical.partition(".")
+    if module == "activations":
+        return "linear" if name == "linear" else name
+    if module == "tf":
+        return TF_ACTIVATIONS.get(name)
+    if module == "ops":
+        return name if name in OPS_ACTIVATIONS else None
+    return None
+
 # Layers whose only job is an activation: class name -> activation it applies.
 ACTIVATION_LAYERS = {
     "Softmax": "softmax",

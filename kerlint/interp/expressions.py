@@ -11,7 +11,21 @@ import libcst as cst
 
 from .hooks import NOT_HANDLED
 from .scope import Env
-from .values import MAX_UNROLL, MISSING, UNKNOWN, BuiltinVal, ClassVal, Const, DictVal, FunctionVal, Seq, literal
+from .objects import split_args
+from .values import (
+    MAX_UNROLL,
+    MISSING,
+    UNKNOWN,
+    BoundMethod,
+    BuiltinVal,
+    ClassVal,
+    Const,
+    DictVal,
+    FunctionVal,
+    Instance,
+    Seq,
+    literal,
+)
 
 _ARITHMETIC = {
     cst.Add: lambda a, b: a + b,
@@ -53,7 +67,7 @@ class Expressions:
 
     def eval_attribute(self, node: cst.Attribute, env: Env, statement=None):
         base = self.eval(node.value, env)
-        return self.semantics.attribute(base, node.attr.value, node)
+        return self.get_attribute(base, node.attr.value, node)
 
     def eval_display(self, node, env: Env, statement):
         items = []
@@ -103,8 +117,10 @@ class Expressions:
             if isinstance(el.slice, cst.Index):
                 index = self.eval(el.slice.value, env)
             else:
-                for child in (el.slice.lower, el.slice.upper, el.slice.step):
-                    self.eval(child, env)
+                parts = (el.slice.lower, el.slice.upper, el.slice.step)
+                index = slice(*(self.eval(p, env) if p is not None else None for p in parts))
+        if isinstance(index, slice):
+            return _sliced(base, index, node) if len(node.slice) == 1 else UNKNOWN
         if (
             len(node.slice) == 1
             and isinstance(base, Seq)
@@ -174,24 +190,27 @@ class Expressions:
         return self.call_value(node, callee, args, statement)
 
     def call_method(self, node, receiver, method: str, args, statement):
+        result = self.call_member(node, receiver, method, args, statement)
+        if result is not NOT_HANDLED:
+            return result
         if isinstance(receiver, Seq):
             return _list_method(receiver, method, args, self.cond)
         result = self.semantics.call_method(receiver, method, node, args, statement)
         return UNKNOWN if result is NOT_HANDLED else result
 
     def call_value(self, node, callee, args, statement):
-        if isinstance(callee, FunctionVal):
-            return self.call_function(
-                callee,
-                [v for a, v in args if a.keyword is None and a.star == ""],
-                {a.keyword.value: v for a, v in args if a.keyword is not None},
-                star=any(a.star for a, _ in args),
-                call=node,
-            )
+        if isinstance(callee, (FunctionVal, BoundMethod)):
+            pos, kw, star = split_args(args)
+            if isinstance(callee, BoundMethod):
+                callee, pos = callee.function, [callee.receiver, *pos]
+            return self.call_function(callee, pos, kw, star=star, call=node)
         if isinstance(callee, ClassVal):
-            return UNKNOWN if callee.kind is None else self.semantics.instantiate(callee, node, args)
+            return self.construct(node, callee, args)
+        if isinstance(callee, Instance):
+            call = callee.cls.lookup("__call__")
+            return self.call_value(node, self.bind_member(call, callee), args, statement) if call is not MISSING else UNKNOWN
         if isinstance(callee, BuiltinVal):
-            return _BUILTINS[callee.name](node, args)
+            return self.make_super() if callee.name == "super" else _BUILTINS[callee.name](node, args)
         result = self.semantics.call(callee, node, args, statement)
         return UNKNOWN if result is NOT_HANDLED else result
 
@@ -210,6 +229,21 @@ def _arithmetic(node: cst.BinaryOperation, a, b):
     return UNKNOWN
 
 
+def _sliced(base, index: slice, node):
+    """``items[1:-1]`` of a list the interpreter follows, with literal (or absent) bounds."""
+    if not isinstance(base, Seq) or base.opaque:
+        return UNKNOWN
+    bounds = []
+    for part in (index.start, index.stop, index.step):
+        if part is None:
+            bounds.append(None)
+        elif isinstance(part, Const) and (part.value is None or type(part.value) is int):
+            bounds.append(part.value)
+        else:
+            return UNKNOWN
+    return Seq(base.items[slice(*bounds)], base.kind, node)
+
+
 def _range(node, args):
     """``range(...)`` of integer literals, as a list when it is short enough to unroll."""
     if not args or len(args) > 3 or any(a.keyword is not None or a.star for a, _ in args):
@@ -226,7 +260,7 @@ def _range(node, args):
     return Seq([Const(i) for i in numbers], "list", node)
 
 
-_BUILTINS = {"range": _range}
+_BUILTINS = {"range": _range, "super": None}  # super() needs the frame: see Objects.make_super
 
 
 def _list_method(receiver: Seq, method: str, args, cond: int):

@@ -48,9 +48,14 @@ class Semantics:
         """What a class with these base Values is, for the semantics; None: plain Python."""
         return None
 
-    def instantiate(self, cls, node, args):
-        """Call a class whose ``kind`` is not None."""
+    def instantiate(self, cls, node, args, instance):
+        """Call a class whose ``kind`` is not None. A value that carries ``instance`` (as
+        ``.instance``) is an object of the class: its ``__init__`` runs on it."""
         return UNKNOWN
+
+    def settle(self) -> None:
+        """The program (or a function run on its own) has been followed to its end: finish
+        what waited for more of it."""
 
     def bound(self, name: str, value) -> None:
         """``name`` was bound to ``value``."""

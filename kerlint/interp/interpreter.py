@@ -19,6 +19,7 @@ import libcst as cst
 from . import bound_names
 from .expressions import Expressions
 from .hooks import Semantics
+from .objects import Objects
 from .scope import Env, Frame, Return
 from .statements import Statements
 from .values import UNKNOWN, FunctionVal
@@ -27,7 +28,7 @@ MAX_CALL_DEPTH = 4
 MAX_FUNCTION_RUNS = 400
 
 
-class Interpreter(Statements, Expressions):
+class Interpreter(Statements, Expressions, Objects):
     def __init__(self, module: cst.Module, semantics: Semantics):
         self.module = module
         self.semantics = semantics
@@ -36,6 +37,7 @@ class Interpreter(Statements, Expressions):
         self.runs = 0  # function interpretations so far
         self.frames: list[Frame] = []
         self.functions: list[FunctionVal] = []
+        self.instances: list = []  # objects of the file's classes, in the order they were made
         self.globals = Env()
 
     def call_path(self) -> tuple:
@@ -49,6 +51,7 @@ class Interpreter(Statements, Expressions):
 
     def run(self) -> None:
         self.exec_block(self.module.body, self.globals)
+        self.semantics.settle()
         self._run_uncalled()
 
     def _run_uncalled(self):
@@ -58,12 +61,19 @@ class Interpreter(Statements, Expressions):
             if not pending or self.runs > MAX_FUNCTION_RUNS:
                 return
             # Callers are usually defined after the functions they call: starting from
-            # the last one lets a ``main()`` carry its builders' values.
+            # the last one lets a ``main()`` carry its builders' values. The methods of a
+            # class run in the order they are written (build, compile, train).
             f = pending[-1]
+            if f.cls is not None:
+                f = next(m for m in pending if m.cls is f.cls)
             seen.add(id(f))
-            self.call_function(f, [], {}, standalone=True)
+            receivers = self.standalone_receivers(f) if f.cls is not None and f.binding == "method" else []
+            for receiver in receivers or [None]:
+                if f.calls == 0 or receiver is not None:
+                    self.call_function(f, [], {}, standalone=True, receiver=receiver)
+            self.semantics.settle()
 
-    def call_function(self, f: FunctionVal, pos, kw, star=False, standalone=False, call=None):
+    def call_function(self, f: FunctionVal, pos, kw, star=False, standalone=False, call=None, receiver=None):
         if any(frame.function is f for frame in self.frames):
             f.calls += 1  # recursion: the outer call interprets it
             return UNKNOWN
@@ -73,7 +83,9 @@ class Interpreter(Statements, Expressions):
         self.runs += 1
         local = Env(f.closure or self.globals)
         self._bind_params(f.node.params, local, pos, kw, unknown=standalone or star)
-        frame = Frame(f, self.cond, call)
+        if f.cls is not None and f.binding == "method":
+            receiver = self._bind_receiver(f.node.params, local, receiver)
+        frame = Frame(f, self.cond, call, receiver)
         self.frames.append(frame)
         try:
             self.exec_block(f.node.body, local)
@@ -99,6 +111,18 @@ class Interpreter(Statements, Expressions):
         for p in (params.star_arg, params.star_kwarg):
             if isinstance(p, cst.Param):
                 local.vars[p.name.value] = UNKNOWN
+
+    @staticmethod
+    def _bind_receiver(params: cst.Parameters, local: Env, receiver):
+        """``self`` of a method: the receiver it runs on, else what the call passed first."""
+        first = [*params.posonly_params, *params.params][:1]
+        if not first:
+            return None
+        name = first[0].name.value
+        if receiver is not None:
+            local.vars[name] = receiver
+        value = local.vars.get(name, UNKNOWN)
+        return value if value is not UNKNOWN else None
 
     def _keyword_or_default(self, p: cst.Param, local: Env, kw):
         if p.name.value in kw:

@@ -53,6 +53,7 @@ class Frame:
     function: FunctionVal
     cond: int  # the branch depth at the call: a return at this depth ends the call
     call: object = None  # the cst.Call being interpreted; None for a function run on its own
+    receiver: object = None  # ``self`` of a method (what ``super()`` binds to)
     returns: list = field(default_factory=list)
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 import libcst as cst
 
 from .scope import Env, Return, merge
-from .values import MAX_UNROLL, UNKNOWN, ClassVal, Const, FunctionVal, Seq
+from .values import MAX_UNROLL, UNKNOWN, Const, FunctionVal, Seq
 
 
 class Statements:
@@ -39,7 +39,11 @@ class Statements:
             self.exec_small(small, env, stmt)
 
     def exec_if(self, stmt: cst.If, env: Env):
-        self.eval(stmt.test, env)
+        test = self.eval(stmt.test, env)
+        if isinstance(test, Const) and isinstance(test.value, (bool, type(None))):
+            # ``if training:`` with training=False, ``if DEBUG:``: only one branch runs.
+            self._exec_taken(stmt, bool(test.value), env)
+            return
         self.cond += 1
         body_env = self._run_branch(stmt.body, env)
         else_env = env.copy()
@@ -56,6 +60,14 @@ class Statements:
         if live:
             merge(env, live)
 
+    def _exec_taken(self, stmt: cst.If, taken: bool, env: Env):
+        if taken:
+            self.exec_block(stmt.body, env)
+        elif isinstance(stmt.orelse, cst.If):
+            self.exec_if(stmt.orelse, env)
+        elif isinstance(stmt.orelse, cst.Else):
+            self.exec_block(stmt.orelse.body, env)
+
     def _run_branch(self, body, env: Env) -> Env | None:
         """A copy of ``env`` after ``body`` ran in it; None when the body returned."""
         branch = env.copy()
@@ -68,7 +80,7 @@ class Statements:
     def exec_loop(self, stmt, env: Env):
         is_for = isinstance(stmt, cst.For)
         iterated = self.eval(stmt.iter if is_for else stmt.test, env)
-        if is_for and _unrollable(iterated) and _builds_in_place(stmt.body):
+        if is_for and _unrollable(iterated) and _builds_in_place(stmt.body, stmt.target):
             self.exec_unrolled(stmt, iterated.items, env)
             return
         self.cond += 1
@@ -143,17 +155,7 @@ class Statements:
         self.bind_name(stmt.name.value, f, env)
 
     def exec_class(self, stmt: cst.ClassDef, env: Env):
-        bases = [self.eval(arg.value, env) for arg in stmt.bases]
-        cls = ClassVal(stmt, self.semantics.class_kind(bases))
-        self.bind_name(stmt.name.value, cls, env)
-        body = stmt.body.body if isinstance(stmt.body, cst.IndentedBlock) else ()
-        class_env = Env(env)
-        for item in body:
-            if isinstance(item, cst.FunctionDef):
-                # Methods see the module's scope, not the class body's (Python's rule).
-                self.functions.append(FunctionVal(item, owner=stmt.name.value, closure=env, cls=cls))
-            else:
-                self.exec_stmt(item, class_env)
+        self.bind_name(stmt.name.value, self.make_class(stmt, env), env)
 
     # -- small statements -----------------------------------------------------------------
     def exec_small(self, small, env: Env, stmt=None):
@@ -212,7 +214,7 @@ class Statements:
             self._bind_unpacked(target.elements, value, env)
         elif isinstance(target, cst.Attribute):
             base = self.eval(target.value, env)
-            self.semantics.store_attribute(base, target.attr.value, target, UNKNOWN if aug else value)
+            self.set_attribute(base, target.attr.value, UNKNOWN if aug else value, target)
         elif isinstance(target, cst.Subscript):
             base = self.eval(target.value, env)
             for el in target.slice:
@@ -239,9 +241,10 @@ def _unrollable(value) -> bool:
     return isinstance(value, Seq) and not value.opaque and len(value.items) <= MAX_UNROLL
 
 
-def _builds_in_place(body) -> bool:
-    """True for a loop body that builds something step by step (``x.add(...)``, or a callable
-    made and applied at once, ``f(u)(x)``) and neither trains (``compile``/``fit``: a sweep
+def _builds_in_place(body, target=None) -> bool:
+    """True for a loop body that builds something step by step (``x.add(...)``, a callable
+    made and applied at once, ``f(u)(x)``, or each item applied in turn, ``for layer in
+    self.blocks: x = layer(x)``) and neither trains (``compile``/``fit``: a sweep
     over settings, each value tried on its own) nor leaves an iteration early (``break``,
     ``continue``). Any other loop runs once, as a branch."""
     builds = False
@@ -254,7 +257,8 @@ def _builds_in_place(body) -> bool:
             method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
             if method in _TRAINING:
                 return False
-            builds = builds or method == "add" or isinstance(node.func, cst.Call)
+            applies_item = isinstance(target, cst.Name) and isinstance(node.func, cst.Name) and node.func.value == target.value
+            builds = builds or method == "add" or isinstance(node.func, cst.Call) or applies_item
         stack.extend(node.children)
     return builds
 

@@ -7,7 +7,7 @@ Anything it cannot follow is ``UNKNOWN``. Keras semantics add their own Value su
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import libcst as cst
@@ -58,12 +58,66 @@ class FunctionVal(Value):
     calls: int = 0
     closure: Any = None  # the scope (interp.scope.Env) the function was defined in
     cls: Any = None  # the ClassVal of a method
+    binding: str = "method"  # for a method: "method" | "static" | "class" | "property"
 
 
 @dataclass(eq=False)
 class ClassVal(Value):
     node: cst.ClassDef
     kind: str | None  # what the semantics make of its bases (e.g. "model"), None for a plain class
+    bases: list = field(default_factory=list)  # the base Values, in order
+    members: dict = field(default_factory=dict)  # methods (FunctionVal) and class attributes
+
+    def lookup(self, name: str):
+        """A member of the class or of a base class the file defines (depth first), or MISSING."""
+        seen = set()
+        stack = [self]
+        while stack:
+            cls = stack.pop(0)
+            if id(cls) in seen:
+                continue
+            seen.add(id(cls))
+            if name in cls.members:
+                return cls.members[name]
+            stack[:0] = [b for b in cls.bases if isinstance(b, ClassVal)]
+        return MISSING
+
+    def has_member(self, name: str) -> bool:
+        return self.lookup(name) is not MISSING
+
+
+@dataclass(eq=False)
+class Instance(Value):
+    """An object of a class the file defines: its attributes as the program set them.
+
+    Values the semantics make for their own kinds of classes (a Keras model subclass)
+    carry one as ``.instance``."""
+
+    cls: ClassVal
+    attrs: dict = field(default_factory=dict)
+    depth: int = 0  # the branch depth it was made at (attributes set deeper are uncertain)
+
+
+@dataclass(eq=False)
+class BoundMethod(Value):
+    function: FunctionVal
+    receiver: Value
+
+
+@dataclass(eq=False)
+class Super(Value):
+    """``super()`` inside a method: members are looked up past the method's class."""
+
+    receiver: Value
+    cls: ClassVal
+
+
+def instance_of(value) -> Instance | None:
+    """The Instance behind a value: the value itself, or what the semantics attached to it."""
+    if isinstance(value, Instance):
+        return value
+    inst = getattr(value, "instance", None)
+    return inst if isinstance(inst, Instance) else None
 
 
 @dataclass(eq=False)

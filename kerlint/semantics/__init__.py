@@ -11,10 +11,10 @@ import libcst as cst
 
 from ..catalog import get_catalog
 from ..interp import NOT_HANDLED, Semantics
-from ..interp.values import UNKNOWN, ClassVal, Const
+from ..interp.values import UNKNOWN, ClassVal, Const, Seq
 from ..ir import AttributeAccess, BoundArgs, CallSite, KerasObject, KerasRef, Layer, MethodCall, Model, Tensor
 from ..names import canonicalize, dotted_name
-from . import constructors, layer_calls, refs
+from . import constructors, layer_calls, refs, subclasses
 from .arguments import bind
 from .model_methods import FIT_METHODS, MODEL_METHODS, model_method
 
@@ -29,6 +29,7 @@ class KerasSemantics(Semantics):
         self.catalog = get_catalog()
         self.public = self.catalog.public_class_names()
         self.interp = None  # the Interpreter: program order (seq) and branch depth (cond)
+        self.pending_calls: list[Model] = []  # model subclasses whose call() has not run yet
 
     # -- names --------------------------------------------------------------------------
     def import_statement(self, node) -> dict:
@@ -94,6 +95,9 @@ class KerasSemantics(Semantics):
         if isinstance(callee, Layer):
             return self.call_layer(node, callee, args)
         if isinstance(callee, Model):
+            if callee in self.pending_calls and args and isinstance(args[0][1], Tensor):
+                given = args[0][1]
+                subclasses.run_call(self, callee, Tensor(given.shape, node=given.node, is_input=True))
             return self.call_layer(node, Layer(None, BoundArgs(), node, model=callee), args)
         if isinstance(callee, KerasObject):
             # ``loss_fn(y, model(x))`` in a custom training loop: rules judge it like a compile.
@@ -110,6 +114,11 @@ class KerasSemantics(Semantics):
         if isinstance(receiver, Layer) and receiver.model is None and (method == "compile" or method in FIT_METHODS):
             self.ir.other_model_calls.append(MethodCall(node, method, receiver, self.interp.seq, bool(self.interp.cond)))
         model = receiver if isinstance(receiver, Model) else None
+        if method == "__init__" and model is not None and model.style == "subclassed":
+            # super().__init__(inputs, outputs) in a subclass's __init__
+            if subclasses.init_graph(model, args) and model in self.pending_calls:
+                self.pending_calls.remove(model)
+            return Const(None)
         if model is not None or (receiver is UNKNOWN and method in MODEL_METHODS):
             return model_method(self, node, model, receiver, method, args, statement)
         return NOT_HANDLED
@@ -131,16 +140,15 @@ class KerasSemantics(Semantics):
                 kind = value.kind
         return kind
 
-    def instantiate(self, cls: ClassVal, node, args):
+    def instantiate(self, cls: ClassVal, node, args, instance):
         if cls.kind == "model":
-            m = Model("subclassed", node, why="a subclassed model: kerlint does not follow call() yet")
-            self.add_model(m)
-            return m
+            return subclasses.instantiate_model(self, cls, node, args, instance)
         if cls.kind == "layer":
-            layer = Layer(None, bind(None, args), node)
-            self.ir.layers.append(layer)
-            return layer
+            return subclasses.instantiate_layer(self, cls, node, args, instance)
         return UNKNOWN
+
+    def settle(self) -> None:
+        subclasses.settle(self)
 
 
 def _keras_base_kind(canonical: str) -> str | None:
@@ -156,6 +164,9 @@ def _keras_base_kind(canonical: str) -> str | None:
 def _model_io(base, attr: str, node):
     """``model.output`` / ``model.input`` of a known single-output model, ``layer.output``."""
     if isinstance(base, Model):
+        if attr == "layers" and base.style == "sequential" and base.has_graph and not any(
+                e.conditional for e in base.entries):
+            return Seq([e.layer for e in base.entries], "list", node)
         if attr == "output" and base.outputs and len(base.outputs) == 1:
             return base.outputs[0]
         if attr == "input" and base.inputs and len(base.inputs) == 1:

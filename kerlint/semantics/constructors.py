@@ -6,7 +6,7 @@ from __future__ import annotations
 from .. import shapes
 from ..catalog import Signature, legacy, shape_rules
 from ..interp.values import UNKNOWN, Const, DictVal, Seq
-from ..ir import BoundArgs, CallSite, KerasObject, KerasRef, Layer, Model, SeqEntry, Tensor
+from ..ir import BoundArg, BoundArgs, CallSite, KerasObject, KerasRef, Layer, Model, SeqEntry, Tensor
 from .arguments import bind, keras1_layer_args
 
 # keras.Model(*args, **kwargs) forwards to Functional(inputs, outputs, name=None, ...).
@@ -36,6 +36,8 @@ def call_keras(sem, node, ref: KerasRef, args):
     made = make_object(sem, node, ref, module, name, args)
     if made is not None:
         return made
+    if len(args) == 1 and isinstance(args[0][1], Tensor) and legacy.function_activation(c) is not None:
+        return apply_activation(sem, node, ref, args)
     sem.ir.calls.append(CallSite(node, ref, bind(None, args), UNKNOWN))
     if c.startswith("models.") and name in _LOADERS:
         return _opaque_model(sem, node, _LOADERS[name], f"{_LOADERS[name]} with {name}")
@@ -96,17 +98,24 @@ def make_functional(sem, node, ref, args) -> Model:
         m = Model("opaque", node, why="keras.Model() called without inputs and outputs")
     else:
         m = Model("functional", node)
-        m.inputs = tensors_of(ins.value) if ins is not None else []
-        if outs is not None:
-            _set_outputs(m, outs.value)
-            if m.outputs is None:
-                m.why = ("outputs made by code kerlint does not follow (a function, layer or model it cannot "
-                         "read, or an RNN that may return its states)")
-        else:
-            m.why = "keras.Model() called without outputs"
+        set_graph(m, bound)
     sem.add_model(m)
     sem.ir.calls.append(CallSite(node, ref, bound, m))
     return m
+
+
+def set_graph(m: Model, bound) -> None:
+    """The graph ``keras.Model(inputs, outputs)`` makes."""
+    ins = bound.get("inputs")
+    outs = bound.get("outputs")
+    m.inputs = tensors_of(ins.value) if ins is not None else []
+    if outs is not None:
+        _set_outputs(m, outs.value)
+        if m.outputs is None:
+            m.why = ("outputs made by code kerlint does not follow (a function, layer or model it cannot "
+                     "read, or an RNN that may return its states)")
+    else:
+        m.why = "keras.Model() called without outputs"
 
 
 def _set_outputs(m: Model, value) -> None:
@@ -157,6 +166,19 @@ def make_layer(sem, node, ref, kind: str, args) -> Layer:
     sem.ir.layers.append(layer)
     sem.ir.calls.append(CallSite(node, ref, bound, layer))
     return layer
+
+
+def apply_activation(sem, node, ref, args):
+    """``tf.nn.softmax(x)``, ``keras.activations.sigmoid(x)``, ``ops.softmax(x)`` on a tensor,
+    with no other argument (an ``axis`` would change what it normalises): an ``Activation``
+    applied to it, as far as the loss is concerned."""
+    sem.ir.calls.append(CallSite(node, ref, bind(None, args), UNKNOWN))
+    name = legacy.function_activation(ref.canonical)
+    written = args[0][0]
+    bound = BoundArgs(signature=sem.catalog.layer_signature("Activation"))
+    bound.by_name["activation"] = BoundArg("activation", Const(name), written, written="activation")
+    layer = Layer("Activation", bound, node, ref, applied_as_function=True)
+    return sem.call_layer(node, layer, args[:1])
 
 
 def make_object(sem, node, ref, module: str, name: str, args):

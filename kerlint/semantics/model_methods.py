@@ -7,6 +7,7 @@ from .. import shapes
 from ..catalog import legacy
 from ..interp.values import UNKNOWN, Const
 from ..ir import BoundArgs, Compile, Fit, Layer, MethodCall, Model, SeqEntry, Tensor
+from . import subclasses
 from .arguments import bind
 
 FIT_METHODS = {"fit", "fit_generator", "train_on_batch"}
@@ -33,11 +34,11 @@ def model_method(sem, node, model: Model | None, receiver, method: str, args, st
         # a model built and filled under `if __name__ == "__main__":` is as certain as at top level.
         return _add(model, node, args, sem.interp.cond > model.built_in_branch, statement)
     if method == "pop":
-        model.tampered = True
-        model.why = model.why or "structure changed (pop)"
-        return UNKNOWN
+        return _pop(model, sem.interp.cond > model.built_in_branch)
     if method == "build" and args:
         model.build_shape = shapes.shape_from_seq(args[0][1], batch=False)
+        if model in sem.pending_calls:
+            subclasses.run_call(sem, model)
         return Const(None)
     if method == "compile":
         model.compiles.append(Compile(model, node, bound, sem.interp.seq, cond))
@@ -45,9 +46,26 @@ def model_method(sem, node, model: Model | None, receiver, method: str, args, st
     return UNKNOWN
 
 
+def _pop(model: Model, cond: bool):
+    """``model.pop()``: the last layer goes; compiles made before train another structure."""
+    if model.style == "sequential" and model.entries and not cond and not model.entries[-1].conditional:
+        _restructured(model)
+        return model.entries.pop().layer
+    model.tampered = True
+    model.why = model.why or "structure changed (pop)"
+    return UNKNOWN
+
+
+def _restructured(model: Model) -> None:
+    """The model's layers change: what it was compiled as before is not what it is now."""
+    for compile in model.compiles:
+        compile.stale = True
+
+
 def _add(model: Model, node, args, cond: bool, statement):
     if model.style != "sequential":
         return Const(None)
+    _restructured(model)
     value = args[0][1] if args else UNKNOWN
     if isinstance(value, Tensor) and value.is_input:
         model.inputs = [value]
