@@ -120,16 +120,17 @@ def _args_fit(call: cst.Call, old: str, new: str) -> bool:
     return True
 
 
-def loss_swap(compile, loss, new: str, quote: str) -> NodeEdit | None:
-    """Make ``compile`` use the loss ``new`` (a function name).
+def loss_swap(compiled, new: str, quote: str) -> NodeEdit | None:
+    """Make a compiled head (analysis.CompiledHead) train with the loss ``new`` (a function name).
 
     Keeps the form the code uses where it can (string, ``keras.losses.fn``,
-    ``keras.losses.Class(...)`` with its arguments); gives up rather than drop arguments.
+    ``keras.losses.Class(...)`` with its arguments); gives up rather than drop arguments, or
+    change a loss other outputs share.
     """
-    arg = compile.args.get("loss")
-    if arg is None:
+    written = compiled.loss_edit_node
+    loss = compiled.loss
+    if written is None:
         return None
-    written = arg.node.value
     if loss.form == "string":
         if isinstance(written, cst.SimpleString):
             return NodeEdit(written, replace_string(written, new))

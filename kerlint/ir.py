@@ -174,6 +174,7 @@ class Model(Value):
     inputs: list = field(default_factory=list)  # [Tensor] for functional
     outputs: list | None = None  # [Tensor] for functional; None when unknown
     outputs_are_dict: bool = False
+    output_keys: list | None = None  # the dict keys of dict outputs, in order (None: not a str)
     compiles: list = field(default_factory=list)
     fits: list = field(default_factory=list)
     build_shape: Any = None  # shape given to model.build(...)

@@ -99,7 +99,8 @@ def test_every_rule_shares_one_head_and_one_shape_walk_per_model():
     assert analysis.head(model) is analysis.head(model)
     assert analysis.steps(model) is analysis.steps(model)
     assert analysis.compiled_heads is analysis.compiled_heads
-    [(_, head, _, loss)] = analysis.compiled_heads
+    [compiled] = analysis.compiled_heads
+    head, loss = compiled.head, compiled.loss
     assert (head.activation, head.units, loss.name) == ("linear", 3, "categorical_crossentropy")
     assert analysis.output_units(model) == 3
     assert not analysis.keras2_pinned

@@ -20,24 +20,56 @@ here imports a rule.
 from __future__ import annotations
 
 from functools import cached_property
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import libcst as cst
 
-from ..ir import Compile, FileIR, Model
+from ..ir import Compile, FileIR, Model, Tensor
 from . import graph, heads, labels, losses, source
 from .activations import LINEAR
 from .heads import Head
 from .losses import LossInfo
 
 
-class CompiledHead(NamedTuple):
-    """A compile in effect with a loss kerlint knows, and the head of the model it trains."""
+class ModelOutput(NamedTuple):
+    """One output of a model with several: its place, its name (the dict key, or the ``name=``
+    of the layer that makes it), and its tensor."""
+
+    index: int
+    name: str | None
+    tensor: Tensor
+
+
+@dataclass(frozen=True)
+class CompiledHead:
+    """A compile in effect with a loss kerlint knows, and the head of the model (or, for a
+    model with several outputs, of one output) that loss trains."""
 
     model: Model
     head: Head | None
     compile: Compile
     loss: LossInfo
+    output: ModelOutput | None = None  # None: the model has one output
+    loss_node: cst.CSTNode | None = None  # where the loss is written, for this output
+    loss_shared: bool = False  # one loss for several outputs: changing it changes them all
+
+    @property
+    def parts(self) -> tuple:
+        """(model, head, compile, loss), as most rules read them."""
+        return self.model, self.head, self.compile, self.loss
+
+    @property
+    def label(self) -> str:
+        """``output "age": `` for one output of several (messages start with it), else ""."""
+        if self.output is None:
+            return ""
+        return f'output "{self.output.name}": ' if self.output.name else f"output {self.output.index}: "
+
+    @property
+    def loss_edit_node(self) -> cst.CSTNode | None:
+        """The loss to rewrite for a fix, or None when rewriting it would change other outputs."""
+        return None if self.loss_shared else self.loss_node
 
 
 class FileAnalysis:
@@ -67,12 +99,17 @@ class FileAnalysis:
             self._heads[key] = heads.output_head(model)
         return self._heads[key]
 
-    def output_units(self, model: Model) -> int | None:
-        """Size of the last axis of the model's output (what the loss sees), or None."""
+    def output_units(self, model: Model, output: ModelOutput | None = None) -> int | None:
+        """Size of the last axis of the model's output (of ``output``, one of several), what the
+        loss sees, or None."""
+        if output is not None:
+            return heads.output_units(output.tensor.shape, self.output_head(output))
         return heads.output_units(self.output_shape(model), self.head(model))
 
-    def activation_units(self, model: Model) -> int | None:
-        """Size of the axis the model's output activation normalises over, or None."""
+    def activation_units(self, model: Model, output: ModelOutput | None = None) -> int | None:
+        """Size of the axis the output activation normalises over, or None."""
+        if output is not None:
+            return heads.activation_units(self.output_head(output), heads.last_axis(output.tensor.shape))
         return heads.activation_units(self.head(model), heads.last_axis(self.output_shape(model)))
 
     def label_shape(self, model: Model) -> tuple | None:
@@ -93,25 +130,45 @@ class FileAnalysis:
         return found.pop() if len(found) == 1 else None
 
     # -- losses ------------------------------------------------------------------------------
+    def outputs(self, model: Model) -> list[ModelOutput]:
+        """The outputs of a model with a graph and several outputs; [] for one output."""
+        if not model.has_graph or model.style == "sequential" or not model.outputs or len(model.outputs) < 2:
+            return []
+        keys = model.output_keys or [None] * len(model.outputs)
+        return [ModelOutput(i, key if key is not None else heads.layer_name(t), t)
+                for i, (key, t) in enumerate(zip(keys, model.outputs))]
+
+    def output_head(self, output: ModelOutput) -> Head | None:
+        key = id(output.tensor)
+        if key not in self._heads:
+            self._heads[key] = heads.tensor_head(output.tensor)
+        return self._heads[key]
+
     @cached_property
     def compiled_heads(self) -> list[CompiledHead]:
-        """Every compile in effect with a known loss, with the head of the model it trains."""
+        """Every compile in effect with a known loss, with the head of the model it trains (one
+        per output for a model with several, each with its own loss)."""
         out = []
         for model in self.ir.models:
-            head = self.head(model)
+            outputs = self.outputs(model)
             for compile in losses.compiles_in_effect(model):
+                if outputs:
+                    for output, loss, node, shared in losses.output_losses(compile, outputs):
+                        out.append(CompiledHead(model, self.output_head(output), compile, loss, output, node, shared))
+                    continue
                 loss = losses.compile_loss(compile)
                 if loss is not None:
-                    out.append(CompiledHead(model, head, compile, loss))
+                    out.append(CompiledHead(model, self.head(model), compile, loss, None,
+                                            compile.args.get("loss").node.value))
         return out
 
     def classifier_with_regression_loss(self, compiled: CompiledHead) -> bool:
         """A mean squared/absolute error loss on a model that classifies: a softmax output,
         or a linear one over several units trained on one-hot labels."""
-        model, head, compile, loss = compiled
+        model, head, compile, loss = compiled.model, compiled.head, compiled.compile, compiled.loss
         if head is None or loss.name not in ("mean_squared_error", "mean_absolute_error"):
             return False
-        units = self.output_units(model)
+        units = self.output_units(model, compiled.output)
         if units == 1:
             return False  # one unit: softmax there is KER103's; a linear one is a regression head
         if head.activation == "softmax":

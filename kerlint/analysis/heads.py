@@ -90,8 +90,11 @@ def _functional_chain(model: Model) -> list | None:
     outputs = model.outputs
     if not outputs or len(outputs) != 1:
         return None
+    return _tensor_chain(outputs[0])
+
+
+def _tensor_chain(tensor) -> list | None:
     chain = []
-    tensor = outputs[0]
     for _ in range(_MAX_CHAIN):
         if not isinstance(tensor, Tensor) or tensor.producer is None:
             return None
@@ -115,6 +118,21 @@ def output_head(model: Model) -> Head | None:
     else:
         chain = _functional_chain(model)
     return _head_from_chain(chain) if chain is not None else None
+
+
+def tensor_head(tensor: Tensor) -> Head | None:
+    """The head of one output tensor of a functional graph."""
+    chain = _tensor_chain(tensor)
+    return _head_from_chain(chain) if chain is not None else None
+
+
+def layer_name(tensor) -> str | None:
+    """The ``name=`` of the layer that makes a tensor (the output's name in Keras), if written."""
+    producer = getattr(tensor, "producer", None)
+    if producer is None:
+        return None
+    name = producer.layer.args.value("name")
+    return name.value if isinstance(name, Const) and isinstance(name.value, str) else None
 
 
 def last_axis(shape) -> int | None:

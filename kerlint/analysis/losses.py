@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from ..catalog import get_catalog, legacy
-from ..ir import Compile, Const, KerasObject, KerasRef, Model, Tensor
+from ..ir import Compile, Const, DictVal, KerasObject, KerasRef, Model, Seq, Tensor
 
 
 @dataclass(frozen=True)
@@ -116,6 +116,33 @@ def compile_loss(compile: Compile) -> LossInfo | None:
     if arg is None:
         return None
     return loss_info(arg.value)
+
+
+def output_losses(compile: Compile, outputs: list):
+    """(output, LossInfo, node written, shared) for each output of a model with several whose
+    loss kerlint knows: ``loss=[...]`` in output order, ``loss={name: ...}`` by output name, or
+    one loss for every output (shared)."""
+    arg = compile.args.get("loss")
+    if arg is None:
+        return
+    value = arg.value
+    if isinstance(value, Seq):
+        if value.opaque or len(value.items) != len(outputs):
+            return
+        pairs = list(zip(outputs, value.items))
+    elif isinstance(value, DictVal):
+        by_name = {k.value: v for k, v in value.items if isinstance(k, Const) and isinstance(k.value, str)}
+        pairs = [(o, by_name[o.name]) for o in outputs if o.name in by_name]
+    else:
+        info = loss_info(value)
+        if info is not None:
+            for output in outputs:
+                yield output, info, arg.node.value, True
+        return
+    for output, item in pairs:
+        info = loss_info(item)
+        if info is not None:
+            yield output, info, getattr(item, "node", None) or arg.node.value, False
 
 
 def compiles_in_effect(model: Model) -> list[Compile]:

@@ -10,7 +10,8 @@ from . import Rule
 
 
 def check(file):
-    for _, head, compile, loss in file.compiled_heads:
+    for compiled in file.compiled_heads:
+        _, head, compile, loss = compiled.parts
         if head is None or head.activation != LINEAR:
             continue
         if loss.name not in PROBABILISTIC_LOSSES or loss.from_logits is not False:
@@ -20,7 +21,7 @@ def check(file):
         fix = Fix(SAFE, f'Give the output layer activation="{wanted}"', [edit]) if edit else None
         yield Diagnostic(
             "KER101",
-            f"output layer {head.layer.kind} is linear (it outputs logits) but the loss "
+            f"{compiled.label}output layer {head.layer.kind} is linear (it outputs logits) but the loss "
             f"{loss.name} expects probabilities (from_logits=False): Keras clips the raw "
             "outputs into [1e-7, 1 - 1e-7] and training stalls or diverges, with losses near "
             f'multiples of 16.1 = -log(1e-7); use activation="{wanted}" or from_logits=True',

@@ -43,18 +43,19 @@ def _where(head) -> str:
 
 def check(file):
     ir = file.ir
-    for _, head, compile, loss in file.compiled_heads:
+    for compiled in file.compiled_heads:
+        _, head, compile, loss = compiled.parts
         if head is None or head.activation not in PROBABILITY_ACTIVATIONS or loss.from_logits is not True:
             continue
-        fix = _fix(file, loss.obj) if loss.obj is not None else None
+        fix = _fix(file, loss.obj) if loss.obj is not None and not compiled.loss_shared else None
         yield Diagnostic(
             "KER102",
-            f"{_where(head)} but the loss {loss.name} has from_logits=True, so the "
+            f"{compiled.label}{_where(head)} but the loss {loss.name} has from_logits=True, so the "
             f"probabilities are activated a second time: on JAX and PyTorch training uses "
             f"{head.activation}({head.activation}(x)) and learns poorly; on TensorFlow Keras "
             "warns at fit() and quietly uses the cached logits, so the same file trains "
             "differently by backend; remove from_logits=True",
-            compile.args.get("loss").node.value,
+            compiled.loss_node,
             fix,
         )
     # Custom training loops: ``loss_fn(y, model(x))``, ``keras.losses.fn(y, model(x), from_logits=True)``.

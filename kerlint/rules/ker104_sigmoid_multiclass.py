@@ -11,7 +11,8 @@ from . import Rule
 
 
 def check(file):
-    for _, head, _, loss in file.compiled_heads:
+    for compiled in file.compiled_heads:
+        _, head, _, loss = compiled.parts
         if not is_multiunit_sigmoid(head):
             continue
         if loss.name not in CATEGORICAL_LOSSES or loss.from_logits is not False:
@@ -21,7 +22,7 @@ def check(file):
         units = head.units if head.units is not None else f"`{code_of(head.units_expr)}`"
         yield Diagnostic(
             "KER104",
-            f"{head.activation} output with {units} units trained with {loss.name}: the "
+            f"{compiled.label}{head.activation} output with {units} units trained with {loss.name}: the "
             "classes are exclusive, but sigmoid scores each one on its own, so predict() "
             "returns scores that do not sum to 1 (and on JAX, PyTorch or Keras 2 the loss "
             'differs from softmax training); use activation="softmax"',

@@ -10,11 +10,12 @@ from . import Rule
 _LOSSES = {"categorical_crossentropy", "categorical_focal_crossentropy"}
 
 
-def _fix(head, compile, loss):
+def _fix(compiled):
+    _, head, compile, loss = compiled.parts
     if head is None or loss.name != "categorical_crossentropy":
         return None
     quote = quote_of(compile.node, head.layer.node)
-    edits = [loss_swap(compile, loss, "binary_crossentropy", quote)]
+    edits = [loss_swap(compiled, "binary_crossentropy", quote)]
     if loss.from_logits is True:
         # Binary crossentropy on logits: the output stays linear.
         if head.activation != LINEAR:
@@ -27,18 +28,19 @@ def _fix(head, compile, loss):
 
 
 def check(file):
-    for model, head, compile, loss in file.compiled_heads:
-        if loss.name not in _LOSSES or file.output_units(model) != 1:
+    for compiled in file.compiled_heads:
+        model, head, compile, loss = compiled.parts
+        if loss.name not in _LOSSES or file.output_units(model, compiled.output) != 1:
             continue
         yield Diagnostic(
             "KER105",
-            f"{loss.name} over a one-unit output: the loss normalises the single output to "
+            f"{compiled.label}{loss.name} over a one-unit output: the loss normalises the single output to "
             "1.0 (or applies softmax to it), so it is exactly 0 for every sample: it measures "
             "nothing and gives the model no real training signal (on TensorFlow only a stray "
             "gradient of the fused softmax op moves a sigmoid head), while Keras only warns once "
             "fit() runs; for one yes/no output use binary_crossentropy with a sigmoid output",
-            compile.args.get("loss").node.value,
-            _fix(head, compile, loss),
+            compiled.loss_node,
+            _fix(compiled),
         )
 
 

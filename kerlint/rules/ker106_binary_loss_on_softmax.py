@@ -9,25 +9,26 @@ from . import Rule
 
 
 def check(file):
-    for model, head, compile, loss in file.compiled_heads:
+    for compiled in file.compiled_heads:
+        model, head, compile, loss = compiled.parts
         if head is None or head.activation != "softmax" or loss.name not in BINARY_LOSSES:
             continue
         if loss.from_logits is not False:
             continue  # from_logits=True on a softmax is KER102's
-        units = file.activation_units(model)
+        units = file.activation_units(model, compiled.output)
         if units is None or units <= 2:
             continue
         edit = None
         if loss.name == "binary_crossentropy":
-            edit = loss_swap(compile, loss, "categorical_crossentropy", quote_of(compile.node))
+            edit = loss_swap(compiled, "categorical_crossentropy", quote_of(compile.node))
         yield Diagnostic(
             "KER106",
-            f"{loss.name} on a softmax output of {units} units: softmax makes the classes "
+            f"{compiled.label}{loss.name} on a softmax output of {units} units: softmax makes the classes "
             "exclusive, but binary crossentropy scores each unit as an independent yes/no, "
             "so the loss is not the one for exclusive classes, and Keras 2 or an explicit "
             '"binary_accuracy" report an inflated accuracy (0.80 for a model that predicts '
             "nothing on 5 classes); use categorical_crossentropy",
-            compile.args.get("loss").node.value,
+            compiled.loss_node,
             Fix(UNSAFE, "Use categorical_crossentropy", [edit]) if edit else None,
         )
 

@@ -13,7 +13,8 @@ _NOT_RANGE = {LINEAR, "softmax", "sigmoid", "hard_sigmoid", "sparsemax", "sparse
 
 
 def check(file):
-    for model, head, compile, loss in file.compiled_heads:
+    for compiled in file.compiled_heads:
+        model, head, compile, loss = compiled.parts
         if head is None or head.activation in _NOT_RANGE:
             continue
         if loss.name not in PROBABILISTIC_LOSSES or loss.from_logits is not False:
@@ -21,12 +22,12 @@ def check(file):
         wanted = PROBABILISTIC_LOSSES[loss.name]
         fix = None
         # Softmax over one unit would only trade this for KER103/KER105.
-        if not (loss.name in CATEGORICAL_LOSSES and file.output_units(model) == 1):
+        if not (loss.name in CATEGORICAL_LOSSES and file.output_units(model, compiled.output) == 1):
             edit = set_activation(head.activation_layer, wanted, quote_of(head.activation_layer.node, compile.node))
             fix = Fix(SAFE, f'Use activation="{wanted}"', [edit]) if edit else None
         yield Diagnostic(
             "KER107",
-            f"the output activation {head.activation} does not produce probabilities, but "
+            f"{compiled.label}the output activation {head.activation} does not produce probabilities, but "
             f"{loss.name} (from_logits=False) reads its inputs as probabilities: Keras clips "
             "them into [1e-7, 1 - 1e-7]"
             + (" and divides by their sum" if loss.name in CATEGORICAL_LOSSES else "")

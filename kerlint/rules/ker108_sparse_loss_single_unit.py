@@ -7,17 +7,18 @@ from . import Rule
 
 
 def check(file):
-    for model, _, compile, loss in file.compiled_heads:
-        if loss.name != "sparse_categorical_crossentropy" or file.output_units(model) != 1:
+    for compiled in file.compiled_heads:
+        model, _, compile, loss = compiled.parts
+        if loss.name != "sparse_categorical_crossentropy" or file.output_units(model, compiled.output) != 1:
             continue
         yield Diagnostic(
             "KER108",
-            "sparse_categorical_crossentropy over a one-unit output: the labels are class "
+            f"{compiled.label}sparse_categorical_crossentropy over a one-unit output: the labels are class "
             "indices into the output units, so the only valid label is 0 and every label of 1 "
             "or more is out of range (on TensorFlow fit() fails with an InvalidArgumentError "
             "about a label outside [0, 1)); give the output one unit per class, or use "
             "binary_crossentropy with a sigmoid output for two classes",
-            compile.args.get("loss").node.value,
+            compiled.loss_node,
         )
 
 

@@ -12,9 +12,9 @@ def check(file):
     for compiled in file.compiled_heads:
         if not file.classifier_with_regression_loss(compiled):
             continue
-        _, head, compile, loss = compiled
+        _, head, compile, loss = compiled.parts
         quote = quote_of(compile.node, head.layer.node)
-        edits = [loss_swap(compile, loss, "categorical_crossentropy", quote)]
+        edits = [loss_swap(compiled, "categorical_crossentropy", quote)]
         if head.activation == LINEAR:
             edits.append(set_activation(head.activation_layer, "softmax", quote))
             harm = (
@@ -31,9 +31,9 @@ def check(file):
         fix = Fix(UNSAFE, "Use categorical_crossentropy with a softmax output", edits) if all(edits) else None
         yield Diagnostic(
             "KER109",
-            f"{loss.name} trains a classifier ({harm}); use categorical_crossentropy on a "
+            f"{compiled.label}{loss.name} trains a classifier ({harm}); use categorical_crossentropy on a "
             "softmax output",
-            compile.args.get("loss").node.value,
+            compiled.loss_node,
             fix,
         )
 

@@ -60,7 +60,10 @@ def _fix(ir, item, in_list):
 
 
 def check(file):
-    for _, head, compile, loss in file.compiled_heads:
+    for compiled in file.compiled_heads:
+        _, head, compile, loss = compiled.parts
+        if compiled.output is not None:
+            continue  # metrics of a model with several outputs: not read per output yet
         if not is_multiunit_sigmoid(head):
             continue
         if loss.name not in BINARY_LOSSES or loss.from_logits is not False:

@@ -122,6 +122,7 @@ def _set_outputs(m: Model, value) -> None:
     if isinstance(value, DictVal):
         m.outputs_are_dict = True
         m.outputs = [v for _, v in value.items if isinstance(v, Tensor)]
+        m.output_keys = [k.value if isinstance(k, Const) and isinstance(k.value, str) else None for k, _ in value.items]
         if len(m.outputs) != len(value.items):
             m.outputs = None
     else:
