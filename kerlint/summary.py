@@ -220,7 +220,7 @@ def _rows(model: Model, analysis, ir, namer, place, code_for):
     reachable = _reachable_calls(model)
     done = set()
     # A subclassed model's summary has no input layer: its input is whatever call() is given.
-    for t in model.inputs if model.style != "subclassed" else []:
+    for t in (model.inputs or []) if model.style != "subclassed" else []:
         if isinstance(t, Tensor) and id(t) not in done:
             done.add(id(t))
             rows.append(({"name": namer.name(t), "class": "InputLayer", "output_shape": _shape(t.shape),

@@ -434,3 +434,16 @@ def test_unresolved_calls_say_where_the_receiver_comes_from(tmp_path):
         (9, "hf", "a Hugging Face transformers preset: kerlint does not read library models"),
         (10, "model", "imported from models, a module kerlint does not read"),
     ]
+
+
+def test_a_functional_model_whose_inputs_kerlint_cannot_follow_is_still_summarised(tmp_path):
+    entries = summarize(tmp_path, """\
+        import keras
+        from keras import layers
+
+        inputs = make_inputs()
+        out = layers.Dense(3)(keras.Input((4,)))
+        model = keras.Model(inputs=inputs, outputs=out)
+    """)
+    [entry] = entries
+    assert (entry["graph"], [r["name"] for r in entry["layers"]]) == ("known", ["dense"])
