@@ -85,6 +85,9 @@ class _Namer:
         for layer in ir.layers:
             given = _literal(layer.args.value("name"))
             self.names[id(layer)] = given if isinstance(given, str) else auto(to_snake_case(self.cls(layer, code_for)))
+        for lc in ir.layer_calls:  # ops on tensors: Keras names them after the op
+            if lc.layer.applied_as_function and id(lc.layer) not in self.names:
+                self.names[id(lc.layer)] = auto(to_snake_case(lc.layer.kind))
         for model in ir.models:
             if model.instance is not None:  # a subclass: Keras names it after its class
                 self.names[id(model)] = auto(to_snake_case(model.instance.cls.node.name.value))
@@ -117,6 +120,8 @@ def _shape(shape) -> list | None:
 
 def _params(layer: Layer, model: Model, in_shapes, out_shapes):
     """(trainable, non_trainable) or None."""
+    if layer.applied_as_function:
+        return 0, 0  # an op on tensors (``x + y``, ``tf.nn.softmax(x)``): no weights
     count = layer_params(layer, in_shapes, out_shapes)
     if count is None:
         return None

@@ -447,3 +447,57 @@ def test_a_functional_model_whose_inputs_kerlint_cannot_follow_is_still_summaris
     """)
     [entry] = entries
     assert (entry["graph"], [r["name"] for r in entry["layers"]]) == ("known", ["dense"])
+
+
+def test_arithmetic_on_tensors_and_activation_functions_are_ops_of_no_weights(tmp_path):
+    entries = summarize(tmp_path, """\
+        import keras
+        from keras import layers
+
+        inp = keras.Input(shape=(16,))
+        h = layers.Dense(16, activation="relu")(inp)
+        h = layers.Dense(8, activation="relu")(h + inp)
+        out = keras.activations.softmax(layers.Dense(4)(h * 0.5))
+        model = keras.Model(inp, out)
+    """)
+    [entry] = entries
+    assert entry["graph"] == "known"
+    assert [(r["name"], r["class"], r["output_shape"], r["params"]) for r in entry["layers"]] == [
+        ("input_layer", "InputLayer", [None, 16], 0),
+        ("dense", "Dense", [None, 16], 272),
+        ("add", "Add", [None, 16], 0),
+        ("dense_1", "Dense", [None, 8], 136),
+        ("multiply", "Multiply", [None, 8], 0),
+        ("dense_2", "Dense", [None, 4], 36),
+        ("activation", "Activation", [None, 4], 0),
+    ]
+    assert entry["params"] == {"total": 444, "trainable": 444, "non_trainable": 0}
+
+
+def test_a_subclassed_model_lists_what_call_applies(tmp_path):
+    entries = summarize(tmp_path, """\
+        import keras
+        from keras import layers
+
+        class Scorer(keras.Model):
+            def __init__(self, classes):
+                super().__init__()
+                self.hidden = layers.Dense(8, activation="relu")
+                self.drop = layers.Dropout(0.2)
+                self.out = layers.Dense(classes, activation="softmax")
+
+            def call(self, x, training=False):
+                x = self.hidden(x)
+                if training:
+                    x = self.drop(x)
+                return self.out(x)
+
+        scorer = Scorer(3)
+        scorer.build((None, 5))
+    """)
+    [entry] = entries
+    assert (entry["name"], entry["style"], entry["graph"]) == ("scorer", "subclassed", "known")
+    assert [(r["name"], r["output_shape"], r["params"]) for r in entry["layers"]] == [
+        ("dense", [None, 8], 48),
+        ("dense_1", [None, 3], 27),
+    ]

@@ -108,7 +108,7 @@ class Expressions:
             return _arithmetic(node, left.value, right.value)
         if isinstance(left, Seq) and isinstance(right, Seq) and isinstance(node.operator, cst.Add):
             return Seq(left.items + right.items, left.kind, node)
-        return UNKNOWN
+        return self.semantics.binary_op(node, left, right)
 
     def eval_subscript(self, node: cst.Subscript, env: Env, statement):
         base = self.eval(node.value, env)

@@ -57,6 +57,10 @@ class Semantics:
         """The program (or a function run on its own) has been followed to its end: finish
         what waited for more of it."""
 
+    def binary_op(self, node, left, right):
+        """``left <op> right`` where an operand is not a plain Python number or list."""
+        return UNKNOWN
+
     def bound(self, name: str, value) -> None:
         """``name`` was bound to ``value``."""
 

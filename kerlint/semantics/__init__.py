@@ -127,6 +127,9 @@ class KerasSemantics(Semantics):
         model.built_via = self.interp.call_path()
         self.ir.models.append(model)
 
+    def binary_op(self, node, left, right):
+        return layer_calls.tensor_op(self.ir, node, left, right)
+
     def call_layer(self, node, layer: Layer, args):
         return layer_calls.call_layer(self.ir, node, layer, args)
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import libcst as cst
+
 from .. import shapes
 from ..interp.values import UNKNOWN, Const, Seq
-from ..ir import LayerCall, Tensor
+from ..ir import BoundArgs, Layer, LayerCall, Tensor
 
 _ATTENTION = ("Attention", "AdditiveAttention", "MultiHeadAttention", "GroupQueryAttention")
 _RNN = ("LSTM", "GRU", "SimpleRNN", "Bidirectional")
@@ -27,6 +29,25 @@ def call_layer(ir, node, layer, args):
     if layer.kind in _RNN and outs is None and not _returns_state_off(layer):
         return UNKNOWN  # maybe [output, *states]: nothing to take apart
     return Tensor(outs[0] if outs else None, lc, 0, node)
+
+
+# ``x + y`` on tensors in a functional graph or a call(): Keras records the op as a layer.
+_TENSOR_OPS = {cst.Add: "Add", cst.Subtract: "Subtract", cst.Multiply: "Multiply", cst.Divide: "Divide"}
+
+
+def tensor_op(ir, node: cst.BinaryOperation, left, right):
+    """Arithmetic on tensors (two tensors, or a tensor and a number): a tensor made by an op
+    of no weights. Its shape is the operands' when they agree; broadcasting is not modelled."""
+    kind = _TENSOR_OPS.get(type(node.operator))
+    tensors = [v for v in (left, right) if isinstance(v, Tensor)]
+    numbers = [v for v in (left, right) if isinstance(v, Const) and type(v.value) in (int, float)]
+    if kind is None or not tensors or len(tensors) + len(numbers) != 2:
+        return UNKNOWN
+    shape = tensors[0].shape if all(t.shape == tensors[0].shape for t in tensors) else None
+    layer = Layer(kind, BoundArgs(), node, applied_as_function=True)
+    lc = LayerCall(layer, tensors, node, [t.shape for t in tensors], [shape] if shape is not None else [])
+    ir.layer_calls.append(lc)
+    return Tensor(shape, lc, 0, node)
 
 
 def _input_tensors(layer, inputs_val, args) -> list:
