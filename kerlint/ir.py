@@ -186,6 +186,7 @@ class Model(Value):
     origin: str | None = None  # for an opaque model: "loaded", "application", ... (what made it)
     trainable: bool | None = None  # ``model.trainable = <literal>`` in the file, last written
     instance: Any = None  # interp Instance: the object of a Model subclass the file defines
+    held_by: str | None = None  # "Agent.model": the plain class (a wrapper) keeping it on self
     own_training: bool = False  # a subclass whose train_step never reads the compiled loss
 
     @property

@@ -529,6 +529,7 @@ def _model_entry(models, analysis, ir, namer, place, code_for, filename, claimed
         "location": place.location(model.node) or {"row": 1, "column": 1},
         "name": model.name,
         "style": _style(model),
+        "held_by": model.held_by,
         "graph": graph,
         "why": why,
         "layers": [row for row, _ in rows],
@@ -634,7 +635,8 @@ def render_text(entries: list[dict]) -> str:
         if e["kind"] == "unresolved-call":
             out.append(f"{_where(e, e['location'])}: {e['call']}() on `{e['receiver']}`, not followed: {e['why']}")
             continue
-        head = f"{_where(e, e['location'])} {e['name'] or '<unnamed>'} ({e['style']}, {e['graph']})"
+        held = f", held by {e['held_by']}" if e.get("held_by") else ""
+        head = f"{_where(e, e['location'])} {e['name'] or '<unnamed>'} ({e['style']}{held}, {e['graph']})"
         out.append(head)
         if e["why"]:
             out.append(f"  why: {e['why']}")

@@ -112,7 +112,7 @@ def test_sequential_with_input_shape_json(tmp_path, monkeypatch):
     assert result.exit_code == 0
     assert json.loads(result.output) == [{
         "kind": "model", "filename": "m.py", "cell": None, "location": {"row": 4, "column": 9},
-        "name": "model", "style": "sequential", "graph": "known", "why": None,
+        "name": "model", "style": "sequential", "held_by": None, "graph": "known", "why": None,
         "layers": [
             {"name": "dense", "class": "Dense", "output_shape": [None, 64], "params": 50240,
              "location": {"row": 5, "column": 5}},
@@ -501,3 +501,29 @@ def test_a_subclassed_model_lists_what_call_applies(tmp_path):
         ("dense", [None, 8], 48),
         ("dense_1", [None, 3], 27),
     ]
+
+
+def test_a_model_a_plain_class_keeps_on_self_says_which_and_has_its_compile_and_fit(tmp_path):
+    entries = summarize(tmp_path, """\
+        import keras
+        from keras import layers
+
+        class Agent:
+            def __init__(self, actions):
+                self.q = self._build(actions)
+
+            def _build(self, actions):
+                net = keras.Sequential([keras.Input((4,)), layers.Dense(actions)])
+                net.compile(loss="mse", optimizer="adam")
+                return net
+
+            def learn(self, states, targets):
+                self.q.fit(states, targets, epochs=1, verbose=0)
+
+        agent = Agent(2)
+    """)
+    [entry] = entries
+    assert (entry["style"], entry["held_by"], entry["graph"]) == ("sequential", "Agent.q", "known")
+    assert [c["location"]["row"] for c in entry["compiles"]] == [10]
+    assert [f["location"]["row"] for f in entry["fits"]] == [14]
+    assert "net (sequential, held by Agent.q, known)" in summary_module.render_text(entries)

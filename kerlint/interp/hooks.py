@@ -33,6 +33,9 @@ class Semantics:
     def store_attribute(self, base, attr: str, node, value=UNKNOWN) -> None:
         """``base.attr = value`` was executed (``value`` UNKNOWN for an augmented assignment)."""
 
+    def kept_on_object(self, instance, attr: str, value) -> None:
+        """``self.attr = value`` on an object of a plain class the file defines."""
+
     def call(self, callee, node, args, statement):
         """Call a callee that is not plain Python; ``args`` are ``[(cst.Arg, Value)]``."""
         return NOT_HANDLED

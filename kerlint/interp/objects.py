@@ -114,7 +114,9 @@ class Objects:
             if self.cond > depth and old is not MISSING and old is not value:
                 value = UNKNOWN
             inst.attrs[attr] = value
-        if not isinstance(base, Instance):
+        if isinstance(base, Instance):
+            self.semantics.kept_on_object(base, attr, value)
+        else:
             self.semantics.store_attribute(base, attr, target, value)
 
     # -- calls --------------------------------------------------------------------------

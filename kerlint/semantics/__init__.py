@@ -82,6 +82,10 @@ class KerasSemantics(Semantics):
             # The last literal written wins; a value kerlint cannot read leaves it unknown.
             base.trainable = value.value if isinstance(value, Const) and isinstance(value.value, bool) else None
 
+    def kept_on_object(self, instance, attr: str, value) -> None:
+        if isinstance(value, Model) and value.held_by is None:
+            value.held_by = f"{instance.cls.node.name.value}.{attr}"
+
     # -- calls --------------------------------------------------------------------------
     def saw_call(self, node, name) -> None:
         if name in _SHUFFLE_CALLS or (
