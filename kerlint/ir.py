@@ -180,6 +180,7 @@ class Model(Value):
     build_shape: Any = None  # shape given to model.build(...)
     built_in_branch: int = 0  # how deep in branches and loops the model was made
     built_via: tuple = ()  # the calls of the functions (builders) that were running when it was made
+    built_in_frames: tuple = ()  # the interpreter's frames then (which runs of those functions)
     tampered: bool = False  # structure changed in a way kerlint cannot follow
     name: str | None = None  # variable name it was first bound to, for messages
     why: str | None = None  # why kerlint has no (or no exact) graph, in words, when it knows

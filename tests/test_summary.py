@@ -527,3 +527,35 @@ def test_a_model_a_plain_class_keeps_on_self_says_which_and_has_its_compile_and_
     assert [c["location"]["row"] for c in entry["compiles"]] == [10]
     assert [f["location"]["row"] for f in entry["fits"]] == [14]
     assert "net (sequential, held by Agent.q, known)" in summary_module.render_text(entries)
+
+
+def test_a_layer_added_by_a_method_nothing_calls_is_conditional(tmp_path):
+    entries = summarize(tmp_path, """\
+        import keras
+        from keras import layers
+
+        class Builder:
+            def __init__(self):
+                self.net = keras.Sequential([layers.Dense(8, activation="relu", input_shape=(4,))])
+
+            def add_classifier(self):
+                self.net.add(layers.Dense(3, activation="softmax"))
+
+            def add_regressor(self):
+                self.net.add(layers.Dense(1))
+
+        called = Builder()
+        called.add_classifier()
+
+        def base():
+            return keras.Sequential([layers.Dense(8, activation="relu", input_shape=(4,))])
+
+        returned = base()
+        returned.add(layers.Dense(1))
+    """)
+    builder, returned = entries
+    # add_classifier is called by the program; add_regressor is not: its layer may not be there.
+    assert (builder["graph"], builder["why"]) == ("unknown", "layers added conditionally")
+    assert [r["class"] for r in builder["layers"]] == []
+    # A layer added by the caller of the function that built the model is certain.
+    assert (returned["graph"], [r["output_shape"] for r in returned["layers"]]) == ("known", [[None, 8], [None, 1]])

@@ -129,7 +129,22 @@ class KerasSemantics(Semantics):
 
     def add_model(self, model: Model) -> None:
         model.built_via = self.interp.call_path()
+        model.built_in_frames = tuple(self.interp.frames)
         self.ir.models.append(model)
+
+    def uncertain_here(self, model: Model) -> bool:
+        """A change to ``model`` at this point may not happen: in a branch or loop inside the one
+        the model was made in, or in a function nothing in the program is seen to call (run on
+        its own) since the model was made, like a method that adds an optional head."""
+        if self.interp.cond > model.built_in_branch:
+            return True
+        frames = self.interp.frames
+        shared = 0
+        for made, now in zip(model.built_in_frames, frames):
+            if made is not now:
+                break
+            shared += 1
+        return any(frame.call is None for frame in frames[shared:])
 
     def binary_op(self, node, left, right):
         return layer_calls.tensor_op(self.ir, node, left, right)

@@ -30,11 +30,10 @@ def model_method(sem, node, model: Model | None, receiver, method: str, args, st
     if model is None:
         return Const(None) if method == "compile" else UNKNOWN
     if method == "add":
-        # Only a branch or loop inside the one the model was made in makes the layer uncertain:
-        # a model built and filled under `if __name__ == "__main__":` is as certain as at top level.
-        return _add(model, node, args, sem.interp.cond > model.built_in_branch, statement)
+        # A model built and filled under `if __name__ == "__main__":` is as certain as at top level.
+        return _add(model, node, args, sem.uncertain_here(model), statement)
     if method == "pop":
-        return _pop(model, sem.interp.cond > model.built_in_branch)
+        return _pop(model, sem.uncertain_here(model))
     if method == "build" and args:
         model.build_shape = shapes.shape_from_seq(args[0][1], batch=False)
         if model in sem.pending_calls:
