@@ -129,11 +129,18 @@ RULE = Rule(
 import keras
 from keras import layers
 
-model = keras.Sequential([
-    keras.Input(shape=(20,)),
-    layers.Dense(32, activation="relu"),
-    layers.Dense(1, activation="sigmoid"),
-])
+
+class SpamFilter(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.hidden = layers.Dense(32, activation="relu")
+        self.score = layers.Dense(1, activation="sigmoid")
+
+    def call(self, features):
+        return self.score(self.hidden(features))
+
+
+model = SpamFilter()
 loss = keras.losses.BinaryCrossentropy(from_logits=True)
 model.compile(optimizer="adam", loss=loss, metrics=["accuracy"])
 """,
@@ -141,12 +148,19 @@ model.compile(optimizer="adam", loss=loss, metrics=["accuracy"])
 import keras
 from keras import layers
 
+
 # from_logits=True belongs to an output without an activation: the loss applies the sigmoid.
-model = keras.Sequential([
-    keras.Input(shape=(20,)),
-    layers.Dense(32, activation="relu"),
-    layers.Dense(1),
-])
+class SpamFilter(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.hidden = layers.Dense(32, activation="relu")
+        self.score = layers.Dense(1)
+
+    def call(self, features):
+        return self.score(self.hidden(features))
+
+
+model = SpamFilter()
 loss = keras.losses.BinaryCrossentropy(from_logits=True)
 model.compile(optimizer="adam", loss=loss, metrics=["accuracy"])
 """,
@@ -154,11 +168,18 @@ model.compile(optimizer="adam", loss=loss, metrics=["accuracy"])
 import keras
 from keras import layers
 
-model = keras.Sequential([
-    keras.Input(shape=(20,)),
-    layers.Dense(32, activation="relu"),
-    layers.Dense(1, activation="sigmoid"),
-])
+
+class SpamFilter(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.hidden = layers.Dense(32, activation="relu")
+        self.score = layers.Dense(1, activation="sigmoid")
+
+    def call(self, features):
+        return self.score(self.hidden(features))
+
+
+model = SpamFilter()
 loss = keras.losses.BinaryCrossentropy()
 model.compile(optimizer="adam", loss=loss, metrics=["accuracy"])
 """,
