@@ -97,6 +97,10 @@ class KerasSemantics(Semantics):
         if isinstance(callee, KerasRef):
             return constructors.call_keras(self, node, callee, args)
         if isinstance(callee, Layer):
+            if callee.instance is not None:
+                followed = subclasses.follow_layer_call(self, callee, args)
+                if followed is not None:
+                    return followed
             return self.call_layer(node, callee, args)
         if isinstance(callee, Model):
             if callee in self.pending_calls and args and isinstance(args[0][1], Tensor):

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..interp.values import Const, FunctionVal
+from ..interp.objects import split_args
+from ..interp.values import UNKNOWN, ClassVal, Const, FunctionVal
 from ..ir import Layer, Model, Tensor
 from .arguments import bind
 from .constructors import MODEL_SIGNATURE, KERAS1_MODEL_ARGS, set_graph
@@ -69,6 +70,46 @@ def run_call(sem, m: Model, tensor: Tensor | None = None) -> None:
         m.why = "call() returns a value kerlint cannot follow (an op, a branch or a structure it does not read)"
         return
     m.inputs, m.outputs = [tensor], outputs
+
+
+def follow_layer_call(sem, layer: Layer, args):
+    """A custom layer applied to tensors: what its ``call()`` returns when that is a tensor
+    made by layers and ops kerlint follows (the custom layer is then transparent), else None
+    (the caller records it as one opaque layer)."""
+    cls = layer.instance.cls
+    call = cls.lookup("call")
+    if not isinstance(call, FunctionVal) or not args or not isinstance(args[0][1], Tensor):
+        return None
+    if _makes_weights(cls):
+        return None  # weights of its own: parameter counts through its layers would be short
+    build = cls.lookup("build")
+    if isinstance(build, FunctionVal) and not layer.instance.attrs.get("__built__"):
+        layer.instance.attrs["__built__"] = True  # Keras builds a layer once, at its first call
+        sem.interp.call_function(build, [layer, UNKNOWN], {})
+    pos, kw, star = split_args(args)
+    if star:
+        return None
+    result = sem.interp.call_function(call, [layer, *pos], kw)
+    if isinstance(result, Tensor) and result.producer is not None and all(result is not v for v in pos):
+        return result
+    return None
+
+
+_WEIGHT_MAKERS = {"add_weight", "add_variable", "Variable"}
+
+
+def _makes_weights(cls) -> bool:
+    """A class of the file (or a direct base of it the file defines) that creates weights itself."""
+    stack = [cls.node] + [base.node for base in cls.bases if isinstance(base, ClassVal)]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, cst.Call):
+            func = n.func
+            name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
+            if name in _WEIGHT_MAKERS:
+                return True
+        stack.extend(n.children)
+    return False
 
 
 def settle(sem) -> None:
