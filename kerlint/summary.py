@@ -412,6 +412,7 @@ _LAYER_RECEIVER = ("an instance of a custom layer class (a Trainer mixin?): kerl
 _LIBRARIES = {"keras_hub": "a keras_hub", "keras_nlp": "a keras_nlp", "keras_cv": "a keras_cv",
               "transformers": "a Hugging Face transformers", "tensorflow_hub": "a TensorFlow Hub"}
 _PRESET_LOADERS = ("from_preset", "from_pretrained")
+_CHOSEN = "a model chosen at run time: branches of the program make different models"
 
 
 def _origin_why(receiver, call, analysis, ir) -> str | None:
@@ -423,7 +424,11 @@ def _origin_why(receiver, call, analysis, ir) -> str | None:
 
     value = receiver
     if isinstance(receiver, cst.Name):
+        if receiver.value in ir.chosen_at_run_time:
+            return _CHOSEN
         value = analysis.statements.sole_value(receiver.value, near=call)
+        if isinstance(value, cst.IfExp):
+            return _CHOSEN
         imported = ir.resolver.bindings.get(receiver.value)
         if value is None and imported is not None and "." in imported:
             return f"imported from {imported.rsplit('.', 1)[0]}, a module kerlint does not read"

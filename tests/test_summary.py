@@ -559,3 +559,40 @@ def test_a_layer_added_by_a_method_nothing_calls_is_conditional(tmp_path):
     assert [r["class"] for r in builder["layers"]] == []
     # A layer added by the caller of the function that built the model is certain.
     assert (returned["graph"], [r["output_shape"] for r in returned["layers"]]) == ("known", [[None, 8], [None, 1]])
+
+
+def test_a_model_chosen_at_run_time_and_a_train_step_model_say_why(tmp_path):
+    entries = summarize(tmp_path, """\
+        import keras
+        from keras import layers
+
+        def small():
+            return keras.Sequential([keras.Input((4,)), layers.Dense(2, activation="softmax")])
+
+        def large():
+            return keras.Sequential([keras.Input((4,)), layers.Dense(64), layers.Dense(2, activation="softmax")])
+
+        if size == "small":
+            model = small()
+        else:
+            model = large()
+        model.compile(loss="categorical_crossentropy")
+        picked = small() if size else large()
+        picked.compile(loss="categorical_crossentropy")
+
+        class Gan(keras.Model):
+            def __init__(self, generator, critic):
+                super().__init__()
+                self.generator, self.critic = generator, critic
+
+            def train_step(self, batch):
+                return {}
+
+        gan = Gan(small(), large())
+        gan.compile(optimizer="adam")
+    """)
+    chosen = [e["why"] for e in entries if e["kind"] == "unresolved-call"]
+    assert chosen == ["a model chosen at run time: branches of the program make different models"] * 2
+    [gan] = [e for e in entries if e.get("name") == "gan"]
+    assert (gan["graph"], gan["why"]) == ("unknown", "a subclassed model with its own train_step and no call(): "
+                                          "it trains the models it holds its own way (a GAN, a VAE)")

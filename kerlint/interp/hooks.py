@@ -64,6 +64,9 @@ class Semantics:
         """``left <op> right`` where an operand is not a plain Python number or list."""
         return UNKNOWN
 
+    def diverged(self, name: str, values: list) -> None:
+        """Branches bound ``name`` to different ``values``: it is UNKNOWN after them."""
+
     def bound(self, name: str, value) -> None:
         """``name`` was bound to ``value``."""
 

@@ -31,12 +31,14 @@ class Env:
         return Env(self.parent, self.vars)
 
 
-def merge(base: Env, branches: list[Env]) -> None:
-    """Merge branch scopes back into ``base``: names whose values disagree become UNKNOWN."""
+def merge(base: Env, branches: list[Env]) -> list:
+    """Merge branch scopes back into ``base``: names whose values disagree become UNKNOWN.
+    Returns ``[(name, values the branches bound)]`` for those names."""
     keys = set()
     for b in branches:
         keys.update(b.vars)
-    for k in keys:
+    diverged = []
+    for k in sorted(keys):
         values = [b.vars.get(k, _ABSENT) for b in branches]
         first = values[0]
         if all(v is first for v in values):
@@ -44,6 +46,8 @@ def merge(base: Env, branches: list[Env]) -> None:
                 base.vars[k] = first
         else:
             base.vars[k] = UNKNOWN
+            diverged.append((k, [v for v in values if v is not _ABSENT]))
+    return diverged
 
 
 @dataclass

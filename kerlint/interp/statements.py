@@ -58,7 +58,7 @@ class Statements:
         self.cond -= 1
         live = [b for b in (body_env, else_env) if b is not None]
         if live:
-            merge(env, live)
+            self.merge_branches(env, live)
 
     def _exec_taken(self, stmt: cst.If, taken: bool, env: Env):
         if taken:
@@ -67,6 +67,10 @@ class Statements:
             self.exec_if(stmt.orelse, env)
         elif isinstance(stmt.orelse, cst.Else):
             self.exec_block(stmt.orelse.body, env)
+
+    def merge_branches(self, env: Env, branches: list[Env]) -> None:
+        for name, values in merge(env, branches):
+            self.semantics.diverged(name, values)
 
     def _run_branch(self, body, env: Env) -> Env | None:
         """A copy of ``env`` after ``body`` ran in it; None when the body returned."""
@@ -95,7 +99,7 @@ class Statements:
         if stmt.orelse is not None:
             self.exec_block(stmt.orelse.body, else_env)
         self.cond -= 1
-        merge(env, [body_env, else_env])
+        self.merge_branches(env, [body_env, else_env])
 
     def exec_unrolled(self, stmt: cst.For, items: list, env: Env):
         """A loop that builds over a short list the interpreter knows (``for units in [64, 32]:
@@ -124,7 +128,7 @@ class Statements:
         if stmt.orelse is not None:
             self.exec_block(stmt.orelse.body, branches[0])
         self.cond -= 1
-        merge(env, branches)
+        self.merge_branches(env, branches)
         if stmt.finalbody is not None:
             self.exec_block(stmt.finalbody.body, env)
 
@@ -145,7 +149,7 @@ class Statements:
             branches.append(b)
         self.cond -= 1
         branches.append(env.copy())
-        merge(env, branches)
+        self.merge_branches(env, branches)
 
     def exec_def(self, stmt: cst.FunctionDef, env: Env):
         for dec in stmt.decorators:

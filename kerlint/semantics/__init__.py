@@ -57,6 +57,10 @@ class KerasSemantics(Semantics):
         if isinstance(value, Model) and value.name is None:
             value.name = name
 
+    def diverged(self, name: str, values: list) -> None:
+        if any(isinstance(v, Model) for v in values):
+            self.ir.chosen_at_run_time.add(name)
+
     def context_value(self, value):
         return value if isinstance(value, Model) else UNKNOWN
 

@@ -60,7 +60,11 @@ def run_call(sem, m: Model, tensor: Tensor | None = None) -> None:
     sem.pending_calls.remove(m)
     call = m.instance.cls.lookup("call")
     if not isinstance(call, FunctionVal):
-        m.why = "a subclassed model whose call() is not in this file"
+        if isinstance(m.instance.cls.lookup("train_step"), FunctionVal):
+            m.why = ("a subclassed model with its own train_step and no call(): it trains the "
+                     "models it holds its own way (a GAN, a VAE)")
+        else:
+            m.why = "a subclassed model whose call() is not in this file"
         return
     if tensor is None:
         tensor = Tensor(m.build_shape, node=m.node, is_input=True)
