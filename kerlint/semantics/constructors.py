@@ -36,7 +36,7 @@ def call_keras(sem, node, ref: KerasRef, args):
     made = make_object(sem, node, ref, module, name, args)
     if made is not None:
         return made
-    if len(args) == 1 and isinstance(args[0][1], Tensor) and legacy.function_activation(c) is not None:
+    if args and isinstance(args[0][1], Tensor) and _last_axis_only(args[1:]) and legacy.function_activation(c):
         return apply_activation(sem, node, ref, args)
     sem.ir.calls.append(CallSite(node, ref, bind(None, args), UNKNOWN))
     if c.startswith("models.") and name in _LOADERS:
@@ -169,10 +169,16 @@ def make_layer(sem, node, ref, kind: str, args) -> Layer:
     return layer
 
 
+def _last_axis_only(rest) -> bool:
+    """No arguments after the tensor but ``axis=-1`` (the default): an activation over the
+    last axis, as an Activation layer applies it."""
+    return all(isinstance(v, Const) and v.value == -1 and (a.keyword is None or a.keyword.value == "axis")
+               for a, v in rest) and len(rest) <= 1
+
+
 def apply_activation(sem, node, ref, args):
     """``tf.nn.softmax(x)``, ``keras.activations.sigmoid(x)``, ``ops.softmax(x)`` on a tensor,
-    with no other argument (an ``axis`` would change what it normalises): an ``Activation``
-    applied to it, as far as the loss is concerned."""
+    over the last axis: an ``Activation`` applied to it, as far as the loss is concerned."""
     sem.ir.calls.append(CallSite(node, ref, bind(None, args), UNKNOWN))
     name = legacy.function_activation(ref.canonical)
     written = args[0][0]
