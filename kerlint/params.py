@@ -40,6 +40,8 @@ def layer_params(layer, in_shapes: list, out_shapes: list) -> ParamCount | None:
     if not isinstance(layer, Layer):
         return None
     if layer.model is not None:
+        if layer.model.style in ("functional", "subclassed"):
+            return _nested_graph(layer.model)
         return _nested_sequential(layer.model, in_shapes)
     if layer.kind is None:
         return None
@@ -80,6 +82,35 @@ def _nested_sequential(model, in_shapes: list) -> ParamCount | None:
             return None
         trainable, fixed = trainable + count.trainable, fixed + count.non_trainable
         shape = outs[0] if outs and len(outs) == 1 else None
+    if getattr(model, "trainable", None) is False:
+        return ParamCount(0, trainable + fixed)
+    return ParamCount(trainable, fixed)
+
+
+def _nested_graph(model) -> ParamCount | None:
+    """A functional (or followed subclassed) model called as a layer: the sum of the layers its
+    outputs are made by, each counted once, on the shapes of its own graph."""
+    if model.tampered or not model.outputs:
+        return None
+    trainable = fixed = 0
+    seen = set()
+    stack = list(model.outputs)
+    while stack:
+        tensor = stack.pop()
+        call = getattr(tensor, "producer", None)
+        if call is None:
+            if not getattr(tensor, "is_input", False):
+                return None  # made by an op kerlint does not follow
+            continue
+        stack.extend(call.inputs)
+        if id(call.layer) in seen:
+            continue  # a shared layer: one set of weights
+        seen.add(id(call.layer))
+        count = (ParamCount(0, 0) if call.layer.applied_as_function
+                 else layer_params(call.layer, call.in_shapes, call.out_shapes))
+        if count is None:
+            return None
+        trainable, fixed = trainable + count.trainable, fixed + count.non_trainable
     if getattr(model, "trainable", None) is False:
         return ParamCount(0, trainable + fixed)
     return ParamCount(trainable, fixed)

@@ -596,3 +596,26 @@ def test_a_model_chosen_at_run_time_and_a_train_step_model_say_why(tmp_path):
     [gan] = [e for e in entries if e.get("name") == "gan"]
     assert (gan["graph"], gan["why"]) == ("unknown", "a subclassed model with its own train_step and no call(): "
                                           "it trains the models it holds its own way (a GAN, a VAE)")
+
+
+def test_a_functional_model_used_as_a_layer_counts_its_layers_and_keeps_its_shape(tmp_path, monkeypatch):
+    from kerlint.params import layer_params
+
+    monkeypatch.setattr(summary_module, "layer_params", layer_params)  # nested models: the real counts
+    entries = summarize(tmp_path, """\
+        import keras
+        from keras import layers
+
+        a = keras.Input((8,))
+        encoder = keras.Model(a, layers.Dense(4, activation="relu")(layers.Dense(16, activation="relu")(a)))
+        x = keras.Input((8,))
+        model = keras.Model(x, layers.Dense(2, activation="softmax")(encoder(x)))
+        other = keras.Input((9,))
+        elsewhere = keras.Model(other, encoder(other))
+    """)
+    _, model, elsewhere = entries
+    assert [(r["class"], r["output_shape"], r["params"]) for r in model["layers"]] == [
+        ("InputLayer", [None, 8], 0), ("Functional", [None, 4], 212), ("Dense", [None, 2], 10)]
+    assert model["params"] == {"total": 222, "trainable": 222, "non_trainable": 0}
+    # On inputs of another shape Keras recomputes the output shape: kerlint does not claim one.
+    assert [r["output_shape"] for r in elsewhere["layers"]] == [[None, 9], None]
