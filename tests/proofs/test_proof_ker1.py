@@ -366,3 +366,46 @@ history = model.fit(x, y, epochs=20, batch_size=64, verbose=0).history
     assert bad["history"]["loss"][-1] < 0.01  # a near-perfect regression
     assert bad["history"]["accuracy"][-1] == 0.0  # ... that "accuracy" scores 0
     assert good["history"]["mae"][-1] < 0.1
+
+
+def test_ker101_holds_for_a_subclassed_model_and_one_head_of_several():
+    """The same stall when the linear head sits in a Model subclass's call(), and when it is one
+    output of two, each with its own loss: kerlint reads both, and its fix trains them."""
+    subclassed, subclassed_fixed = pair(
+        "KER101",
+        THREE_CLASSES
+        + """\
+class Net(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.hidden = layers.Dense(16, activation="relu")
+        self.out = layers.Dense(3)
+
+    def call(self, inputs, training=False):
+        return self.out(self.hidden(inputs))
+
+
+model = Net()
+model.compile(loss="categorical_crossentropy", optimizer=keras.optimizers.Adam(0.05), metrics=["accuracy"])
+"""
+        + FIT,
+    )
+    two_heads, two_heads_fixed = pair(
+        "KER101",
+        THREE_CLASSES
+        + """\
+inputs = keras.Input(shape=(8,))
+h = layers.Dense(16, activation="relu")(inputs)
+kind = layers.Dense(3, name="kind")(h)
+size = layers.Dense(1, name="size")(h)
+model = keras.Model(inputs, [kind, size])
+model.compile(loss=["categorical_crossentropy", "mse"], optimizer=keras.optimizers.Adam(0.05))
+history = model.fit(x, [y, x[:, :1]], epochs=8, batch_size=64, verbose=0).history
+""",
+    )
+    for buggy, fixed, what, loss_key in ((subclassed, subclassed_fixed, "subclassed", "loss"),
+                                         (two_heads, two_heads_fixed, "output kind of two", "kind_loss")):
+        bad, good = run(buggy), run(fixed)
+        record("KER101", f"{what}: loss after 8 epochs", bad["history"][loss_key][-1], good["history"][loss_key][-1])
+        assert bad["history"][loss_key][-1] > 2.0
+        assert good["history"][loss_key][-1] < 0.6
