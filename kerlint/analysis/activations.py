@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import libcst as cst
+
 from ..catalog import get_catalog, legacy
 from ..ir import Const, KerasRef, Layer
 
@@ -38,6 +40,17 @@ def layer_activation(layer: Layer) -> str | None:
     if sig is not None and sig.accepts("activation"):
         return activation_name(layer.args.value("activation"))
     return None
+
+
+def is_identity(layer: Layer) -> bool:
+    """``Lambda(lambda x: x)``: a layer that passes its input through unchanged (a cast, a name)."""
+    if layer.kind != "Lambda":
+        return False
+    arg = layer.args.get("function")
+    fn = arg.node.value if arg is not None else None
+    if not isinstance(fn, cst.Lambda) or len(fn.params.params) != 1 or fn.params.star_arg is not None:
+        return False
+    return isinstance(fn.body, cst.Name) and fn.body.value == fn.params.params[0].name.value
 
 
 def is_activation_layer(layer: Layer) -> bool:

@@ -11,7 +11,7 @@ import libcst as cst
 from .. import shapes
 from ..catalog import shape_rules
 from ..ir import Const, Layer, Model, Tensor
-from .activations import is_activation_layer, layer_activation
+from .activations import LINEAR, is_activation_layer, is_identity, layer_activation
 
 # Layers that pass the output activation on unchanged (shape-neutral or regularising).
 _PASS_THROUGH = {"Reshape", "Flatten", "Dropout", "AlphaDropout", "GaussianDropout", "GaussianNoise",
@@ -36,7 +36,7 @@ class Head:
 
 
 def _ends_chain(layer: Layer) -> bool:
-    return layer.known and not is_activation_layer(layer) and layer.kind not in _PASS_THROUGH
+    return layer.known and not is_activation_layer(layer) and layer.kind not in _PASS_THROUGH and not is_identity(layer)
 
 
 def _head_from_chain(chain: list) -> Head | None:
@@ -53,11 +53,11 @@ def _head_from_chain(chain: list) -> Head | None:
             act = layer_activation(layer)
             if act is None:
                 return None
-            if activation is None:
+            if activation is None and act != LINEAR:
                 activation, act_layer = act, layer
             after.append(layer)
             continue
-        if layer.kind in _PASS_THROUGH:
+        if layer.kind in _PASS_THROUGH or is_identity(layer):
             after.append(layer)
             continue
         if layer.kind in ("Dense", "EinsumDense") or shape_rules.OUTPUT_LAYERS.get(layer.kind) == "filters":
