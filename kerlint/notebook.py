@@ -62,6 +62,7 @@ class Cell:
     newline_added: bool  # the program has a newline here that the cell does not end with
     masked: list = field(default_factory=list)  # [(start, end)] program offsets of IPython syntax
     open_end: bool = False  # ends inside a bracket, string or continuation: it cannot run alone
+    dedent: int = 0  # the indentation IPython removes from every line (see ``_mask_cell``)
 
     @property
     def end(self) -> int:
@@ -151,10 +152,11 @@ def parse(text: str, bom: bool = False) -> Notebook:
         mask = _mask_cell(source)
         if mask is None:
             continue  # a cell magic whose body is not Python
-        text_masked, spans, open_end = mask
+        text_masked, spans, open_end, dedent = mask
         added = bool(source) and not source.endswith(("\n", "\r"))
         rows = len(_LINE_END.findall(source)) + (1 if added else 0)
-        cell = Cell(index, source, offset, row, rows, added, [(offset + s, offset + e) for s, e in spans], open_end)
+        cell = Cell(index, source, offset, row, rows, added, [(offset + s, offset + e) for s, e in spans], open_end,
+                    dedent)
         nb.cells.append(cell)
         program.append(source + ("\n" if added else ""))
         masked.append(text_masked + ("\n" if added else ""))
@@ -237,9 +239,56 @@ class _Scanner:
 
 
 def _mask_cell(source: str):
-    """(masked text, [(start, end)], open at end) for a cell, or None when it is left out: a cell
-    magic whose body is not Python, or a first line indented (IPython dedents such a cell, which
-    cannot be done in place)."""
+    """(masked text, [(start, end)], open at end, dedent) for a cell, or None when it is left
+    out: a cell magic whose body is not Python, or lines indented less than its first line.
+
+    IPython runs a cell whose first line is indented with that indentation removed from every
+    line. The same is done here with the text kept in place: each line's leading ``dedent``
+    characters move to its end, so rows stay the same and columns are ``dedent`` to the left
+    (``locate`` moves them back). Such a cell is masked as a whole: no fix is written into it."""
+    dedent = _common_indent(source)
+    if dedent is None:
+        return None
+    if dedent:
+        source = _rotate(source, dedent)
+    masked = _mask_lines(source)
+    if masked is None:
+        return None
+    text, spans, open_end = masked
+    if dedent:
+        spans = [(0, len(source))]
+    return text, spans, open_end, dedent
+
+
+def _common_indent(source: str) -> int | None:
+    """The indentation of a cell's first line of code (0 when there is none), or None when a
+    later line of code is indented less (IPython would refuse the cell too). Comments may sit at
+    any indentation."""
+    lines = [body for body in _LINE_END.split(source)
+             if body.strip() and not body.lstrip().startswith("#") and not _CELL_MAGIC.match(body)]
+    code = lines[0] if lines else ""
+    prefix = code[: len(code) - len(code.lstrip(" \t"))]
+    if not prefix:
+        return 0
+    if any(not body.startswith(prefix) for body in lines):
+        return None
+    return len(prefix)
+
+
+def _rotate(source: str, k: int) -> str:
+    """Each line that starts with ``k`` characters of indentation has them moved to its end."""
+    out = []
+    pos = 0
+    for m in _LINE_END.finditer(source + "\n"):
+        body = source[pos : m.start()]
+        if body[:k].strip(" \t") == "" and len(body) > k:
+            body = body[k:] + body[:k]
+        out.append(body + source[m.start() : m.end()])
+        pos = m.end()
+    return "".join(out)
+
+
+def _mask_lines(source: str):
     lines = []
     pos = 0
     for m in _LINE_END.finditer(source):
@@ -265,9 +314,6 @@ def _mask_cell(source: str):
             start, body, _ = lines[first]
             mask(start, start + len(body), "pass")
             skip_to = first + 1
-    code = next((body for body in (b for _, b, _ in lines[skip_to:]) if body.strip()), "")
-    if code[:1] in (" ", "\t"):
-        return None
     scanner = _Scanner()
     continuing_magic = False
     for k, (start, body, _) in enumerate(lines):
@@ -332,7 +378,7 @@ def _unfinished(nb: Notebook, cell: Cell) -> Report | None:
         ast.parse(nb.masked[cell.start : cell.end])
     except SyntaxError as exc:
         row = min(max(exc.lineno or cell.rows, 1), cell.rows)
-        column = max(exc.offset or 1, 1)
+        column = max(exc.offset or 1, 1) + cell.dedent
         report = Report(
             "KER000",
             f"syntax error, the cell cannot be parsed on its own (Jupyter runs each cell alone): {exc.msg}",
@@ -353,9 +399,11 @@ def locate(nb: Notebook, report: Report) -> None:
         return
     report.cell = cell.index
     report.cell_row = report.row - cell.row + 1
+    report.column += cell.dedent
     end_cell = nb.cell_at_row(report.end_row)
     if end_cell is cell:
         report.extra["end_cell_row"] = report.end_row - cell.row + 1
+        report.end_column += cell.dedent
     if report.fix is not None and not all(_writable(nb, e.start, e.end) for e in report.fix.edits):
         report.fix = None
 

@@ -219,11 +219,27 @@ def test_cell_magics_whose_body_is_not_run_here_leave_the_program(magic):
     assert masked(f"{magic}\nimport keras\n") is None
 
 
-def test_a_cell_whose_first_line_is_indented_is_left_out():
-    # IPython dedents such a cell before running it; done here, every column would shift.
-    assert masked("    x = 1\n    y = 2\n") is None
-    assert masked("\n  # comment\nx = 1\n") is None
-    assert masked("%%time\n    x = 1\n") is None
+def test_a_cell_whose_first_line_is_indented_is_dedented_in_place():
+    # IPython removes the first code line's indentation from every line before running the
+    # cell. Here it moves to the end of each line: rows and lengths stay, columns shift back.
+    assert masked("    x = 1\n    y = 2\n") == "x = 1    \ny = 2    \n"
+    assert masked("    if x:\n        y = 2\n") == "if x:    \n    y = 2    \n"
+    assert masked("\n  # comment\nx = 1\n") == "\n  # comment\nx = 1\n"  # comments sit anywhere
+    assert masked("%%time\n    x = 1\n") == "pass  \nx = 1    \n"
+    assert masked("    x = 1\ny = 2\n") is None  # IPython refuses it too
+
+
+def test_diagnostics_in_an_indented_cell_land_on_its_columns_and_carry_no_fix(tmp_path):
+    path = write_nb(tmp_path / "indented.ipynb", [
+        new_code_cell("import keras\nfrom keras import layers\nmodel = keras.Sequential()\n"
+                      "model.add(keras.Input((28, 28, 1)))\nmodel.add(layers.Conv2D(8, 3, activation='relu'))"),
+        new_code_cell("    model.add(layers.Flatten())\n    model.add(layers.Dense(10))"),
+        new_code_cell("model.compile(loss='categorical_crossentropy', optimizer='adam')"),
+    ])
+    reports = lint(path.read_text())
+    # The Flatten in the indented cell is seen (no KER201); the linear head is, at its own column.
+    assert [(r.code, r.cell, r.cell_row, r.column, r.end_column) for r in reports] == [("KER101", 2, 2, 15, 31)]
+    assert reports[0].fix is None  # the cell is dedented for linting: an edit could not be written back
 
 
 def test_a_statement_left_open_at_the_end_of_a_cell_is_not_joined_to_the_next(tmp_path):
