@@ -24,7 +24,7 @@ from . import __version__
 from .diagnostics import Report, TextEdit, TextFix
 
 DEFAULT_DIR = ".kerlint_cache"
-FORMAT = 1  # of the entries; bump when their layout changes
+FORMAT = 2  # of the entries; bump when their layout changes
 PRUNE_AFTER = 7 * 24 * 3600  # seconds: folders of other kerlint builds unused this long go
 _APPLICABILITIES = ("safe", "unsafe")
 _serial = 0
@@ -148,16 +148,21 @@ class Cache:
             source = entry.get("source")
             if source is not None and not isinstance(source, str):
                 return None
+            if not _unchanged(entry.get("dependencies", {})):
+                return None
         except (ValueError, TypeError, KeyError, IndexError, RecursionError):
             return None
         return reports, source
 
-    def put(self, key: str, reports, source: str | None = None) -> None:
-        """Store an entry; a failure to write is not an error (the next run lints again)."""
+    def put(self, key: str, reports, source: str | None = None, dependencies: dict | None = None) -> None:
+        """Store an entry; a failure to write is not an error (the next run lints again).
+        ``dependencies``: {path: digest} of the project modules the result was worked out
+        with; the entry holds only while each still has that digest."""
         if not self.writable:
             return
         body = json.dumps(
-            {"key": key, "reports": [_plain(r) for r in reports], "source": source},
+            {"key": key, "reports": [_plain(r) for r in reports], "source": source,
+             "dependencies": dependencies or {}},
             ensure_ascii=False,
             separators=(",", ":"),
         ).encode("utf-8", "surrogatepass")
@@ -231,7 +236,21 @@ def _plain(r: Report) -> list:
         fix = [r.fix.applicability, r.fix.message,
                [[e.start, e.end, e.content, e.row, e.column, e.end_row, e.end_column] for e in r.fix.edits]]
     return [r.code, r.message, r.row, r.column, r.end_row, r.end_column, fix, r.noqa_row, r.cell, r.cell_row,
-            r.extra]
+            r.extra, [list(x) for x in r.related]]
+
+
+def _unchanged(dependencies) -> bool:
+    """Every project module an entry was worked out with still has the digest it had."""
+    if not isinstance(dependencies, dict):
+        return False
+    if not dependencies:
+        return True
+    from .project import Project
+
+    for path, digest in dependencies.items():
+        if Project.digest_of(Path(path)) != digest:
+            return False
+    return True
 
 
 def _list(value) -> list:
@@ -255,7 +274,7 @@ def _str(value) -> str:
 
 
 def _report(item) -> Report:
-    code, message, row, column, end_row, end_column, fix, noqa_row, cell, cell_row, extra = _list(item)
+    code, message, row, column, end_row, end_column, fix, noqa_row, cell, cell_row, extra, related = _list(item)
     text_fix = None
     if fix is not None:
         applicability, fix_message, edits = _list(fix)
@@ -269,8 +288,9 @@ def _report(item) -> Report:
         text_fix = TextFix(applicability, _str(fix_message), tuple(text_edits))
     if not isinstance(extra, dict) or not all(isinstance(k, str) and type(v) is int for k, v in extra.items()):
         raise TypeError("bad extra")
+    places = tuple((_str(f), _int(r), _int(c)) for f, r, c in (_list(x) for x in _list(related)))
     return Report(_str(code), _str(message), _int(row), _int(column), _int(end_row), _int(end_column), text_fix,
-                  _int(noqa_row, True), _int(cell, True), _int(cell_row, True), dict(extra))
+                  _int(noqa_row, True), _int(cell, True), _int(cell_row, True), dict(extra), places)
 
 
 def _write_if_missing(path: Path, data: bytes) -> None:

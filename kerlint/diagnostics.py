@@ -46,6 +46,9 @@ class Diagnostic:
     message: str
     node: cst.CSTNode
     fix: Fix | None = None
+    # Where else the fault may be reported when ``node`` is in another module the file imports
+    # (the compile() of this file whose loss disagrees with a layer defined there).
+    anchors: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,8 @@ class Report:
     cell: int | None = None  # notebook cell (1-based) when the file is a notebook
     cell_row: int | None = None
     extra: dict = field(default_factory=dict)
+    # (filename, row, column) of the other places the fault involves: a layer in an imported module.
+    related: tuple = ()
 
     def sort_key(self):
         return (self.row, self.column, self.code)

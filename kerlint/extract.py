@@ -15,12 +15,15 @@ from .names import Resolver
 from .semantics import KerasSemantics
 
 
-def extract(module: cst.Module) -> FileIR:
+def extract(module: cst.Module, imports=None) -> FileIR:
+    """``imports``: a ``semantics.imports.ProjectImports`` to follow the project's own modules."""
     ir = FileIR(module=module, resolver=Resolver())
-    semantics = KerasSemantics(ir)
+    semantics = KerasSemantics(ir, imports)
     interpreter = Interpreter(module, semantics)
     semantics.interp = interpreter
     interpreter.run()
+    if imports is not None:
+        ir.modules_read = dict(imports.read)
     if "bound_names" in interpreter.__dict__:  # already walked for the snippet names: reuse it
         ir.bound_names = interpreter.bound_names
     return ir

@@ -35,7 +35,10 @@ class KerlintChecker:
         from .config import ConfigError
         from .source import PythonSource
 
-        source = PythonSource.from_text("".join(self.lines), self.filename)
+        from pathlib import Path
+
+        on_disk = Path(self.filename) if self.filename not in ("-", "stdin") and Path(self.filename).is_file() else None
+        source = PythonSource.from_text("".join(self.lines), self.filename, on_disk)
         if not source.may_report():
             return
         try:

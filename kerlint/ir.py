@@ -248,6 +248,8 @@ class FileIR:
     # MethodCall: compile()/fit() on a receiver that is neither a model nor UNKNOWN (an instance
     # of a custom layer class, e.g. a Trainer mixin): Keras training calls no rule judges.
     other_model_calls: list = field(default_factory=list)
+    # path -> parsed module: the project's modules this file imports, read to understand it.
+    modules_read: dict = field(default_factory=dict)
     # Names that branches bind to different models (``model = a() if ... else b()`` as an if).
     chosen_at_run_time: set = field(default_factory=set)
 

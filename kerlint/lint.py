@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .diagnostics import Report, TextEdit, TextFix
 
@@ -48,6 +48,9 @@ class FileResult:
     source: str | None = None  # the decoded text, when the caller needs it (fixes)
     error: str | None = None  # why the file was skipped (a notice, not a diagnostic)
     fix: object = None  # fix.FileFix when run with --fix / --diff
+    # {path: digest} of the project modules the file imports and the analysis read: the result
+    # holds only while they are unchanged (the cache checks them).
+    dependencies: dict = field(default_factory=dict)
 
 
 def parse_error_report(exc, source: str) -> Report:
@@ -220,13 +223,14 @@ def run_deep(fn, *args):
     return box["value"]
 
 
-def lint_source(source: str, path: str, select, *, noqa=True) -> FileResult:
+def lint_source(source: str, path: str, select, *, noqa=True, origin=None) -> FileResult:
     """Lint a Python program's text with the rules in ``select`` (codes): the step every kind
     of ``source.Source`` comes to. ``noqa=False`` leaves ``# noqa`` comments to the caller (the
     flake8 plugin: flake8 reads them itself).
 
     A file kerlint cannot analyse (too big, nested too deeply) comes back with no reports
-    and ``error`` saying why it was skipped."""
+    and ``error`` saying why it was skipped. ``origin``, the file's path on disk, lets the
+    analysis read the project modules it imports."""
     from .noqa import file_exemption
 
     result = FileResult(path)
@@ -247,19 +251,28 @@ def lint_source(source: str, path: str, select, *, noqa=True) -> FileResult:
         return result
     if depth <= DEEP_NESTING:
         try:
-            _lint(result, source, select, noqa)
+            _lint(result, source, select, noqa, origin)
             return result
         except RecursionError:  # deeper than the nesting shows: once more with a deep stack
             result.reports = []
     try:
-        run_deep(_lint, result, source, select, noqa)
+        run_deep(_lint, result, source, select, noqa, origin)
     except RecursionError:
         result.reports = []
         result.error = "skipped: the file nests too deeply for kerlint to analyse it"
     return result
 
 
-def _lint(result: FileResult, source: str, select, noqa: bool) -> None:
+def _project_imports(origin):
+    if origin is None:
+        return None
+    from .project import project_for
+    from .semantics.imports import ProjectImports
+
+    return ProjectImports(project_for(origin), origin)
+
+
+def _lint(result: FileResult, source: str, select, noqa: bool, origin=None) -> None:
     import libcst as cst
 
     from .analysis import FileAnalysis
@@ -277,7 +290,10 @@ def _lint(result: FileResult, source: str, select, noqa: bool) -> None:
             result.reports.append(report)
         return
     try:
-        ir = extract(module)
+        imports = _project_imports(origin)
+        ir = extract(module, imports)
+        if imports is not None:
+            result.dependencies = {str(p): imports.project.fingerprint(p) for p in ir.modules_read}
     except RecursionError:
         raise  # lint_source tries again with a deeper stack
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
@@ -315,9 +331,10 @@ def _lint(result: FileResult, source: str, select, noqa: bool) -> None:
                             "(a line holding only a backslash?)")
             return
         failed = set()
+        elsewhere = _Elsewhere(ir.modules_read)
         for diag in found:
             try:
-                report = _to_report(diag, positions)
+                report = _to_report(diag, positions, elsewhere)
             except RecursionError:
                 raise
             except Exception as exc:  # noqa: BLE001 - a malformed diagnostic or fix of one rule
@@ -349,10 +366,40 @@ def _internal(where: str, exc: Exception) -> Report:
     )
 
 
-def _to_report(diag, positions: _Positions) -> Report | None:
-    r = positions.range(diag.node)
-    if r is None:
+class _Elsewhere:
+    """Positions in the project modules a file imported (computed only for reported nodes)."""
+
+    def __init__(self, modules: dict):
+        self.modules = modules
+        self._positions: dict = {}
+
+    def locate(self, node):
+        """(path, row, column) of a node of another module, or None."""
+        from .positions import Positions
+
+        for path, module in self.modules.items():
+            if path not in self._positions:
+                self._positions[path] = Positions(module)
+            r = self._positions[path].range(node)
+            if r is not None:
+                return path, r[0], r[1] + 1
         return None
+
+
+def _to_report(diag, positions: _Positions, elsewhere: _Elsewhere | None = None) -> Report | None:
+    r = positions.range(diag.node)
+    related = None
+    if r is None:
+        # A fault completed in this file about a node of an imported module: reported at the
+        # anchor (its compile(), say) naming the other place; a fault wholly in the other
+        # module is reported when that module is linted.
+        anchor = next((a for a in diag.anchors if positions.range(a) is not None), None)
+        found = elsewhere.locate(diag.node) if anchor is not None and elsewhere is not None else None
+        if found is None:
+            return None
+        r = positions.range(anchor)
+        related = found
+        diag = replace(diag, fix=None)
     line, col, end_line, end_col = r
     fix = None
     if diag.fix is not None and diag.fix.edits and all(e is not None for e in diag.fix.edits):
@@ -382,7 +429,14 @@ def _to_report(diag, positions: _Positions) -> Report | None:
         if edits:
             edits.sort(key=lambda e: e.start)
             fix = TextFix(diag.fix.applicability, diag.fix.message, tuple(edits))
-    return Report(diag.code, diag.message, line, col + 1, end_line, end_col + 1, fix, noqa_row=line)
+    report = Report(diag.code, diag.message, line, col + 1, end_line, end_col + 1, fix, noqa_row=line)
+    if related is not None:
+        from .project import display_path
+
+        where = f"{display_path(related[0])}:{related[1]}:{related[2]}"
+        report.message = f"{report.message} ({where})"
+        report.related = ((display_path(related[0]), related[1], related[2]),)
+    return report
 
 
 def _insertion(where: str, er, content: str, positions: _Positions) -> TextEdit:

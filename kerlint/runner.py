@@ -35,7 +35,7 @@ def _run(source: Source, codes, fix=None, cache=None, key=None) -> FileResult:
     try:
         result = source.fix(codes, fix) if fix is not None else source.lint(codes)
         if key is not None and _cacheable(result):
-            cache.put(key, result.reports, result.source if source.keeps_text else None)
+            cache.put(key, result.reports, result.source if source.keeps_text else None, result.dependencies)
         return result
     except Exception as exc:  # noqa: BLE001 - one file must not stop the run
         return FileResult(source.name, [internal_error(exc)])

@@ -53,6 +53,7 @@ class Source(ABC):
         self.data = data  # None when the bytes could not be read: ``unreadable`` says why
         self.path = path
         self.unreadable = unreadable
+        self.dependencies: dict = {}  # project modules the last lint read: {path: digest}
 
     @property
     def keeps_text(self) -> bool:
@@ -72,7 +73,8 @@ class Source(ABC):
         except SourceError as exc:
             return FileResult(self.name, [exc.report])
         reports, notice = self.lint_program(program, select, noqa)
-        return FileResult(self.name, reports, source=self.text_of(program) if self.keeps_text else None, error=notice)
+        return FileResult(self.name, reports, source=self.text_of(program) if self.keeps_text else None, error=notice,
+                          dependencies=self.dependencies)
 
     def unlinted(self) -> FileResult:
         """The result of a source the pre-scan clears: nothing, unless it cannot be read."""
@@ -102,7 +104,7 @@ class Source(ABC):
         outcome = fix_to_fixpoint(start, lint, self.stuck_report, unsafe=mode.unsafe)
         ffix.fixed = outcome.fixed
         result = FileResult(self.name, list(outcome.reports), source=self.text_of(outcome.program),
-                            error=next(filter(None, notices), None), fix=ffix)
+                            error=next(filter(None, notices), None), fix=ffix, dependencies=self.dependencies)
         if outcome.program is start:
             return result
         try:
@@ -164,12 +166,17 @@ class PythonSource(Source):
         return str(exc)
 
     @classmethod
-    def from_text(cls, text: str, name: str) -> PythonSource:
-        """Text someone else decoded (flake8 passes lines): its bytes serve the pre-scan only."""
-        return cls(name, text.encode("utf-8", "surrogatepass"), text=text)
+    def from_text(cls, text: str, name: str, path: Path | None = None) -> PythonSource:
+        """Text someone else decoded (flake8 passes lines): its bytes serve the pre-scan only.
+        ``path``: where the file is, to read the project modules it imports."""
+        return cls(name, text.encode("utf-8", "surrogatepass"), path=path, text=text)
 
     def may_report(self) -> bool:
-        return prescan(self.data)
+        if prescan(self.data):
+            return True
+        from .project import imports_reach_keras
+
+        return self.path is not None and imports_reach_keras(self.path, self.data, prescan)
 
     def program(self) -> PythonText:
         if self.data is None:
@@ -183,7 +190,8 @@ class PythonSource(Source):
             raise SourceError(_file_report(f"cannot read {where}: {exc}")) from None
 
     def lint_program(self, program: PythonText, select, noqa: bool = True):
-        result = lint_source(program.code, self.name, select, noqa=noqa)
+        result = lint_source(program.code, self.name, select, noqa=noqa, origin=self.path)
+        self.dependencies = result.dependencies
         return result.reports, result.error
 
     def text_of(self, program: PythonText) -> str:
@@ -235,7 +243,12 @@ class NotebookSource(Source):
         # Why a program was skipped (too big, nested too deeply) is not said for a notebook:
         # it never was, although the README promises it for every file. Kept, for now, so
         # that one pipeline changes no output.
-        reports = lint_notebook(program.nb, lambda code: lint_source(code, self.name, select).reports)
+        def lint(code):
+            result = lint_source(code, self.name, select, origin=self.path)
+            self.dependencies = result.dependencies
+            return result.reports
+
+        reports = lint_notebook(program.nb, lint)
         return reports, None
 
     def text_of(self, program) -> str | None:

@@ -32,6 +32,7 @@ class Place:
 
     positions: object  # positions.Positions
     nb: object = None  # notebook.Notebook for a notebook
+    elsewhere: object = None  # lint._Elsewhere: positions in the project modules the file imports
 
     def cell_and_row(self, node):
         r = self.positions.range(node) if node is not None else None
@@ -47,11 +48,23 @@ class Place:
     def location(self, node) -> dict | None:
         cell, row, col = self.cell_and_row(node)
         if row is None:
-            return None
+            return self.location_elsewhere(node)
         loc = {"row": row, "column": col}
         if self.nb is not None:
             loc["cell"] = cell
         return loc
+
+    def location_elsewhere(self, node) -> dict | None:
+        """``{"row", "column", "filename"}`` of a node in an imported project module."""
+        found = self.elsewhere.locate(node) if self.elsewhere is not None and node is not None else None
+        if found is None:
+            return None
+        from .project import display_path
+
+        return {"row": found[1], "column": found[2], "filename": display_path(found[0])}
+
+    def is_here(self, node) -> bool:
+        return node is not None and self.positions.range(node) is not None
 
 
 def to_snake_case(name: str) -> str:
@@ -458,17 +471,19 @@ def _receiver_why(node) -> str:
 # -- the file ---------------------------------------------------------------------------------
 
 
-def summarize_module(module, filename: str, nb=None) -> list[dict]:
-    """The summary entries of a parsed module (a notebook's joined cells when ``nb``)."""
+def summarize_module(module, filename: str, nb=None, origin=None) -> list[dict]:
+    """The summary entries of a parsed module (a notebook's joined cells when ``nb``);
+    ``origin``, its path on disk, lets it follow the project modules it imports."""
     from .analysis import FileAnalysis
     from .extract import extract
+    from .lint import _Elsewhere, _project_imports
     from .positions import Positions
 
-    ir = extract(module)
+    ir = extract(module, _project_imports(origin))
     if not ir.models and not ir.method_calls:
         return []
     analysis = FileAnalysis(ir)
-    place = Place(Positions(module), nb)
+    place = Place(Positions(module), nb, _Elsewhere(ir.modules_read))
 
     def code_for(node):
         return module.code_for_node(node) if node is not None else ""
@@ -476,6 +491,8 @@ def summarize_module(module, filename: str, nb=None) -> list[dict]:
     namer = _Namer(ir, code_for)
     groups: dict = {}  # (construction node, the builder calls that made it) -> [Model]
     for model in ir.models:
+        if not _used_here(model, place):
+            continue  # made and used in an imported module: its own summary lists it
         made_at = id(model.node) if model.node is not None else id(model)
         groups.setdefault((made_at, tuple(map(id, model.built_via))), []).append(model)
     claimed = set()  # ids of compile / fit nodes already listed
@@ -506,6 +523,19 @@ def summarize_module(module, filename: str, nb=None) -> list[dict]:
     return entries
 
 
+def _used_here(model: Model, place) -> bool:
+    """A model made in this file, or by a call this file makes into an imported module."""
+    return place.is_here(model.node) or any(place.is_here(call) for call in model.built_via)
+
+
+def _model_location(model: Model, place) -> dict:
+    """Where a model is built; for one an imported module builds, the call here that builds it."""
+    if place.is_here(model.node):
+        return place.location(model.node)
+    call = next((c for c in model.built_via if place.is_here(c)), None)
+    return place.location(call) or {"row": 1, "column": 1}
+
+
 def _model_entry(models, analysis, ir, namer, place, code_for, filename, claimed) -> dict:
     model = models[0]
     graph, why = _graph(model)
@@ -525,13 +555,16 @@ def _model_entry(models, analysis, ir, namer, place, code_for, filename, claimed
             if id(f.node) not in claimed:
                 claimed.add(id(f.node))
                 fits.append(f)
-    cell, _, _ = place.cell_and_row(model.node)
+    location = _model_location(model, place)
+    cell = location.get("cell")
     key = _node_order(place)
     return {
         "kind": "model",
         "filename": filename,
         "cell": cell,
-        "location": place.location(model.node) or {"row": 1, "column": 1},
+        "location": location,
+        # where an imported project module builds it (``location`` is then the call here)
+        "defined_in": None if place.is_here(model.node) else place.location_elsewhere(model.node),
         "name": model.name,
         "style": _style(model),
         "held_by": model.held_by,
@@ -555,7 +588,7 @@ def _node_order(place):
 # -- one source -------------------------------------------------------------------------------
 
 
-def summarize_text(code: str, filename: str, nb=None) -> tuple[list[dict], str | None]:
+def summarize_text(code: str, filename: str, nb=None, origin=None) -> tuple[list[dict], str | None]:
     """(entries, notice): the notice says why the program was not summarised."""
     import libcst as cst
 
@@ -575,8 +608,8 @@ def summarize_text(code: str, filename: str, nb=None) -> tuple[list[dict], str |
         return [], "skipped: a syntax error (run `kerlint check` for it)"
     try:
         if depth > DEEP_NESTING:
-            return run_deep(summarize_module, module, filename, nb), None
-        return summarize_module(module, filename, nb), None
+            return run_deep(summarize_module, module, filename, nb, origin), None
+        return summarize_module(module, filename, nb, origin), None
     except RecursionError:
         return [], "skipped: the file nests too deeply for kerlint to analyse it"
 
@@ -597,10 +630,10 @@ def summarize_source(source) -> tuple[list[dict], str | None]:
 
         if not nb.cells or not prescan(nb.masked):
             return [], None
-        return summarize_text(nb.masked, source.name, nb)
+        return summarize_text(nb.masked, source.name, nb, source.path)
     if not source.may_report():
         return [], None
-    return summarize_text(program.code, source.name)
+    return summarize_text(program.code, source.name, origin=source.path)
 
 
 # -- text -------------------------------------------------------------------------------------
@@ -641,6 +674,9 @@ def render_text(entries: list[dict]) -> str:
             out.append(f"{_where(e, e['location'])}: {e['call']}() on `{e['receiver']}`, not followed: {e['why']}")
             continue
         held = f", held by {e['held_by']}" if e.get("held_by") else ""
+        if e.get("defined_in"):
+            d = e["defined_in"]
+            held += f", built in {d['filename']}:{d['row']}:{d['column']}"
         head = f"{_where(e, e['location'])} {e['name'] or '<unnamed>'} ({e['style']}{held}, {e['graph']})"
         out.append(head)
         if e["why"]:

@@ -32,7 +32,9 @@ def test_ker101_adds_activation_keeping_quotes_and_layout():
     )
 
 
-def test_ker101_replaces_explicit_linear_and_activation_layer():
+def test_ker101_gives_the_dense_its_activation_when_a_linear_activation_layer_follows():
+    # Activation("linear") passes its input through (a cast, in mixed precision): the head's
+    # activation belongs on the Dense, and the identity layer stays as it was.
     out, _ = fixed(
         """\
         from keras.models import Sequential
@@ -49,8 +51,8 @@ def test_ker101_replaces_explicit_linear_and_activation_layer():
         from keras.models import Sequential
         from keras.layers import Dense, Activation
         model = Sequential()
-        model.add(Dense(1, input_dim=4))
-        model.add(Activation("sigmoid"))
+        model.add(Dense(1, input_dim=4, activation="sigmoid"))
+        model.add(Activation("linear"))
         model.compile(loss="binary_crossentropy", optimizer="sgd")
         """
     )

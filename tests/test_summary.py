@@ -111,7 +111,7 @@ def test_sequential_with_input_shape_json(tmp_path, monkeypatch):
     result = run(tmp_path, {"m.py": SEQUENTIAL}, "--output-format", "json", "m.py")
     assert result.exit_code == 0
     assert json.loads(result.output) == [{
-        "kind": "model", "filename": "m.py", "cell": None, "location": {"row": 4, "column": 9},
+        "kind": "model", "filename": "m.py", "cell": None, "location": {"row": 4, "column": 9}, "defined_in": None,
         "name": "model", "style": "sequential", "held_by": None, "graph": "known", "why": None,
         "layers": [
             {"name": "dense", "class": "Dense", "output_shape": [None, 64], "params": 50240,

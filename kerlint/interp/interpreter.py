@@ -22,9 +22,10 @@ from .hooks import Semantics
 from .objects import Objects
 from .scope import Env, Frame, Return
 from .statements import Statements
-from .values import UNKNOWN, FunctionVal
+from .values import UNKNOWN, FunctionVal, ModuleVal
 
 MAX_CALL_DEPTH = 4
+MAX_IMPORT_DEPTH = 3  # a module importing a module importing a module: deeper is not read
 MAX_FUNCTION_RUNS = 400
 
 
@@ -39,6 +40,8 @@ class Interpreter(Statements, Expressions, Objects):
         self.functions: list[FunctionVal] = []
         self.instances: list = []  # objects of the file's classes, in the order they were made
         self.globals = Env()
+        self.modules: dict = {}  # key -> ModuleVal: the project's modules imported so far
+        self.loading: list = []  # keys of the modules whose bodies are running, outermost first
 
     def call_path(self) -> tuple:
         """The calls (cst.Call nodes) of the functions being interpreted, outermost first."""
@@ -68,10 +71,35 @@ class Interpreter(Statements, Expressions, Objects):
                 f = next(m for m in pending if m.cls is f.cls)
             seen.add(id(f))
             receivers = self.standalone_receivers(f) if f.cls is not None and f.binding == "method" else []
+            if f.foreign and not receivers:
+                continue  # another module's function: it runs when that module is linted
             for receiver in receivers or [None]:
                 if f.calls == 0 or receiver is not None:
                     self.call_function(f, [], {}, standalone=True, receiver=receiver)
             self.semantics.settle()
+
+    def load_module(self, key, module: cst.Module):
+        """Run another module's body once (as Python runs an import) and return its ModuleVal;
+        UNKNOWN past the import depth. A module imported while it runs (a cycle) is what it has
+        bound so far."""
+        if key in self.modules:
+            return self.modules[key]
+        if len(self.loading) >= MAX_IMPORT_DEPTH:
+            return UNKNOWN
+        loaded = ModuleVal(key, Env())
+        self.modules[key] = loaded
+        frames, cond = self.frames, self.cond
+        self.frames, self.cond = [], 0
+        self.loading.append(key)
+        try:
+            self.exec_block(module.body, loaded.env)
+        except RecursionError:
+            pass
+        finally:
+            self.loading.pop()
+            self.frames, self.cond = frames, cond
+            loaded.loading = False
+        return loaded
 
     def call_function(self, f: FunctionVal, pos, kw, star=False, standalone=False, call=None, receiver=None):
         if any(frame.function is f for frame in self.frames):

@@ -15,7 +15,7 @@ import libcst as cst
 
 from .hooks import NOT_HANDLED
 from .scope import Env
-from .values import MISSING, UNKNOWN, BoundMethod, ClassVal, FunctionVal, Instance, Super, instance_of
+from .values import MISSING, UNKNOWN, BoundMethod, ClassVal, FunctionVal, Instance, ModuleVal, Super, instance_of
 
 # Decorators that change how a method is bound.
 _BINDINGS = {"staticmethod": "static", "classmethod": "class", "property": "property", "cached_property": "property"}
@@ -32,7 +32,8 @@ class Objects:
         for item in body:
             if isinstance(item, cst.FunctionDef):
                 # Methods see the module's scope, not the class body's (Python's rule).
-                f = FunctionVal(item, owner=stmt.name.value, closure=env, cls=cls, binding=_binding(item))
+                f = FunctionVal(item, owner=stmt.name.value, closure=env, cls=cls, binding=_binding(item),
+                                foreign=bool(self.loading))
                 self.functions.append(f)
                 cls.members[item.name.value] = f
             else:
@@ -63,9 +64,9 @@ class Objects:
 
     def standalone_receivers(self, f: FunctionVal) -> list:
         """The objects a method that nothing calls runs on: every object of its class the
-        program made; a plain class nobody instantiates gets one object of its own."""
+        program made; a plain class of the file nobody instantiates gets one object of its own."""
         receivers = [v for v in self.instances if instance_of(v).cls.lookup(f.node.name.value) is f]
-        if receivers or f.cls.kind is not None:
+        if receivers or f.cls.kind is not None or f.foreign:
             return receivers
         inst = Instance(f.cls)
         self.instances.append(inst)
@@ -76,6 +77,9 @@ class Objects:
 
     # -- attributes ---------------------------------------------------------------------
     def get_attribute(self, base, attr: str, node):
+        if isinstance(base, ModuleVal):
+            value, found = base.env.lookup(attr)
+            return value if found else UNKNOWN
         if isinstance(base, Super):
             member = _lookup_past(base.cls, attr)
             return self.bind_member(member, base.receiver) if member is not MISSING else UNKNOWN
@@ -122,7 +126,9 @@ class Objects:
     # -- calls --------------------------------------------------------------------------
     def call_member(self, node, receiver, method: str, args, statement):
         """``receiver.method(...)`` when the receiver is an object of a class the file defines
-        (or ``super()``); NOT_HANDLED otherwise."""
+        (or ``super()``), or a function of an imported project module; NOT_HANDLED otherwise."""
+        if isinstance(receiver, ModuleVal):
+            return self.call_value(node, self.get_attribute(receiver, method, node), args, statement)
         if isinstance(receiver, Super):
             member = _lookup_past(receiver.cls, method)
             if member is not MISSING:

@@ -154,7 +154,7 @@ class Statements:
     def exec_def(self, stmt: cst.FunctionDef, env: Env):
         for dec in stmt.decorators:
             self.eval(dec.decorator, env)
-        f = FunctionVal(stmt, owner=None, closure=env)
+        f = FunctionVal(stmt, owner=None, closure=env, foreign=bool(self.loading))
         self.functions.append(f)
         self.bind_name(stmt.name.value, f, env)
 

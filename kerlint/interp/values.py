@@ -59,6 +59,7 @@ class FunctionVal(Value):
     closure: Any = None  # the scope (interp.scope.Env) the function was defined in
     cls: Any = None  # the ClassVal of a method
     binding: str = "method"  # for a method: "method" | "static" | "class" | "property"
+    foreign: bool = False  # defined in another module the program imports
 
 
 @dataclass(eq=False)
@@ -118,6 +119,15 @@ def instance_of(value) -> Instance | None:
         return value
     inst = getattr(value, "instance", None)
     return inst if isinstance(inst, Instance) else None
+
+
+@dataclass(eq=False)
+class ModuleVal(Value):
+    """Another module of the project, imported: its names as its code bound them."""
+
+    key: Any  # what identifies it (its path)
+    env: Any  # interp.scope.Env of its globals
+    loading: bool = True  # still running its body (an import cycle sees what is bound so far)
 
 
 @dataclass(eq=False)

@@ -31,7 +31,7 @@ def item(result, report) -> dict:
             "message": report.fix.message,
         }
     entry = codes.CODES[report.code]
-    return {
+    out = {
         "cell": report.cell,
         "code": report.code,
         "end_location": _loc(report.end_row - shift, report.end_column),
@@ -44,6 +44,9 @@ def item(result, report) -> dict:
         # has no URL.
         "url": entry.url if entry.selectable else None,
     }
+    if report.related:  # the other places the fault involves (a layer in an imported module)
+        out["related"] = [{"filename": absolute(name), "location": _loc(row, column)} for name, row, column in report.related]
+    return out
 
 
 def items(results) -> list[dict]:

@@ -84,6 +84,12 @@ def log(results, root: Path | None = None) -> dict:
                     "region": _region(r.row, r.column, r.end_row, r.end_column),
                 }}],
             }
+            if r.related:
+                res["relatedLocations"] = [
+                    {"id": i, "physicalLocation": {"artifactLocation": _artifact(name, root),
+                                                    "region": _region(row, column, row, column)}}
+                    for i, (name, row, column) in enumerate(r.related)
+                ]
             if r.cell is not None:
                 res["properties"] = {"cell": r.cell, "cellRow": r.cell_row}
             if r.fix is not None and r.fix.edits:

@@ -27,6 +27,7 @@ def check(file):
             f'multiples of 16.1 = -log(1e-7); use activation="{wanted}" or from_logits=True',
             head.layer.node,
             fix,
+            anchors=(compile.node,),
         )
 
 

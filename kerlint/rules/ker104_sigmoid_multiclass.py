@@ -28,6 +28,7 @@ def check(file):
             'differs from softmax training); use activation="softmax"',
             head.activation_layer.node,
             fix,
+            anchors=(compiled.compile.node,),
         )
 
 

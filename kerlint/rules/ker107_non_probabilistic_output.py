@@ -34,6 +34,7 @@ def check(file):
             + f", so the loss and its gradients are wrong; use activation=\"{wanted}\"",
             head.activation_layer.node,
             fix,
+            anchors=(compile.node,),
         )
 
 

@@ -24,8 +24,10 @@ _KERAS_VALUES = (KerasObject, Model, Layer)
 
 
 class KerasSemantics(Semantics):
-    def __init__(self, ir):
+    def __init__(self, ir, imports=None):
         self.ir = ir
+        self.resolver = ir.resolver  # the imports of the module running (another, while it is imported)
+        self.imports = imports  # semantics.imports.ProjectImports, or None: no project modules
         self.catalog = get_catalog()
         self.public = self.catalog.public_class_names()
         self.interp = None  # the Interpreter: program order (seq) and branch depth (cond)
@@ -33,7 +35,7 @@ class KerasSemantics(Semantics):
 
     # -- names --------------------------------------------------------------------------
     def import_statement(self, node) -> dict:
-        resolver = self.ir.resolver
+        resolver = self.resolver
         values = {}
         for local in resolver.add(node):
             qualified = resolver.bindings.get(local)
@@ -44,6 +46,8 @@ class KerasSemantics(Semantics):
                 self.ir.uses_keras = True
         if any(isinstance(v, KerasRef) for v in values.values()):
             self.ir.uses_keras = True
+        if self.imports is not None:
+            values.update(self.imports.bind(self, node))
         return values
 
     def is_external_name(self, name: str) -> bool:

@@ -1,0 +1,165 @@
+"""A project split over modules: the file being linted is understood with the project modules it
+imports, a fault completed here is reported here naming the other place, and the cache, the
+pre-scan and the summary know about the imports."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+from click.testing import CliRunner
+
+from kerlint.cli import main
+
+MODEL_DEF = """\
+from tensorflow import keras
+from tensorflow.keras import layers
+
+
+def build_model(num_classes, hidden=64):
+    model = keras.Sequential([
+        keras.Input(shape=(20,)),
+        layers.Dense(hidden, activation="relu"),
+        layers.Dense(num_classes),
+    ])
+    return model
+"""
+
+
+def write(root, files: dict):
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+
+
+def kerlint(*args):
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_a_builder_in_a_sibling_package_module_is_followed_with_the_callers_arguments(project):
+    write(project, {
+        "app/__init__.py": "",
+        "app/model_def.py": MODEL_DEF,
+        "app/train.py": """\
+            from .model_def import build_model
+
+            model = build_model(10)
+            model.compile(optimizer="adam", loss="categorical_crossentropy")
+        """,
+    })
+    code, out = kerlint("check", "--isolated", "--no-cache", "--output-format", "json", "app")
+    [diag] = json.loads(out)
+    assert code == 1
+    assert (diag["code"], diag["filename"], diag["location"]) == (
+        "KER101", str(project / "app/train.py"), {"row": 4, "column": 1})
+    assert diag["message"].endswith("(app/model_def.py:9:9)")
+    assert diag["related"] == [{"filename": str(project / "app/model_def.py"), "location": {"row": 9, "column": 9}}]
+    assert diag["fix"] is None  # the fix would edit another file
+
+
+@pytest.mark.parametrize("layout", ["root", "src", "script folder"])
+def test_absolute_imports_resolve_from_the_root_src_and_the_scripts_folder(project, layout):
+    where = {"root": "nets/model_def.py", "src": "src/nets/model_def.py", "script folder": "scripts/nets/model_def.py"}
+    write(project, {
+        where[layout]: MODEL_DEF,
+        "scripts/train.py": """\
+            import nets.model_def as md
+
+            net = md.build_model(3)
+            net.compile(loss="sparse_categorical_crossentropy")
+        """,
+    })
+    code, out = kerlint("check", "--isolated", "--no-cache", "--output-format", "concise", "scripts/train.py")
+    assert "scripts/train.py:4:1: KER101" in out
+    assert f"({where[layout]}:9:9)" in out
+
+
+def test_a_fault_wholly_inside_the_imported_module_is_reported_there_once(project):
+    write(project, {
+        "models.py": MODEL_DEF.replace("    return model", "    model.compile(loss='categorical_crossentropy')\n    return model"),
+        "train.py": "from models import build_model\n\nmodel = build_model(10)\nmodel.fit(x, y)\n",
+    })
+    code, out = kerlint("check", "--isolated", "--no-cache", "--select", "KER101", "--output-format", "concise", ".")
+    assert [line for line in out.splitlines() if ": KER" in line] == ["models.py:9:9: KER101 output layer Dense is linear (it outputs logits) but the loss "
+                                     "categorical_crossentropy expects probabilities (from_logits=False): Keras clips "
+                                     "the raw outputs into [1e-7, 1 - 1e-7] and training stalls or diverges, with "
+                                     "losses near multiples of 16.1 = -log(1e-7); use activation=\"softmax\" or "
+                                     "from_logits=True"]
+
+
+def test_only_the_named_files_are_reported_and_cycles_end(project):
+    write(project, {
+        "a.py": "from b import helper\nimport keras\n\ndef build():\n    return keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])\n",
+        "b.py": "from a import build\n\ndef helper():\n    return build()\n",
+        "train.py": "from b import helper\n\nm = helper()\nm.compile(loss='binary_crossentropy')\n",
+    })
+    code, out = kerlint("check", "--isolated", "--no-cache", "--output-format", "concise", "train.py")
+    assert out.splitlines()[0].startswith("train.py:4:1: KER101")
+    assert "(a.py:5:49)" in out.splitlines()[0]
+    assert not any(line.startswith(("a.py", "b.py")) for line in out.splitlines())
+
+
+def test_a_file_without_keras_text_that_imports_a_keras_module_is_linted(project):
+    write(project, {
+        "model_def.py": MODEL_DEF,
+        "run.py": "from model_def import build_model\n\nnet = build_model(4)\nnet.compile(loss='categorical_crossentropy')\n",
+        "notes.py": "from helpers import nothing\nprint('no model here')\n",
+        "helpers.py": "nothing = None\n",
+    })
+    code, out = kerlint("check", "--isolated", "--no-cache", "--output-format", "concise", "run.py", "notes.py")
+    assert [line.split(":")[0] for line in out.splitlines() if ": KER" in line] == ["run.py"]
+
+
+def test_editing_an_imported_module_relints_the_file_that_imports_it(project):
+    write(project, {
+        "model_def.py": MODEL_DEF,
+        "train.py": "from model_def import build_model\n\nm = build_model(5)\nm.compile(loss='categorical_crossentropy')\n",
+    })
+    first = kerlint("check", "--isolated", "--output-format", "concise", "train.py")
+    again = kerlint("check", "--isolated", "--output-format", "concise", "train.py")  # from the cache
+    assert first == again and first[0] == 1
+    (project / "model_def.py").write_text(MODEL_DEF.replace("Dense(num_classes)", "Dense(num_classes, activation='softmax')"))
+    assert kerlint("check", "--isolated", "--output-format", "concise", "train.py") == (0, "All checks passed!\n")
+
+
+def test_sarif_lists_the_other_place_as_a_related_location(project):
+    write(project, {"model_def.py": MODEL_DEF,
+                    "train.py": "from model_def import build_model\nm = build_model(5)\nm.compile(loss='categorical_crossentropy')\n"})
+    _, out = kerlint("check", "--isolated", "--no-cache", "--output-format", "sarif", "train.py")
+    [result] = json.loads(out)["runs"][0]["results"]
+    assert result["relatedLocations"] == [{"id": 0, "physicalLocation": {
+        "artifactLocation": {"uri": "model_def.py", "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": 9, "startColumn": 9, "endLine": 9, "endColumn": 9}}}]
+
+
+def test_summary_lists_a_model_an_imported_builder_makes_where_it_is_used(project):
+    write(project, {"model_def.py": MODEL_DEF,
+                    "run.py": "from model_def import build_model\n\nnet = build_model(4)\n"})
+    _, out = kerlint("summary", "--isolated", "--output-format", "json", "run.py")
+    [entry] = json.loads(out)
+    assert (entry["location"], entry["defined_in"]) == ({"row": 3, "column": 7},
+                                                        {"row": 6, "column": 13, "filename": "model_def.py"})
+    assert [(r["output_shape"], r["params"]) for r in entry["layers"]] == [([None, 64], 1344), ([None, 4], 260)]
+    assert entry["layers"][0]["location"] == {"row": 8, "column": 9, "filename": "model_def.py"}
+    _, text = kerlint("summary", "--isolated", "run.py")
+    assert text.splitlines()[0] == "run.py:3:7 model (sequential, built in model_def.py:6:13, known)"
+
+
+def test_the_flake8_plugin_reads_the_imports_of_the_file_it_is_given(project):
+    from kerlint.flake8_plugin import KerlintChecker
+
+    write(project, {"model_def.py": MODEL_DEF,
+                    "train.py": "from model_def import build_model\nm = build_model(5)\nm.compile(loss='categorical_crossentropy')\n"})
+    lines = (project / "train.py").read_text().splitlines(keepends=True)
+    found = [(row, col, text.split()[0]) for row, col, text, _ in KerlintChecker(None, "train.py", lines).run()]
+    assert found == [(3, 0, "KER101")]
