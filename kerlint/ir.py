@@ -250,6 +250,8 @@ class FileIR:
     other_model_calls: list = field(default_factory=list)
     # path -> parsed module: the project's modules this file imports, read to understand it.
     modules_read: dict = field(default_factory=dict)
+    # Names this file imports from the project's own modules (read, as far as followed).
+    project_names: set = field(default_factory=set)
     # Names that branches bind to different models (``model = a() if ... else b()`` as an if).
     chosen_at_run_time: set = field(default_factory=set)
 

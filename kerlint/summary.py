@@ -430,7 +430,7 @@ _CHOSEN = "a model chosen at run time: branches of the program make different mo
 
 def _origin_why(receiver, call, analysis, ir) -> str | None:
     """Where an unresolved receiver comes from, when the file says: a library model made by the
-    one assignment of the name, or a name imported from a module kerlint does not read."""
+    one assignment of the name, or a name imported from a module kerlint does not follow."""
     import libcst as cst
 
     from .names import dotted_name
@@ -444,7 +444,10 @@ def _origin_why(receiver, call, analysis, ir) -> str | None:
             return _CHOSEN
         imported = ir.resolver.bindings.get(receiver.value)
         if value is None and imported is not None and "." in imported:
-            return f"imported from {imported.rsplit('.', 1)[0]}, a module kerlint does not read"
+            module = imported.rsplit(".", 1)[0]
+            if receiver.value in ir.project_names:
+                return f"imported from {module}, a project module whose value here kerlint does not follow"
+            return f"imported from {module}, a module outside the linted project"
     if not isinstance(value, cst.Call):
         return None
     dotted = dotted_name(value.func)

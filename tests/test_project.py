@@ -163,3 +163,34 @@ def test_the_flake8_plugin_reads_the_imports_of_the_file_it_is_given(project):
     lines = (project / "train.py").read_text().splitlines(keepends=True)
     found = [(row, col, text.split()[0]) for row, col, text, _ in KerlintChecker(None, "train.py", lines).run()]
     assert found == [(3, 0, "KER101")]
+
+
+def test_summary_says_whether_an_unfollowed_import_is_the_projects_or_not(project):
+    write(project, {"models.py": "import keras\nmodel = keras.models.load_model('m.keras') if ok else None\n",
+                    "train.py": "from models import model\nfrom elsewhere import other\n"
+                                "model.compile(loss='mse')\nother.compile(loss='mse')\n"})
+    _, out = kerlint("summary", "--isolated", "--output-format", "json", "train.py")
+    assert [(e["receiver"], e["why"]) for e in json.loads(out)] == [
+        ("model", "imported from models, a project module whose value here kerlint does not follow"),
+        ("other", "imported from elsewhere, a module outside the linted project"),
+    ]
+
+
+def test_a_dense_head_on_a_sequence_built_elsewhere_is_reported_at_the_compile_here(project):
+    write(project, {
+        "nets.py": """\
+            import keras
+            from keras import layers
+
+            def tagger(vocab):
+                return keras.Sequential([
+                    keras.Input((40,)),
+                    layers.Embedding(vocab, 32),
+                    layers.LSTM(16, return_sequences=True),
+                    layers.Dense(1, activation="sigmoid"),
+                ])
+        """,
+        "train.py": "from nets import tagger\n\nm = tagger(5000)\nm.compile(loss='binary_crossentropy')\n",
+    })
+    _, out = kerlint("check", "--isolated", "--no-cache", "--output-format", "concise", "train.py")
+    assert out.startswith("train.py:4:1: KER201 Dense(1) head") and "(nets.py:9:9)" in out

@@ -432,7 +432,7 @@ def test_unresolved_calls_say_where_the_receiver_comes_from(tmp_path):
     assert [(e["location"]["row"], e["receiver"], e["why"]) for e in entries] == [
         (7, "classifier", "a keras_hub preset: kerlint does not read library models"),
         (9, "hf", "a Hugging Face transformers preset: kerlint does not read library models"),
-        (10, "model", "imported from models, a module kerlint does not read"),
+        (10, "model", "imported from models, a module outside the linted project"),
     ]
 
 

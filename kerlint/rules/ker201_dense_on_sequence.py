@@ -234,10 +234,10 @@ def check(file):
         )
         if not per_sample:
             continue
-        yield _diagnostic(file, model, head, path, out, loss)
+        yield _diagnostic(file, model, head, path, out, loss, anchors=tuple(c.node for c in compiles))
 
 
-def _diagnostic(file, model, head, path, out, loss):
+def _diagnostic(file, model, head, path, out, loss, anchors=()):
     seq_shape = path.run[0].in_shape
     rank = len(seq_shape)
     axis = "time step" if rank == 3 else "position"
@@ -264,7 +264,7 @@ def _diagnostic(file, model, head, path, out, loss):
         f"{fmt_shape(out)}, one prediction per {axis} instead of one per sample; {harm}. "
         f"Pool or flatten the {axis}s before the head (e.g. {pool or 'Flatten'}())"
     )
-    return Diagnostic("KER201", message, head.layer.node, _fix(file, model, path, pool))
+    return Diagnostic("KER201", message, head.layer.node, _fix(file, model, path, pool), anchors=anchors)
 
 
 def _pool_for(path, rank):

@@ -47,7 +47,10 @@ class KerasSemantics(Semantics):
         if any(isinstance(v, KerasRef) for v in values.values()):
             self.ir.uses_keras = True
         if self.imports is not None:
-            values.update(self.imports.bind(self, node))
+            ours = self.imports.bind(self, node)
+            values.update(ours)
+            if self.resolver is self.ir.resolver:
+                self.ir.project_names.update(ours)
         return values
 
     def is_external_name(self, name: str) -> bool:
