@@ -194,3 +194,53 @@ def test_a_dense_head_on_a_sequence_built_elsewhere_is_reported_at_the_compile_h
     })
     _, out = kerlint("check", "--isolated", "--no-cache", "--output-format", "concise", "train.py")
     assert out.startswith("train.py:4:1: KER201 Dense(1) head") and "(nets.py:9:9)" in out
+
+
+def test_a_notebook_a_subclass_of_an_imported_model_class_and_an_imported_loss(project):
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    import nbformat
+
+    write(project, {
+        "model_def.py": MODEL_DEF,
+        "base.py": """\
+            import keras
+            from keras import layers
+
+            class Backbone(keras.Model):
+                def __init__(self, classes):
+                    super().__init__()
+                    self.hidden = layers.Dense(32, activation="relu")
+                    self.scores = layers.Dense(classes)
+        """,
+        "losses.py": "import keras\n\nLOSS = keras.losses.CategoricalCrossentropy()\n",
+        "train.py": """\
+            from base import Backbone
+            from losses import LOSS
+
+            class Net(Backbone):
+                def call(self, x):
+                    return self.scores(self.hidden(x))
+
+            net = Net(4)
+            net.compile(optimizer="adam", loss=LOSS)
+        """,
+        "good.py": """\
+            from losses import LOSS
+            import keras
+
+            ok = keras.Sequential([keras.Input((3,)), keras.layers.Dense(3, activation="softmax")])
+            ok.compile(loss=LOSS)
+        """,
+    })
+    nb = new_notebook(cells=[new_code_cell("from model_def import build_model\nm = build_model(3)"),
+                             new_code_cell("m.compile(loss='categorical_crossentropy')")])
+    nbformat.write(nb, str(project / "explore.ipynb"))
+    _, out = kerlint("check", "--isolated", "--no-cache", "--select", "KER101", "--output-format", "concise",
+                     "train.py", "good.py", "explore.ipynb")
+    found = [line.split(" output layer")[0] + " " + line.rsplit(" ", 1)[-1] for line in out.splitlines() if ": KER" in line]
+    # The notebook's builder and the subclass's head are another module's; the loss is one too.
+    assert found == [
+        "explore.ipynb:cell 2:1:1: KER101 (model_def.py:9:9)",
+        "train.py:9:1: KER101 (base.py:8:23)",
+    ]
