@@ -354,11 +354,12 @@ def _mask_lines(source: str):
 # ---------------------------------------------------------------------------- linting
 
 
-def lint_notebook(nb: Notebook, lint) -> list:
-    """The Reports for a parsed notebook, each with its cell."""
+def lint_notebook(nb: Notebook, lint, may_report=None) -> list:
+    """The Reports for a parsed notebook, each with its cell. ``may_report(text)``: the
+    pre-scan (``lint.prescan`` unless given)."""
     from .lint import prescan
 
-    if not nb.cells or not prescan(nb.masked):
+    if not nb.cells or not (may_report or prescan)(nb.masked):
         return []
     unfinished = [_unfinished(nb, cell) for cell in nb.cells if cell.open_end]
     if any(unfinished):

@@ -172,11 +172,7 @@ class PythonSource(Source):
         return cls(name, text.encode("utf-8", "surrogatepass"), path=path, text=text)
 
     def may_report(self) -> bool:
-        if prescan(self.data):
-            return True
-        from .project import imports_reach_keras
-
-        return self.path is not None and imports_reach_keras(self.path, self.data, prescan)
+        return may_report(self.data, self.path)
 
     def program(self) -> PythonText:
         if self.data is None:
@@ -248,7 +244,7 @@ class NotebookSource(Source):
             self.dependencies = result.dependencies
             return result.reports
 
-        reports = lint_notebook(program.nb, lint)
+        reports = lint_notebook(program.nb, lint, lambda text: may_report(text, self.path))
         return reports, None
 
     def text_of(self, program) -> str | None:
@@ -271,6 +267,20 @@ class NotebookSource(Source):
         from .notebook import diff
 
         return diff(start.nb, end.nb.text, self.name)
+
+
+def may_report(data: bytes | str, path: Path | None) -> bool:
+    """The pre-scan of a program's text, and for a file on disk, of the project modules it
+    imports (a file with no Keras text of its own may train a model built in one)."""
+    if prescan(data):
+        return True
+    if path is None:
+        return False
+    from .project import imports_reach_keras
+
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    return imports_reach_keras(path, data, prescan)
 
 
 def read_file(path: Path, name: str) -> Source:

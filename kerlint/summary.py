@@ -629,9 +629,9 @@ def summarize_source(source) -> tuple[list[dict], str | None]:
         return [], exc.report.message
     if isinstance(source, NotebookSource):
         nb = program.nb
-        from .lint import prescan
+        from .source import may_report
 
-        if not nb.cells or not prescan(nb.masked):
+        if not nb.cells or not may_report(nb.masked, source.path):
             return [], None
         return summarize_text(nb.masked, source.name, nb, source.path)
     if not source.may_report():

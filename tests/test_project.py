@@ -244,3 +244,14 @@ def test_a_notebook_a_subclass_of_an_imported_model_class_and_an_imported_loss(p
         "explore.ipynb:cell 2:1:1: KER101 (model_def.py:9:9)",
         "train.py:9:1: KER101 (base.py:8:23)",
     ]
+
+
+def test_a_notebook_without_keras_text_of_its_own_is_linted_for_what_it_imports(project):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    write(project, {"model_def.py": MODEL_DEF})
+    nb = new_notebook(cells=[new_code_cell("from model_def import build_model\nm = build_model(3)\nm.summary()")])
+    nbformat.write(nb, str(project / "look.ipynb"))
+    _, out = kerlint("summary", "--isolated", "look.ipynb")
+    assert out.startswith("look.ipynb:cell 1:2:5 model (sequential, built in model_def.py:6:13, known)")
