@@ -263,8 +263,15 @@ def lint_source(source: str, path: str, select, *, noqa=True, origin=None) -> Fi
     return result
 
 
-def _project_imports(origin):
-    if origin is None:
+# What makes `check` read a file's project imports: a model trained here, on whatever was built
+# elsewhere. A library module that only defines (most of a big repository) is linted alone.
+_TRAINS = re.compile(r"\.(compile|fit|fit_generator|train_on_batch)\s*\(")
+
+
+def _project_imports(origin, source: str | None = None):
+    """What follows the project modules a file imports, or None. With ``source``, only for a
+    file that compiles or fits a model (``summary`` always follows them)."""
+    if origin is None or (source is not None and not _TRAINS.search(source)):
         return None
     from .project import project_for
     from .semantics.imports import ProjectImports
@@ -290,7 +297,7 @@ def _lint(result: FileResult, source: str, select, noqa: bool, origin=None) -> N
             result.reports.append(report)
         return
     try:
-        imports = _project_imports(origin)
+        imports = _project_imports(origin, source)
         ir = extract(module, imports)
         if imports is not None:
             result.dependencies = {str(p): imports.project.fingerprint(p) for p in ir.modules_read}

@@ -25,6 +25,7 @@ from .values import (
     Instance,
     Seq,
     literal,
+    resolved,
 )
 
 _ARITHMETIC = {
@@ -55,7 +56,7 @@ class Expressions:
     def eval_name(self, node: cst.Name, env: Env, statement=None):
         value, found = env.lookup(node.value)
         if found:
-            return value
+            return resolved(value)
         name = node.value
         if name in ("True", "False", "None"):
             return Const(literal(node), node)

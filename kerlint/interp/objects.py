@@ -15,7 +15,18 @@ import libcst as cst
 
 from .hooks import NOT_HANDLED
 from .scope import Env
-from .values import MISSING, UNKNOWN, BoundMethod, ClassVal, FunctionVal, Instance, ModuleVal, Super, instance_of
+from .values import (
+    MISSING,
+    UNKNOWN,
+    BoundMethod,
+    ClassVal,
+    FunctionVal,
+    Instance,
+    ModuleVal,
+    Super,
+    instance_of,
+    resolved,
+)
 
 # Decorators that change how a method is bound.
 _BINDINGS = {"staticmethod": "static", "classmethod": "class", "property": "property", "cached_property": "property"}
@@ -79,7 +90,7 @@ class Objects:
     def get_attribute(self, base, attr: str, node):
         if isinstance(base, ModuleVal):
             value, found = base.env.lookup(attr)
-            return value if found else UNKNOWN
+            return resolved(value) if found else UNKNOWN
         if isinstance(base, Super):
             member = _lookup_past(base.cls, attr)
             return self.bind_member(member, base.receiver) if member is not MISSING else UNKNOWN

@@ -130,6 +130,28 @@ class ModuleVal(Value):
     loading: bool = True  # still running its body (an import cycle sees what is bound so far)
 
 
+class LazyValue(Value):
+    """A name an import binds whose module is read only when the name is first used: most
+    of what a file imports from its project never reaches a model."""
+
+    __slots__ = ("_load", "_value")
+
+    def __init__(self, load):
+        self._load = load
+        self._value = None
+
+    def get(self):
+        if self._value is None:
+            self._value = self._load()
+            self._load = None
+        return self._value
+
+
+def resolved(value):
+    """The value behind a LazyValue (loading its module now), or the value itself."""
+    return value.get() if isinstance(value, LazyValue) else value
+
+
 @dataclass(eq=False)
 class BuiltinVal(Value):
     """A Python builtin the interpreter evaluates itself (``range``)."""

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..interp.values import UNKNOWN, ModuleVal
+from ..interp.values import UNKNOWN, LazyValue, ModuleVal, resolved
 from ..names import Resolver, dotted_name
+
+
+# Project modules one lint reads at most (an application imports a few; a library file, dozens).
+MAX_MODULES = 10
 
 
 class ProjectImports:
@@ -22,7 +26,8 @@ class ProjectImports:
         self.read: dict = {}  # path -> parsed module, for every project module the lint read
 
     def bind(self, sem, node) -> dict:
-        """``{local name: Value}`` for what an import statement takes from project modules."""
+        """``{local name: Value}`` for what an import statement takes from project modules.
+        Each is lazy: its module is read when the name is first used."""
         if isinstance(node, cst.ImportFrom):
             return self._import_from(sem, node)
         values = {}
@@ -32,21 +37,13 @@ class ProjectImports:
                 continue
             parts = full.split(".")
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                target = self._load(sem, self._resolve(full, 0))
-                if target is not UNKNOWN:
-                    values[alias.asname.name.value] = target
+                path = self._resolve(full, 0)
+                if path is not None:
+                    values[alias.asname.name.value] = self._lazy_module(sem, path)
                 continue
-            top = self._load(sem, self._resolve(parts[0], 0))
-            if top is UNKNOWN:
-                continue
-            values[parts[0]] = top
-            outer = top
-            for i in range(1, len(parts)):  # ``import pkg.mod`` makes pkg.mod reachable
-                inner = self._load(sem, self._resolve(".".join(parts[: i + 1]), 0))
-                if inner is UNKNOWN or not isinstance(outer, ModuleVal):
-                    break
-                outer.env.vars.setdefault(parts[i], inner)
-                outer = inner
+            paths = [self._resolve(".".join(parts[: i + 1]), 0) for i in range(len(parts))]
+            if paths[0] is not None:
+                values[parts[0]] = self._lazy_package(sem, paths, parts)
         return values
 
     def _import_from(self, sem, node: cst.ImportFrom) -> dict:
@@ -60,7 +57,7 @@ class ProjectImports:
                 return {}
             return {k: v for k, v in loaded.env.vars.items() if not k.startswith("_")}
         values = {}
-        source = None
+        source = self._resolve(module, level)
         for alias in node.names:
             name = dotted_name(alias.name)
             if not name:
@@ -68,17 +65,35 @@ class ProjectImports:
             local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
             submodule = self._resolve(f"{module}.{name}" if module else name, level)
             if submodule is not None:  # ``from pkg import mod``
-                loaded = self._load(sem, submodule)
-                if loaded is not UNKNOWN:
-                    values[local] = loaded
-                continue
-            if source is None:
-                source = self._load(sem, self._resolve(module, level))
-            if isinstance(source, ModuleVal):
-                value, found = source.env.lookup(name)
-                if found:
-                    values[local] = value
+                values[local] = self._lazy_module(sem, submodule)
+            elif source is not None:
+                values[local] = LazyValue(lambda path=source, name=name: self._name_in(sem, path, name))
         return values
+
+    def _lazy_module(self, sem, path) -> LazyValue:
+        return LazyValue(lambda: self._load(sem, path))
+
+    def _lazy_package(self, sem, paths: list, parts: list) -> LazyValue:
+        """``import pkg.mod``: ``pkg``, with ``pkg.mod`` reachable through it."""
+        def load():
+            top = self._load(sem, paths[0])
+            outer = top
+            for path, part in zip(paths[1:], parts[1:]):
+                if path is None or not isinstance(outer, ModuleVal):
+                    break
+                inner = self._load(sem, path)
+                outer.env.vars.setdefault(part, inner)
+                outer = inner
+            return top
+
+        return LazyValue(load)
+
+    def _name_in(self, sem, path, name: str):
+        loaded = self._load(sem, path)
+        if not isinstance(loaded, ModuleVal):
+            return UNKNOWN
+        value, found = loaded.env.lookup(name)
+        return resolved(value) if found else UNKNOWN
 
     def _resolve(self, module: str | None, level: int):
         if not level and not module:
@@ -89,6 +104,10 @@ class ProjectImports:
         """The ModuleVal of the project module at ``path`` (run on first import), or UNKNOWN."""
         if path is None or path in self.importers:
             return sem.interp.modules.get(path, UNKNOWN) if path is not None else UNKNOWN
+        if path in sem.interp.modules:
+            return sem.interp.modules[path]
+        if len(self.read) >= MAX_MODULES:
+            return UNKNOWN  # a file importing half a library: kerlint reads a few modules, not all
         tree = self.project.parsed(path)
         if tree is None:
             return UNKNOWN
