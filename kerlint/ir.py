@@ -103,6 +103,7 @@ class Layer(Value):
     trainable: bool | None = None  # ``layer.trainable = <literal>`` in the file, last written
     instance: Any = None  # interp Instance: the object of a Layer subclass the file defines
     applied_as_function: bool = False  # ``tf.nn.softmax(x)``: an activation with no layer to edit
+    built: bool = False  # a custom layer whose build() kerlint has run (at its first call)
 
     @property
     def known(self) -> bool:

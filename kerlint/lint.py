@@ -268,7 +268,7 @@ def lint_source(source: str, path: str, select, *, noqa=True, origin=None) -> Fi
 _TRAINS = re.compile(r"\.(compile|fit|fit_generator|train_on_batch)\s*\(")
 
 
-def _project_imports(origin, source: str | None = None):
+def project_imports(origin, source: str | None = None):
     """What follows the project modules a file imports, or None. With ``source``, only for a
     file that compiles or fits a model (``summary`` always follows them)."""
     if origin is None or (source is not None and not _TRAINS.search(source)):
@@ -297,7 +297,7 @@ def _lint(result: FileResult, source: str, select, noqa: bool, origin=None) -> N
             result.reports.append(report)
         return
     try:
-        imports = _project_imports(origin, source)
+        imports = project_imports(origin, source)
         ir = extract(module, imports)
         if imports is not None:
             result.dependencies = {str(p): imports.project.fingerprint(p) for p in ir.modules_read}
@@ -338,7 +338,7 @@ def _lint(result: FileResult, source: str, select, noqa: bool, origin=None) -> N
                             "(a line holding only a backslash?)")
             return
         failed = set()
-        elsewhere = _Elsewhere(ir.modules_read)
+        elsewhere = Elsewhere(ir.modules_read)
         for diag in found:
             try:
                 report = _to_report(diag, positions, elsewhere)
@@ -373,7 +373,7 @@ def _internal(where: str, exc: Exception) -> Report:
     )
 
 
-class _Elsewhere:
+class Elsewhere:
     """Positions in the project modules a file imported (computed only for reported nodes)."""
 
     def __init__(self, modules: dict):
@@ -393,7 +393,7 @@ class _Elsewhere:
         return None
 
 
-def _to_report(diag, positions: _Positions, elsewhere: _Elsewhere | None = None) -> Report | None:
+def _to_report(diag, positions: _Positions, elsewhere: Elsewhere | None = None) -> Report | None:
     r = positions.range(diag.node)
     related = None
     if r is None:

@@ -32,7 +32,7 @@ class Place:
 
     positions: object  # positions.Positions
     nb: object = None  # notebook.Notebook for a notebook
-    elsewhere: object = None  # lint._Elsewhere: positions in the project modules the file imports
+    elsewhere: object = None  # lint.Elsewhere: positions in the project modules the file imports
 
     def cell_and_row(self, node):
         r = self.positions.range(node) if node is not None else None
@@ -479,14 +479,14 @@ def summarize_module(module, filename: str, nb=None, origin=None) -> list[dict]:
     ``origin``, its path on disk, lets it follow the project modules it imports."""
     from .analysis import FileAnalysis
     from .extract import extract
-    from .lint import _Elsewhere, _project_imports
+    from .lint import Elsewhere, project_imports
     from .positions import Positions
 
-    ir = extract(module, _project_imports(origin))
+    ir = extract(module, project_imports(origin))
     if not ir.models and not ir.method_calls:
         return []
     analysis = FileAnalysis(ir)
-    place = Place(Positions(module), nb, _Elsewhere(ir.modules_read))
+    place = Place(Positions(module), nb, Elsewhere(ir.modules_read))
 
     def code_for(node):
         return module.code_for_node(node) if node is not None else ""

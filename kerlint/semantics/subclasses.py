@@ -87,8 +87,8 @@ def follow_layer_call(sem, layer: Layer, args):
     if _makes_weights(cls):
         return None  # weights of its own: parameter counts through its layers would be short
     build = cls.lookup("build")
-    if isinstance(build, FunctionVal) and not layer.instance.attrs.get("__built__"):
-        layer.instance.attrs["__built__"] = True  # Keras builds a layer once, at its first call
+    if isinstance(build, FunctionVal) and not layer.built:
+        layer.built = True  # Keras builds a layer once, at its first call
         sem.interp.call_function(build, [layer, UNKNOWN], {})
     pos, kw, star = split_args(args)
     if star:
