@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from .proving import pair, record, run
+from .proving import pair, record, reports, run, source
 
 keras = pytest.importorskip("keras", reason="the proofs run real Keras (pip install -e '.[test]')")
 
@@ -171,3 +171,23 @@ scores = model.evaluate(x, y, verbose=0, return_dict=True)
     assert bad["scores"]["binary_accuracy"] > 0.94
     auc = next(v for k, v in good["scores"].items() if k.startswith("auc"))
     assert auc == pytest.approx(0.5, abs=0.01)
+
+
+def test_ker304_adam_at_0_1_trains_a_linear_model_fine_and_kerlint_stays_silent():
+    """The other side of the 0.1 bound: with no hidden non-linearity (a normalised linear
+    regression, as in the TensorFlow regression tutorial) Adam(0.1) converges."""
+    body = """\
+x = rng.normal(loc=5.0, scale=3.0, size=(400, 9)).astype("float32")
+y = x @ rng.normal(size=(9, 1)) + 2.0 + rng.normal(scale=0.1, size=(400, 1))
+normalizer = layers.Normalization(axis=-1)
+normalizer.adapt(x)
+model = keras.Sequential([keras.Input(shape=(9,)), normalizer, layers.Dense(1)])
+model.compile(loss="mean_absolute_error", optimizer=keras.optimizers.Adam(learning_rate={lr}))
+history = model.fit(x, y, epochs=40, batch_size=32, verbose=0).history
+"""
+    assert not reports(source(body.format(lr="0.1")), "KER304")
+    fast, slow = run(source(body.format(lr="0.1"))), run(source(body.format(lr="1e-3")))
+    record("KER304", "linear regression, MAE after 40 epochs (Adam 0.1 | 1e-3)",
+           fast["history"]["loss"][-1], slow["history"]["loss"][-1])
+    assert fast["history"]["loss"][-1] < 0.2  # near the label noise (MAE of N(0, 0.1) is 0.08)
+    assert fast["history"]["loss"][-1] < slow["history"]["loss"][-1]
