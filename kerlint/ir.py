@@ -165,6 +165,19 @@ class Fit:
     compile: Compile | None = None  # the compile in effect when this fit runs
 
 
+@dataclass(frozen=True)
+class Block:
+    """A library model kerlint knows from outside (a ``keras.applications`` backbone): what
+    it takes and gives and its weights, not its layers."""
+
+    application: str  # the constructor: "ResNet50"
+    arguments: tuple  # ((name, python value), ...) it was called with, literals only
+    input_shape: tuple  # the input it was built on, batch first
+    output_shape: tuple  # its output for that input
+    params: tuple | None  # (trainable, non_trainable) with weights=None, None when not known
+    name: str | None  # the name Keras gives the model ("resnet50"), None when not known
+
+
 @dataclass(eq=False)
 class Model(Value):
     # "sequential" | "functional" | "subclassed" | "opaque". A subclass the file defines is
@@ -190,6 +203,7 @@ class Model(Value):
     instance: Any = None  # interp Instance: the object of a Model subclass the file defines
     held_by: str | None = None  # "Agent.model": the plain class (a wrapper) keeping it on self
     own_training: bool = False  # a subclass whose train_step never reads the compiled loss
+    block: Block | None = None  # an opaque model known from outside (a keras.applications backbone)
 
     @property
     def has_graph(self) -> bool:

@@ -40,6 +40,8 @@ def layer_params(layer, in_shapes: list, out_shapes: list) -> ParamCount | None:
     if not isinstance(layer, Layer):
         return None
     if layer.model is not None:
+        if layer.model.block is not None:
+            return _block(layer.model)
         if layer.model.style in ("functional", "subclassed"):
             return _nested_graph(layer.model)
         return _nested_sequential(layer.model, in_shapes)
@@ -82,6 +84,16 @@ def _nested_sequential(model, in_shapes: list) -> ParamCount | None:
             return None
         trainable, fixed = trainable + count.trainable, fixed + count.non_trainable
         shape = outs[0] if outs and len(outs) == 1 else None
+    if getattr(model, "trainable", None) is False:
+        return ParamCount(0, trainable + fixed)
+    return ParamCount(trainable, fixed)
+
+
+def _block(model) -> ParamCount | None:
+    """A library backbone: the catalog's count; all frozen after ``base.trainable = False``."""
+    if model.block.params is None:
+        return None
+    trainable, fixed = model.block.params
     if getattr(model, "trainable", None) is False:
         return ParamCount(0, trainable + fixed)
     return ParamCount(trainable, fixed)

@@ -780,3 +780,39 @@ def batch_axis_in_input_shape(layer: Layer) -> bool:
         and isinstance(items[0], Const)
         and items[0].value is None
     )
+
+
+# -- models used as layers -------------------------------------------------------------------------
+def nested_output_shapes(model, in_shapes: list):
+    """The output shapes of a model called as a layer, or None. A model with a graph: on inputs
+    of exactly the shapes its own inputs have (on others Keras recomputes them; kerlint does
+    not). A library backbone (``model.block``): see ``_block_output``."""
+    if model.block is not None:
+        out = _block_output(model.block, in_shapes)
+        return [out] if out is not None else None
+    if model.tampered or not model.inputs or not model.outputs or len(model.outputs) != 1:
+        return None
+    own = [getattr(t, "shape", None) for t in model.inputs]
+    out = getattr(model.outputs[0], "shape", None)
+    if out is None or any(s is None for s in own) or own != in_shapes:
+        return None
+    return [out]
+
+
+def _block_output(block, in_shapes: list):
+    """A backbone runs on what it was built for: its own output when the input is unknown (if
+    the call runs at all, it is on that input) or matches. Built without a height and width,
+    it takes any size with its channels: the rank and channels are known, the sizes not
+    (unless it pools them away)."""
+    if len(in_shapes) != 1:
+        return None
+    got, built = in_shapes[0], block.input_shape
+    if got is None or got == built:
+        return block.output_shape
+    if len(got) != len(built) or got[-1] != built[-1]:
+        return None  # Keras refuses the input
+    for have, want in zip(got[1:-1], built[1:-1]):
+        if want is not VAR and have != want:
+            return None
+    out = block.output_shape
+    return out if len(out) == 2 else (*out[:1], *(d if d is not VAR else None for d in out[1:-1]), out[-1])

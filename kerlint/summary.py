@@ -95,6 +95,10 @@ class _Namer:
             if isinstance(site.value, Tensor) and site.value.is_input:
                 given = _literal(site.args.value("name")) if site.args is not None else None
                 self.names[id(site.value)] = given if isinstance(given, str) else auto("input_layer")
+            elif isinstance(site.value, Model) and site.value.block is not None:
+                made = [t for t in site.value.inputs if t.node is site.node]  # not an input_tensor=
+                for t in made:
+                    self.names[id(t)] = auto("input_layer")
         for layer in ir.layers:
             given = _literal(layer.args.value("name"))
             self.names[id(layer)] = given if isinstance(given, str) else auto(to_snake_case(self.cls(layer, code_for)))
@@ -106,12 +110,16 @@ class _Namer:
                 self.names[id(model)] = auto(to_snake_case(model.instance.cls.node.name.value))
             elif model.style in ("sequential", "functional"):
                 self.names[id(model)] = auto(model.style)
+            elif model.block is not None and model.block.name is not None:
+                self.names[id(model)] = model.block.name
 
     @staticmethod
     def cls(layer: Layer, code_for) -> str:
         if layer.kind is not None:
             return layer.kind
         if layer.model is not None:
+            if layer.model.block is not None:
+                return "Functional"  # what keras.applications builds
             return {"sequential": "Sequential", "functional": "Functional"}.get(layer.model.style, "Model")
         func = getattr(layer.node, "func", None)
         if func is not None:
@@ -156,6 +164,8 @@ def _style(model: Model) -> str:
 
 def _graph(model: Model) -> tuple[str, str | None]:
     """("known" | "partial" | "unknown", why)."""
+    if model.block is not None:
+        return "known", None  # a backbone whose input, output and weights the catalog gives
     if model.style == "opaque" or (model.style == "subclassed" and model.outputs is None):
         return "unknown", model.why or "kerlint cannot follow how this model is built"
     if model.tampered:

@@ -175,13 +175,19 @@ def test_subclassed_load_model_and_applications(tmp_path):
         net = Net()
         net.compile(loss="mse", optimizer="sgd")
         old = keras.models.load_model("m.keras")
-        base = keras.applications.ResNet50(include_top=False)
+        base = keras.applications.ResNet50(classes=10)
+        other = keras.applications.ResNet50(include_top=False, weights=None, input_shape=(16, 16, 3))
+        newer = keras.applications.NotYetReleasedNet()
     """)
     assert [(e["name"], e["style"], e["graph"], e["why"], e["layers"], e["params"]) for e in entries] == [
         ("net", "subclassed", "unknown",
          "call() returns a value kerlint cannot follow (an op, a branch or a structure it does not read)", [], None),
         ("old", "loaded", "unknown", "loaded with load_model", [], None),
-        ("base", "application", "unknown", "a keras.applications model", [], None),
+        ("base", "application", "unknown", "a keras.applications.ResNet50 with ImageNet weights and a top Keras "
+         "refuses (classes or input size)", [], None),
+        ("other", "application", "unknown", "a keras.applications.ResNet50 that Keras refuses: Input size must "
+         "be at least 32x32; Received: input_shape=(16, 16, 3)", [], None),
+        ("newer", "application", "unknown", "a keras.applications model the catalog does not have", [], None),
     ]
     assert entries[0]["compiles"][0]["optimizer"] == "SGD"
     assert summary_module.render_text(entries[1:2]) == "m.py:9:7 old (loaded, unknown)\n  why: loaded with load_model\n"
@@ -619,3 +625,29 @@ def test_a_functional_model_used_as_a_layer_counts_its_layers_and_keeps_its_shap
     assert model["params"] == {"total": 222, "trainable": 222, "non_trainable": 0}
     # On inputs of another shape Keras recomputes the output shape: kerlint does not claim one.
     assert [r["output_shape"] for r in elsewhere["layers"]] == [[None, 9], None]
+
+
+def test_a_keras_applications_backbone_is_one_known_block(tmp_path, monkeypatch):
+    from kerlint.params import layer_params
+
+    monkeypatch.setattr(summary_module, "layer_params", layer_params)  # the catalog's real counts
+    entries = summarize(tmp_path, """\
+        import keras
+        from keras import layers
+
+        base = keras.applications.MobileNetV2(input_shape=(96, 96, 3), include_top=False, alpha=0.35)
+        base.trainable = False
+        inputs = keras.Input((96, 96, 3))
+        x = layers.GlobalAveragePooling2D()(base(inputs, training=False))
+        model = keras.Model(inputs, layers.Dense(3, activation="softmax")(x))
+    """)
+    base, model = entries
+    assert (base["style"], base["graph"], base["why"]) == ("application", "known", None)
+    assert [(r["name"], r["class"], r["output_shape"], r["params"]) for r in base["layers"]] == [
+        ("input_layer", "InputLayer", [None, 96, 96, 3], 0),
+        ("mobilenetv2_0.35_96", "Functional", [None, 3, 3, 1280], 410208)]
+    assert [(r["name"], r["output_shape"], r["params"]) for r in model["layers"]] == [
+        ("input_layer_1", [None, 96, 96, 3], 0), ("mobilenetv2_0.35_96", [None, 3, 3, 1280], 410208),
+        ("global_average_pooling2d", [None, 1280], 0), ("dense", [None, 3], 3843)]
+    # Frozen: the backbone's weights, batch-norm statistics included, are all non-trainable.
+    assert model["params"] == {"total": 414051, "trainable": 3843, "non_trainable": 410208}

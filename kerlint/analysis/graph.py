@@ -49,7 +49,13 @@ def sequential_steps(model: Model) -> list[ShapeStep]:
     shape = _sequential_input(model)
     for entry in model.entries:
         layer = entry.layer
-        if entry.conditional or not layer.known or layer.model is not None:
+        if layer.model is not None and not entry.conditional:
+            outs = shapes.nested_output_shapes(layer.model, [shape])
+            out = outs[0] if outs else None
+            steps.append(ShapeStep(layer, entry.node, shape, out))
+            shape = out
+            continue
+        if entry.conditional or not layer.known:
             steps.append(ShapeStep(layer, entry.node, shape, None))
             shape = None
             continue

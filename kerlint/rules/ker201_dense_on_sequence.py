@@ -110,9 +110,20 @@ def _in_run(layer) -> bool:
     return layer.known and (layer.kind == "Dense" or layer.kind in SHAPE_KEEPING)
 
 
+def _backbone(layer) -> bool:
+    """A keras.applications model used as a layer: an image model whose feature map is 4D."""
+    return layer.model is not None and layer.model.block is not None
+
+
+def _name(layer) -> str:
+    return layer.model.block.application if _backbone(layer) else layer.kind
+
+
 def _reduces(layer) -> bool:
     """A layer that shortens the time axis or shrinks the image: pooling, strides, a
-    valid-padded kernel, cropping."""
+    valid-padded kernel, cropping (a backbone: all of these)."""
+    if _backbone(layer):
+        return True
     family, params = _family(layer)
     if family == "pool" or (family == "padding" and params.get("sign", 1) < 0):
         return True
@@ -204,9 +215,9 @@ def check(file):
         if path is None or not path.run or path.run[0].in_shape is None or len(path.run[0].in_shape) < 3:
             continue
         producer = path.producer.layer
-        if not producer.known or (
+        if not _backbone(producer) and (not producer.known or (
             _family(producer)[0] not in _PRODUCERS and producer.kind not in legacy.THIRD_PARTY_LAYERS
-        ):
+        )):
             continue
         if _decoder(path):
             continue
@@ -216,7 +227,7 @@ def check(file):
             continue  # a custom loss (CTC, ...) may want per-step outputs
         loss = losses[0] if losses else None
         embedded = any(layer.kind == "Embedding" for layer in path.ancestors)
-        reduced = any(_reduces(layer) for layer in path.ancestors if layer.known)
+        reduced = any(_reduces(layer) for layer in path.ancestors if layer.known or _backbone(layer))
         binary = loss is not None and loss.name in BINARY_LOSSES
         classifier = head.activation in PROBABILITY_ACTIVATIONS or (
             loss is not None and loss.name.endswith("crossentropy"))
@@ -260,7 +271,7 @@ def _diagnostic(file, model, head, path, out, loss, anchors=()):
     pool = _pool_for(path, rank)
     message = (
         f"Dense({units}) head is applied to the rank-{rank} output {fmt_shape(seq_shape)} of "
-        f"{path.producer.layer.kind} and acts on the last axis only: the model outputs "
+        f"{_name(path.producer.layer)} and acts on the last axis only: the model outputs "
         f"{fmt_shape(out)}, one prediction per {axis} instead of one per sample; {harm}. "
         f"Pool or flatten the {axis}s before the head (e.g. {pool or 'Flatten'}())"
     )

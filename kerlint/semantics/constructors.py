@@ -7,6 +7,7 @@ from .. import shapes
 from ..catalog import Signature, legacy, shape_rules
 from ..interp.values import UNKNOWN, Const, DictVal, Seq
 from ..ir import BoundArg, BoundArgs, CallSite, KerasObject, KerasRef, Layer, Model, SeqEntry, Tensor
+from .applications import make_application
 from .arguments import bind, keras1_layer_args
 
 # keras.Model(*args, **kwargs) forwards to Functional(inputs, outputs, name=None, ...).
@@ -33,6 +34,10 @@ def call_keras(sem, node, ref: KerasRef, args):
         made = make_layer_call(sem, node, ref, name, args)
         if made is not None:
             return made
+    if c.startswith("applications.") and name[:1].isupper():
+        made = make_application(sem, node, ref, args)
+        if made is not None:
+            return made
     made = make_object(sem, node, ref, module, name, args)
     if made is not None:
         return made
@@ -43,7 +48,7 @@ def call_keras(sem, node, ref: KerasRef, args):
         return _opaque_model(sem, node, _LOADERS[name], f"{_LOADERS[name]} with {name}")
     if c.startswith("applications.") and name[:1].isupper():
         # ResNet50(...), not imagenet_utils.correct_pad(...) or preprocess_input(...)
-        return _opaque_model(sem, node, "application", "a keras.applications model")
+        return _opaque_model(sem, node, "application", "a keras.applications model the catalog does not have")
     return UNKNOWN
 
 

@@ -23,7 +23,7 @@ def call_layer(ir, node, layer, args):
         call_kw = {a.keyword.value: v for a, v in args if a.keyword is not None}
         outs, lc.error = shapes.infer(layer, lc.in_shapes, call_kw)
     elif layer.model is not None:
-        outs = _nested_output_shapes(layer.model, lc.in_shapes)
+        outs = shapes.nested_output_shapes(layer.model, lc.in_shapes)
     lc.out_shapes = outs or []
     ir.layer_calls.append(lc)
     if outs and len(outs) > 1:
@@ -50,18 +50,6 @@ def tensor_op(ir, node: cst.BinaryOperation, left, right):
     lc = LayerCall(layer, tensors, node, [t.shape for t in tensors], [shape] if shape is not None else [])
     ir.layer_calls.append(lc)
     return Tensor(shape, lc, 0, node)
-
-
-def _nested_output_shapes(model, in_shapes: list):
-    """A model with a graph called as a layer on inputs of exactly the shapes its own inputs
-    have: its output shape (on other shapes Keras recomputes it; kerlint does not)."""
-    if model.tampered or not model.inputs or not model.outputs or len(model.outputs) != 1:
-        return None
-    own = [getattr(t, "shape", None) for t in model.inputs]
-    out = getattr(model.outputs[0], "shape", None)
-    if out is None or any(s is None for s in own) or own != in_shapes:
-        return None
-    return [out]
 
 
 def _input_tensors(layer, inputs_val, args) -> list:

@@ -71,6 +71,33 @@ predictions = model.predict(x[:3], verbose=0)
     assert good["predictions"].shape == (3, 1)
 
 
+def test_ker201_dense_head_on_a_keras_applications_backbone_fails_at_the_first_step():
+    buggy, fixed = pair(
+        "KER201",
+        """\
+base = keras.applications.MobileNetV2(include_top=False, weights=None, input_shape=(32, 32, 3), alpha=0.35)
+base.trainable = False
+inputs = keras.Input(shape=(32, 32, 3))
+x = base(inputs, training=False)
+outputs = layers.Dense(4, activation="softmax")(x)
+model = keras.Model(inputs, outputs)
+model.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
+output_shape = model.output_shape
+model.fit(rng.normal(size=(16, 32, 32, 3)), rng.integers(0, 4, size=16), epochs=1, verbose=0)
+""",
+    )
+    assert "layers.Dense(4, activation=\"softmax\")(layers.GlobalAveragePooling2D()(x))" in fixed
+    namespace = {}
+    with pytest.raises(ValueError) as err:
+        run(buggy, namespace=namespace)
+    good = run(fixed)
+    record("KER201", "softmax head on a MobileNetV2 feature map: model output | fit()",
+           (namespace["output_shape"], str(err.value).splitlines()[0][:60]), (good["output_shape"], "fit() runs"))
+    assert namespace["output_shape"] == (None, 1, 1, 4)
+    assert "(None, 1, 1, 1280)" in message(buggy, "KER201")
+    assert good["output_shape"] == (None, 4)
+
+
 def test_ker202_stacked_rnn_without_return_sequences_fails_when_built():
     buggy, fixed = pair(
         "KER202",
