@@ -24,7 +24,7 @@ from . import __version__
 from .diagnostics import Report, TextEdit, TextFix
 
 DEFAULT_DIR = ".kerlint_cache"
-FORMAT = 2  # of the entries; bump when their layout changes
+FORMAT = 3  # of the entries; bump when their layout changes
 PRUNE_AFTER = 7 * 24 * 3600  # seconds: folders of other kerlint builds unused this long go
 _APPLICABILITIES = ("safe", "unsafe")
 _serial = 0
@@ -234,7 +234,7 @@ def _plain(r: Report) -> list:
     fix = None
     if r.fix is not None:
         fix = [r.fix.applicability, r.fix.message,
-               [[e.start, e.end, e.content, e.row, e.column, e.end_row, e.end_column] for e in r.fix.edits]]
+               [[e.start, e.end, e.content, e.row, e.column, e.end_row, e.end_column, e.path] for e in r.fix.edits]]
     return [r.code, r.message, r.row, r.column, r.end_row, r.end_column, fix, r.noqa_row, r.cell, r.cell_row,
             r.extra, [list(x) for x in r.related]]
 
@@ -282,9 +282,9 @@ def _report(item) -> Report:
             raise ValueError("unknown applicability")
         text_edits = []
         for e in _list(edits):
-            start, end, content, e_row, e_col, e_end_row, e_end_col = _list(e)
+            start, end, content, e_row, e_col, e_end_row, e_end_col, path = _list(e)
             text_edits.append(TextEdit(_int(start), _int(end), _str(content), _int(e_row), _int(e_col),
-                                       _int(e_end_row), _int(e_end_col)))
+                                       _int(e_end_row), _int(e_end_col), None if path is None else _str(path)))
         text_fix = TextFix(applicability, _str(fix_message), tuple(text_edits))
     if not isinstance(extra, dict) or not all(isinstance(k, str) and type(v) is int for k, v in extra.items()):
         raise TypeError("bad extra")

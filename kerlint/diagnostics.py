@@ -62,6 +62,9 @@ class TextEdit:
     column: int
     end_row: int
     end_column: int
+    # Another file of the project (absolute path): a fix completed here may edit the module
+    # that defines the layer; applied only when that file is linted too (``crossfix``).
+    path: str | None = None
 
 
 @dataclass

@@ -15,7 +15,7 @@ import re
 import stat
 import tokenize
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import count
 from pathlib import Path
 
@@ -75,6 +75,11 @@ def applies(report, unsafe: bool) -> bool:
     return fix is not None and bool(fix.edits) and (fix.applicability == SAFE or (unsafe and fix.applicability == UNSAFE))
 
 
+def crosses_files(fix) -> bool:
+    """A fix with an edit in another file than the one its diagnostic is in."""
+    return fix is not None and any(e.path is not None for e in fix.edits)
+
+
 def _overlap(a: TextEdit, b: TextEdit) -> bool:
     if a.start == a.end == b.start == b.end:
         return True  # two insertions at one point: their order would be a guess
@@ -89,8 +94,7 @@ def _newline(text: str) -> str:
 def _normalized(edit: TextEdit, newline: str) -> TextEdit:
     if newline == "\n" or not re.search(r"\r\n|\r|\n", edit.content):
         return edit
-    return TextEdit(edit.start, edit.end, re.sub(r"\r\n|\r|\n", newline, edit.content), edit.row,
-                    edit.column, edit.end_row, edit.end_column)
+    return replace(edit, content=re.sub(r"\r\n|\r|\n", newline, edit.content))
 
 
 def choose(reports, text: str, unsafe: bool):
@@ -101,7 +105,8 @@ def choose(reports, text: str, unsafe: bool):
     """
     taken: list[TextEdit] = []
     chosen = []
-    candidates = [r for r in reports if applies(r, unsafe)]
+    # A fix that edits another file waits for the pass over all the linted files (crossfix).
+    candidates = [r for r in reports if applies(r, unsafe) and not crosses_files(r.fix)]
     candidates.sort(key=lambda r: (min(e.start for e in r.fix.edits), r.code))
     for report in candidates:
         edits = report.fix.edits
@@ -313,6 +318,41 @@ def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
     fsync, rename. Keeps the mode (and owner, where allowed). Refuses a read-only file and
     one that no longer holds ``expected`` (edited meanwhile). A symlink's target is written
     when it lies in the link's folder or the current one (or below): never out of the tree."""
+    write_together([(path, data, expected)])
+
+
+def write_together(files) -> None:
+    """``write_atomic`` for several files ``[(path, data, expected)]``: every one is checked
+    and its new content written aside first, then all are renamed in place; if a rename
+    fails, those already done get their old content back. All or none."""
+    staged = []
+    try:
+        for path, data, expected in files:
+            staged.append((*_stage(path, data, expected), expected))
+        done = []
+        try:
+            for real, tmp, expected in staged:
+                os.replace(tmp, real)
+                done.append((real, expected))
+        except OSError:
+            for real, expected in done:
+                real.write_bytes(expected)
+            raise
+    except OSError as exc:
+        raise WriteError(exc.strerror or str(exc)) from None
+    finally:
+        for _, tmp, _ in staged:
+            if os.path.exists(tmp):
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+    for real, _, _ in staged:
+        _sync_folder(real.parent)
+
+
+def _stage(path: Path, data: bytes, expected: bytes) -> tuple[Path, str]:
+    """(the file to replace, a synced temporary file beside it holding ``data``)."""
     real = os.path.realpath(path)
     if real != os.path.abspath(path) and not any(
         inside(real, os.path.realpath(folder)) for folder in (os.path.dirname(os.path.abspath(path)), os.getcwd())
@@ -343,7 +383,6 @@ def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
                 os.chown(tmp, st.st_uid, st.st_gid)
             except OSError:
                 pass  # not ours to give away; the mode is kept
-        os.replace(tmp, path)
     except BaseException as exc:
         try:
             os.unlink(tmp)
@@ -352,8 +391,13 @@ def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
         if isinstance(exc, OSError):
             raise WriteError(exc.strerror or str(exc)) from None
         raise
-    try:  # make the rename itself durable
-        dfd = os.open(path.parent, os.O_RDONLY)
+    return path, tmp
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the renames in ``folder`` durable."""
+    try:
+        dfd = os.open(folder, os.O_RDONLY)
         try:
             os.fsync(dfd)
         finally:

@@ -9,7 +9,7 @@ from .diagnostics import Report, TextEdit, TextFix
 
 # A file reaches Keras through an import or name that says keras/tensorflow/tf, or through a
 # public Keras class name it never binds (a pasted snippet); KER900 needs a kerlint code in a
-# `# noqa`. A file with none of these cannot hold anything kerlint reports: it is not parsed.
+# noqa comment. A file with none of these cannot hold anything kerlint reports: it is not parsed.
 _PRESCAN = re.compile(
     rb"\btf\b|\.compile\s*\(|\.fit(_generator)?\s*\(|_generator\s*\(|predict_classes|predict_proba|"
     rb"crossentropy|Crossentropy|(?i:\bker\d)"
@@ -380,17 +380,21 @@ class Elsewhere:
         self.modules = modules
         self._positions: dict = {}
 
-    def locate(self, node):
-        """(path, row, column) of a node of another module, or None."""
-        from .positions import Positions
-
+    def find(self, node):
+        """(path, _Positions of its module, range) of a node of another module, or None."""
         for path, module in self.modules.items():
             if path not in self._positions:
-                self._positions[path] = Positions(module)
-            r = self._positions[path].range(node)
+                self._positions[path] = _Positions(module, module.code)
+            positions = self._positions[path]
+            r = positions.range(node)
             if r is not None:
-                return path, r[0], r[1] + 1
+                return path, positions, r
         return None
+
+    def locate(self, node):
+        """(path, row, column) of a node of another module, or None."""
+        found = self.find(node)
+        return None if found is None else (found[0], found[2][0], found[2][1] + 1)
 
 
 def _to_report(diag, positions: _Positions, elsewhere: Elsewhere | None = None) -> Report | None:
@@ -406,35 +410,12 @@ def _to_report(diag, positions: _Positions, elsewhere: Elsewhere | None = None) 
             return None
         r = positions.range(anchor)
         related = found
-        diag = replace(diag, fix=None)
     line, col, end_line, end_col = r
     fix = None
     if diag.fix is not None and diag.fix.edits and all(e is not None for e in diag.fix.edits):
-        edits = []
-        for edit in diag.fix.edits:
-            er = positions.range(edit.node)
-            if er is None:
-                edits = None
-                break
-            content = edit.replacement
-            if not isinstance(content, str):
-                content = positions.module.code_for_node(content)
-            if getattr(edit, "insert", None) is not None:
-                edits.append(_insertion(edit.insert, er, content, positions))
-                continue
-            edits.append(
-                TextEdit(
-                    positions.offset(er[0], er[1]),
-                    positions.offset(er[2], er[3]),
-                    content,
-                    er[0],
-                    er[1] + 1,
-                    er[2],
-                    er[3] + 1,
-                )
-            )
-        if edits:
-            edits.sort(key=lambda e: e.start)
+        edits = [_text_edit(edit, positions, elsewhere) for edit in diag.fix.edits]
+        if all(e is not None for e in edits):
+            edits.sort(key=lambda e: (e.path or "", e.start))
             fix = TextFix(diag.fix.applicability, diag.fix.message, tuple(edits))
     report = Report(diag.code, diag.message, line, col + 1, end_line, end_col + 1, fix, noqa_row=line)
     if related is not None:
@@ -444,6 +425,27 @@ def _to_report(diag, positions: _Positions, elsewhere: Elsewhere | None = None) 
         report.message = f"{report.message} ({where})"
         report.related = ((display_path(related[0]), related[1], related[2]),)
     return report
+
+
+def _text_edit(edit, positions: _Positions, elsewhere: Elsewhere | None) -> TextEdit | None:
+    """A fix's edit as text offsets: in this file, or (``path`` set) in a project module it
+    imports; None when its node is in neither."""
+    er = positions.range(edit.node)
+    path = None
+    if er is None:
+        found = elsewhere.find(edit.node) if elsewhere is not None else None
+        if found is None:
+            return None
+        path, positions, er = str(found[0]), found[1], found[2]
+    content = edit.replacement
+    if not isinstance(content, str):
+        content = positions.module.code_for_node(content)
+    if getattr(edit, "insert", None) is not None:
+        made = _insertion(edit.insert, er, content, positions)
+    else:
+        made = TextEdit(positions.offset(er[0], er[1]), positions.offset(er[2], er[3]), content,
+                        er[0], er[1] + 1, er[2], er[3] + 1)
+    return made if path is None else replace(made, path=path)
 
 
 def _insertion(where: str, er, content: str, positions: _Positions) -> TextEdit:

@@ -393,8 +393,9 @@ def _unfinished(nb: Notebook, cell: Cell) -> Report | None:
 
 
 def locate(nb: Notebook, report: Report) -> None:
-    """Give a report on the program its cell and row in the cell; drop a fix that leaves a cell
-    or touches masked IPython syntax (it cannot be written back as it was meant)."""
+    """Give a report on the program its cell and row in the cell; drop a fix that leaves a cell,
+    touches masked IPython syntax (it cannot be written back as it was meant) or edits another
+    file (the pass that writes two files together is for Python files)."""
     cell = nb.cell_at_row(report.row)
     if cell is None:
         return
@@ -405,7 +406,7 @@ def locate(nb: Notebook, report: Report) -> None:
     if end_cell is cell:
         report.extra["end_cell_row"] = report.end_row - cell.row + 1
         report.end_column += cell.dedent
-    if report.fix is not None and not all(_writable(nb, e.start, e.end) for e in report.fix.edits):
+    if report.fix is not None and not all(e.path is None and _writable(nb, e.start, e.end) for e in report.fix.edits):
         report.fix = None
 
 

@@ -30,6 +30,7 @@ class Project:
         self.root = Path(os.path.abspath(root))
         self._parsed: dict[Path, object] = {}
         self._texts: dict[Path, tuple] = {}  # path -> (stat it was read at, text)
+        self._buffers: dict[Path, str] = {}  # texts that win over the disk (fixes not written yet)
 
     # -- where an import leads ----------------------------------------------------------
     def resolve(self, importer: Path, module: str | None, level: int = 0) -> Path | None:
@@ -60,9 +61,23 @@ class Project:
         return True
 
     # -- what a module holds --------------------------------------------------------------
+    def set_buffer(self, path: Path, text: str | None) -> None:
+        """Make ``text`` the module's source until set to None (then the disk's again)."""
+        path = Path(os.path.abspath(path))
+        if text is None:
+            self._buffers.pop(path, None)
+        else:
+            self._buffers[path] = text
+        self._texts.pop(path, None)
+        self._parsed.pop(path, None)
+
     def text(self, path: Path) -> str | None:
         """A module's source, or None when it cannot be read as UTF-8 Python or is too big.
         Read again (and parsed again) when the file changed since (a long-lived process)."""
+        if path in self._buffers:
+            if path not in self._texts:
+                self._texts[path] = (None, self._buffers[path])
+            return self._buffers[path]
         stamp = _stamp(path)
         known = self._texts.get(path)
         if known is None or known[0] != stamp:

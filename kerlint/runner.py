@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from .files import discover
+from .crossfix import prune_unreachable_fixes
 from .fix import FileFix, applies
 from .lint import FileResult, internal_error
 from .source import Source, from_bytes, read_file
@@ -157,7 +158,13 @@ def lint_paths(paths, select, *, stdin_filename=None, jobs=None, resolver=None,
             if explicit and force_exclude and settings.excluded(path):
                 continue
             files.append((path, settings.codes_for(path)))
-    results.extend(lint_files(files, jobs=jobs, fix=fix, cache=cache))
+    linted = lint_files(files, jobs=jobs, fix=fix, cache=cache)
+    if fix is not None:
+        from .crossfix import fix_across_files
+
+        fix_across_files(files, linted, fix)
+    prune_unreachable_fixes(files, linted)
+    results.extend(linted)
     results.sort(key=lambda r: r.path)
     return results
 

@@ -64,7 +64,13 @@ def test_a_builder_in_a_sibling_package_module_is_followed_with_the_callers_argu
         "KER101", str(project / "app/train.py"), {"row": 4, "column": 1})
     assert diag["message"].endswith("(app/model_def.py:9:9)")
     assert diag["related"] == [{"filename": str(project / "app/model_def.py"), "location": {"row": 9, "column": 9}}]
-    assert diag["fix"] is None  # the fix would edit another file
+    # The fix edits the module that defines the layer, linted in the same run.
+    assert diag["fix"]["edits"] == [{"content": 'layers.Dense(num_classes, activation="softmax")',
+                                     "end_location": {"row": 9, "column": 34}, "filename": str(project / "app/model_def.py"),
+                                     "location": {"row": 9, "column": 9}}]
+    # Linted alone (pre-commit names the changed file), it has no fix kerlint could apply.
+    _, out = kerlint("check", "--isolated", "--no-cache", "--output-format", "json", "app/train.py")
+    assert json.loads(out)[0]["fix"] is None
 
 
 @pytest.mark.parametrize("layout", ["root", "src", "script folder"])
@@ -255,3 +261,97 @@ def test_a_notebook_without_keras_text_of_its_own_is_linted_for_what_it_imports(
     nbformat.write(nb, str(project / "look.ipynb"))
     _, out = kerlint("summary", "--isolated", "look.ipynb")
     assert out.startswith("look.ipynb:cell 1:2:5 model (sequential, built in model_def.py:6:13, known)")
+
+
+CROSS_FIX = {
+    "app/__init__.py": "",
+    "app/model_def.py": MODEL_DEF,
+    "app/train.py": """\
+        from .model_def import build_model
+
+        model = build_model(10)
+        model.compile(optimizer="adam", loss="categorical_crossentropy")
+        model.fit(x, y, epochs=3, validation_split=0.1)
+    """,
+}
+FIXED_MODEL_DEF = MODEL_DEF.replace("layers.Dense(num_classes)", 'layers.Dense(num_classes, activation="softmax")')
+
+
+def test_a_fix_that_edits_the_imported_module_is_applied_when_both_are_linted(project):
+    write(project, CROSS_FIX)
+    train = (project / "app/train.py").read_text()
+    code, out = kerlint("check", "--isolated", "--no-cache", "--fix", "app")
+    assert (code, out) == (0, "Found 1 error (1 fixed, 0 remaining).\n")
+    assert (project / "app/model_def.py").read_text() == FIXED_MODEL_DEF
+    assert (project / "app/train.py").read_text() == train
+    assert kerlint("check", "--isolated", "--no-cache", "--fix", "app") == (0, "All checks passed!\n")
+
+
+def test_a_fix_that_edits_a_module_not_linted_is_not_applied(project):
+    write(project, CROSS_FIX)
+    code, out = kerlint("check", "--isolated", "--no-cache", "--fix", "app/train.py")
+    assert code == 1
+    assert out.endswith("Found 1 error.\n") and "[*]" not in out
+    assert (project / "app/model_def.py").read_text() == MODEL_DEF
+
+
+def test_diff_shows_the_other_module_and_writes_nothing(project):
+    write(project, CROSS_FIX)
+    code, out = kerlint("check", "--isolated", "--no-cache", "--diff", "app")
+    assert code == 1
+    assert out == (
+        "--- app/model_def.py\n+++ app/model_def.py\n@@ -6,6 +6,6 @@\n"
+        "     model = keras.Sequential([\n"
+        "         keras.Input(shape=(20,)),\n"
+        "         layers.Dense(hidden, activation=\"relu\"),\n"
+        "-        layers.Dense(num_classes),\n"
+        "+        layers.Dense(num_classes, activation=\"softmax\"),\n"
+        "     ])\n"
+        "     return model\n"
+        "Would fix 1 error.\n")
+    assert (project / "app/model_def.py").read_text() == MODEL_DEF
+
+
+def test_files_a_cross_module_fix_edits_are_written_together_or_not_at_all(project, monkeypatch):
+    from kerlint import crossfix
+    from kerlint.fix import WriteError
+
+    write(project, CROSS_FIX)
+
+    def refuse(files):
+        raise WriteError("the file changed on disk while kerlint was fixing it")
+
+    monkeypatch.setattr(crossfix, "write_together", refuse)
+    code, out = kerlint("check", "--isolated", "--no-cache", "--fix", "--output-format", "concise", "app")
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0] == ("app/train.py:1:1: KER000 cannot write the fixes that edit app/model_def.py together: the "
+                        "file changed on disk while kerlint was fixing it; none of them was changed")
+    assert lines[1].startswith("app/train.py:4:1: KER101 output layer Dense is linear")
+    assert lines[2:] == ["Found 2 errors."]
+    assert (project / "app/model_def.py").read_text() == MODEL_DEF
+
+
+def test_write_together_puts_back_what_it_replaced_when_a_rename_fails(tmp_path, monkeypatch):
+    import os
+
+    from kerlint import fix
+    from kerlint.fix import WriteError, write_together
+
+    a, b = tmp_path / "a.py", tmp_path / "b.py"
+    a.write_bytes(b"a = 1\n")
+    b.write_bytes(b"b = 1\n")
+    renames = []
+    real_replace = os.replace
+
+    def second_fails(src, dst):
+        renames.append(dst)
+        if len(renames) == 2:
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(fix.os, "replace", second_fails)
+    with pytest.raises(WriteError, match="No space left on device"):
+        write_together([(a, b"a = 2\n", b"a = 1\n"), (b, b"b = 2\n", b"b = 1\n")])
+    assert (a.read_bytes(), b.read_bytes()) == (b"a = 1\n", b"b = 1\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.py", "b.py"]  # no temporary file left

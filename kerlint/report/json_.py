@@ -13,6 +13,14 @@ def _loc(row: int, column: int) -> dict:
     return {"column": column, "row": row}
 
 
+def _edit(e, shift: int) -> dict:
+    if e.path is not None:  # in another file of the project: its own rows, and its name
+        return {"content": e.content, "end_location": _loc(e.end_row, e.end_column), "filename": e.path,
+                "location": _loc(e.row, e.column)}
+    return {"content": e.content, "end_location": _loc(e.end_row - shift, e.end_column),
+            "location": _loc(e.row - shift, e.column)}
+
+
 def item(result, report) -> dict:
     """One diagnostic as ruff writes it. In a notebook, rows count within the cell."""
     shift = cell_rows(report)
@@ -20,14 +28,7 @@ def item(result, report) -> dict:
     if report.fix is not None:
         fix = {
             "applicability": report.fix.applicability,
-            "edits": [
-                {
-                    "content": e.content,
-                    "end_location": _loc(e.end_row - shift, e.end_column),
-                    "location": _loc(e.row - shift, e.column),
-                }
-                for e in report.fix.edits
-            ],
+            "edits": [_edit(e, shift) for e in report.fix.edits],
             "message": report.fix.message,
         }
     entry = codes.CODES[report.code]

@@ -96,15 +96,15 @@ def log(results, root: Path | None = None) -> dict:
                 res["fixes"] = [{
                     "description": {"text": f"{r.fix.message} ({r.fix.applicability} fix)"},
                     "artifactChanges": [{
-                        "artifactLocation": artifact,
+                        "artifactLocation": artifact if path is None else _artifact(path, root),
                         "replacements": [
                             {
                                 "deletedRegion": _region(e.row, e.column, e.end_row, e.end_column),
                                 "insertedContent": {"text": e.content},
                             }
-                            for e in r.fix.edits
+                            for e in r.fix.edits if e.path == path
                         ],
-                    }],
+                    } for path in dict.fromkeys(e.path for e in r.fix.edits)],
                 }]
             out.append(res)
     return {
