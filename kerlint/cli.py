@@ -236,6 +236,17 @@ def _fix_only_output(results, out, *, diff, unsafe, exit_zero) -> int:
     return 0 if exit_zero else int(bool(diffs) or failed)
 
 
+@main.command("server")
+def server_cmd():
+    """Run the language server (LSP over stdio) for editors; needs `pip install "kerlint[lsp]"`."""
+    try:
+        from .server import run
+    except ImportError as exc:
+        click.echo(f"kerlint server needs the lsp extra: pip install \"kerlint[lsp]\" ({exc})", err=True)
+        sys.exit(2)
+    run()
+
+
 @main.command("rule")
 @click.argument("code", required=False)
 @click.option("--all", "all_", is_flag=True, help="Explain every code.")
