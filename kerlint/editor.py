@@ -72,6 +72,7 @@ class Document:
     cells: list = field(default_factory=list)  # [Cell] for a notebook
     version: int = 0
     dependencies: dict = field(default_factory=dict)  # project modules the last lint read
+    chunks: object = None  # chunks.ChunkCache: a keystroke re-parses only the statement it changed
 
     @property
     def is_notebook(self) -> bool:
@@ -90,8 +91,15 @@ class Document:
     def source(self):
         """The ``source.Source`` kerlint lints: a notebook's cells as notebook JSON."""
         if self.is_notebook:
-            return NotebookSource(self.name, notebook_json(self.cells).encode("utf-8"), self.path)
-        return PythonSource.from_text(self.text, self.name, path=self.path)
+            made = NotebookSource(self.name, notebook_json(self.cells).encode("utf-8"), self.path)
+        else:
+            made = PythonSource.from_text(self.text, self.name, path=self.path)
+        if self.chunks is None:
+            from .chunks import ChunkCache
+
+            self.chunks = ChunkCache()
+        made.chunks = self.chunks
+        return made
 
 
 def notebook_json(cells) -> str:

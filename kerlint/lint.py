@@ -84,10 +84,10 @@ def _syntax_report(exc, source: str) -> Report | None:
 
 
 class _Positions:
-    def __init__(self, module, source: str):
+    def __init__(self, module, source: str, pos=None):
         from .positions import Positions  # PositionProvider's ranges, at a third of its cost
 
-        self.pos = Positions(module)
+        self.pos = pos if pos is not None else Positions(module)
         self.module = module
         self.line_starts = [0]
         for m in re.finditer(r"\r\n|\r|\n", source):
@@ -223,14 +223,15 @@ def run_deep(fn, *args):
     return box["value"]
 
 
-def lint_source(source: str, path: str, select, *, noqa=True, origin=None) -> FileResult:
+def lint_source(source: str, path: str, select, *, noqa=True, origin=None, chunks=None) -> FileResult:
     """Lint a Python program's text with the rules in ``select`` (codes): the step every kind
     of ``source.Source`` comes to. ``noqa=False`` leaves ``# noqa`` comments to the caller (the
     flake8 plugin: flake8 reads them itself).
 
     A file kerlint cannot analyse (too big, nested too deeply) comes back with no reports
     and ``error`` saying why it was skipped. ``origin``, the file's path on disk, lets the
-    analysis read the project modules it imports."""
+    analysis read the project modules it imports. ``chunks``, a ``chunks.ChunkCache`` kept across
+    versions of one text (an editor buffer), re-parses only the statements that changed."""
     from .noqa import file_exemption
 
     result = FileResult(path)
@@ -251,7 +252,7 @@ def lint_source(source: str, path: str, select, *, noqa=True, origin=None) -> Fi
         return result
     if depth <= DEEP_NESTING:
         try:
-            _lint(result, source, select, noqa, origin)
+            _lint(result, source, select, noqa, origin, chunks)
             return result
         except RecursionError:  # deeper than the nesting shows: once more with a deep stack
             result.reports = []
@@ -279,7 +280,7 @@ def project_imports(origin, source: str | None = None):
     return ProjectImports(project_for(origin), origin)
 
 
-def _lint(result: FileResult, source: str, select, noqa: bool, origin=None) -> None:
+def _lint(result: FileResult, source: str, select, noqa: bool, origin=None, chunks=None) -> None:
     import libcst as cst
 
     from .analysis import FileAnalysis
@@ -287,8 +288,11 @@ def _lint(result: FileResult, source: str, select, noqa: bool, origin=None) -> N
     from .noqa import apply as apply_noqa
     from .rules import all_rules
 
+    parsed = chunks.parse(source) if chunks is not None else None
+    module, chunk_positions = parsed if parsed is not None else (None, None)
     try:
-        module = cst.parse_module(source)
+        if module is None:
+            module = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
         report = _syntax_report(exc, source)
         if report is None:
@@ -326,7 +330,7 @@ def _lint(result: FileResult, source: str, select, noqa: bool, origin=None) -> N
         except Exception as exc:  # noqa: BLE001 - report, and let the other rules run
             result.reports.append(_internal(code, exc))
     if found:
-        positions = _Positions(module, source)
+        positions = _Positions(module, source, chunk_positions)
         code = positions.pos.code  # with the final newline a file without one is given there
         if code != source and not (code.startswith(source) and code[len(source):] in ("\n", "\r\n", "\r")):
             # LibCST dropped something (a line holding only a backslash): positions and fixes

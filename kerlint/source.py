@@ -54,6 +54,7 @@ class Source(ABC):
         self.path = path
         self.unreadable = unreadable
         self.dependencies: dict = {}  # project modules the last lint read: {path: digest}
+        self.chunks = None  # chunks.ChunkCache of an editor buffer: its unchanged statements reused
 
     @property
     def keeps_text(self) -> bool:
@@ -186,7 +187,7 @@ class PythonSource(Source):
             raise SourceError(_file_report(f"cannot read {where}: {exc}")) from None
 
     def lint_program(self, program: PythonText, select, noqa: bool = True):
-        result = lint_source(program.code, self.name, select, noqa=noqa, origin=self.path)
+        result = lint_source(program.code, self.name, select, noqa=noqa, origin=self.path, chunks=self.chunks)
         self.dependencies = result.dependencies
         return result.reports, result.error
 
@@ -240,7 +241,7 @@ class NotebookSource(Source):
         # it never was, although the README promises it for every file. Kept, for now, so
         # that one pipeline changes no output.
         def lint(code):
-            result = lint_source(code, self.name, select, origin=self.path)
+            result = lint_source(code, self.name, select, origin=self.path, chunks=self.chunks)
             self.dependencies = result.dependencies
             return result.reports
 
