@@ -138,6 +138,13 @@ async def test_a_notebook_gets_diagnostics_on_the_right_cell_and_line(client: La
     [diag] = client.diagnostics[cell_uris[2]]
     assert (diag.code, diag.range.start.line, diag.range.start.character) == ("KER101", 2, 4)
     assert list(client.diagnostics.get(cell_uris[0], [])) == []
+    # The fix edits the cell the layer is in, at the cell's own line.
+    actions = await client.text_document_code_action_async(lsp.CodeActionParams(
+        text_document=lsp.TextDocumentIdentifier(uri=cell_uris[2]), range=diag.range,
+        context=lsp.CodeActionContext(diagnostics=[diag])))
+    [edit] = actions[0].edit.changes[cell_uris[2]]
+    assert (edit.range.start.line, edit.range.start.character, edit.new_text) == (
+        2, 4, "layers.Dense(5, activation='softmax')")  # in the notebook's own quotes
 
 
 def test_the_server_imports_neither_tensorflow_nor_keras():
