@@ -1,0 +1,1 @@
+"""Models for the shop: product categories from tabular features, customer churn."""
