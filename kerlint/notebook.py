@@ -366,9 +366,41 @@ def lint_notebook(nb: Notebook, lint, may_report=None) -> list:
         # Joined, the next cell could finish the statement; Jupyter never joins them.
         return [r for r in unfinished if r is not None]
     reports = lint(nb.masked)
+    rows = _file_rows(nb) if reports else {}
     for report in reports:
         locate(nb, report)
+        _place_in_file(report, rows)
     return reports
+
+
+def _file_rows(nb: Notebook) -> dict:
+    """``{cell index: [the .ipynb line holding each of its source lines]}``: where an annotation
+    on the notebook file must point (GitHub, SARIF, JUnit name lines of the file, not of the
+    joined cells). A source kept as one JSON string is on one line."""
+    try:
+        tree = _Spans(nb.text).value(_Spans.skip(nb.text, 0))[0]
+        cells = tree.children["cells"].children
+    except (ValueError, IndexError, KeyError, TypeError, AttributeError, RecursionError):
+        return {}
+    out = {}
+    for cell in nb.cells:
+        try:
+            span = cells[cell.index - 1].children["source"]
+        except (IndexError, KeyError, TypeError, AttributeError):
+            continue
+        starts = [child.start for child in span.children] if isinstance(span.children, list) else [span.start]
+        out[cell.index] = [nb.text.count("\n", 0, start) + 1 for start in starts]
+    return out
+
+
+def _place_in_file(report: Report, rows: dict) -> None:
+    lines = rows.get(report.cell)
+    if not lines or report.cell_row is None:
+        return
+    report.extra["file_row"] = lines[min(report.cell_row, len(lines)) - 1]
+    end = report.extra.get("end_cell_row")
+    if end is not None:
+        report.extra["file_end_row"] = lines[min(end, len(lines)) - 1]
 
 
 def _unfinished(nb: Notebook, cell: Cell) -> Report | None:

@@ -94,9 +94,15 @@ def test_json_and_sarif_carry_the_cell_the_row_in_it_and_the_program_row():
     assert item["fix"]["edits"][0]["location"] == {"row": 6, "column": 5}
     proc = run_kerlint("check", "--select", "KER101", "--output-format", "sarif", str(SEED000))
     (result,) = json.loads(proc.stdout)["runs"][0]["results"]
-    # SARIF has one line number: the row in the cells joined, with the cell as properties.
-    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 10
+    # SARIF, like GitHub and JUnit, points at the line of the .ipynb file that holds the source
+    # line (a viewer opens the file), with the cell and the line in it as properties.
+    region = result["locations"][0]["physicalLocation"]["region"]
+    assert region == {"startLine": 81, "endLine": 81}
+    assert "tf.keras.layers.Dense(" in SEED000.read_text().splitlines()[80]
     assert result["properties"] == {"cell": 5, "cellRow": 6}
+    proc = run_kerlint("check", "--select", "KER101", "--output-format", "github", str(SEED000), cwd=ROOT)
+    assert proc.stdout.startswith("::error file=tests/data/notebooks/seed000_sentiment.ipynb,line=81,endLine=81,"
+                                  "title=KER101::cell 5, line 6: output layer")
 
 
 def test_seed000_fix_writes_a_valid_notebook_whose_fixed_cells_lint_clean(tmp_path):

@@ -48,6 +48,15 @@ def fixable(report, unsafe: bool = False) -> bool:
     return fix is not None and bool(fix.edits) and (fix.applicability == "safe" or (unsafe and fix.applicability == "unsafe"))
 
 
+def file_rows(report) -> tuple[int, int, bool]:
+    """(row, end row, columns apply) in the file itself: a notebook report's lines of the
+    .ipynb JSON that hold its source lines (columns there mean nothing), else its own."""
+    row = report.extra.get("file_row")
+    if row is None:
+        return report.row, report.end_row, True
+    return row, report.extra.get("file_end_row", row), False
+
+
 def cell_rows(report):
     """Row shift for a notebook report: rows inside its cell are ``row - shift``."""
     if report.cell is None or report.cell_row is None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from . import file_rows
+
 
 def _data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
@@ -26,7 +28,8 @@ def render(results, out):
     for result in results:
         path = _repo_path(result.path)
         for r in result.reports:
-            out.write(
-                f"::error file={_prop(path)},line={r.row},col={r.column},"
-                f"endLine={r.end_row},endColumn={r.end_column},title={_prop(r.code)}::{_data(r.message)}\n"
-            )
+            row, end_row, columns = file_rows(r)
+            where = f"line={row},col={r.column},endLine={end_row},endColumn={r.end_column}" if columns else (
+                f"line={row},endLine={end_row}")
+            message = r.message if r.cell is None else f"cell {r.cell}, line {r.cell_row}: {r.message}"
+            out.write(f"::error file={_prop(path)},{where},title={_prop(r.code)}::{_data(message)}\n")

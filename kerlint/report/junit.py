@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
+from . import file_rows
+
 
 def render(results, out):
     total = sum(len(r.reports) for r in results)
@@ -20,7 +22,7 @@ def render(results, out):
         for r in result.reports:
             where = f"cell {r.cell}, line {r.cell_row}" if r.cell is not None else f"line {r.row}"
             case = ET.SubElement(
-                suite, "testcase", name=f"org.kerlint.{r.code}", classname=classname, line=str(r.row),
+                suite, "testcase", name=f"org.kerlint.{r.code}", classname=classname, line=str(file_rows(r)[0]),
                 column=str(r.column),
             )
             failure = ET.SubElement(case, "failure", message=r.message)

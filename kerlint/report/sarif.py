@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .. import __version__, codes
+from . import file_rows
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://kerlint.invalid/"
@@ -62,6 +63,15 @@ def _region(row, column, end_row, end_column) -> dict:
             "endColumn": end_column if (end_row, end_column) >= (row, column) else column}
 
 
+def _file_region(r) -> dict:
+    """Where the report is in the file: in a notebook, the lines of the .ipynb that hold its
+    source (the cell and the line in it are in the result's properties)."""
+    row, end_row, columns = file_rows(r)
+    if columns:
+        return _region(r.row, r.column, r.end_row, r.end_column)
+    return {"startLine": row, "endLine": max(end_row, row)}
+
+
 def log(results, root: Path | None = None) -> dict:
     root = Path(os.path.abspath(root or os.getcwd()))
     # Every code a run can select, so a viewer can show any of them (as ruff's SARIF does).
@@ -81,7 +91,7 @@ def log(results, root: Path | None = None) -> dict:
                 "message": {"text": r.message},
                 "locations": [{"physicalLocation": {
                     "artifactLocation": artifact,
-                    "region": _region(r.row, r.column, r.end_row, r.end_column),
+                    "region": _file_region(r),
                 }}],
             }
             if r.related:
