@@ -60,17 +60,29 @@ def check(file):
                 reasons.append(f"entry {i} is {n} but that axis has size {dim}")
         if not bad:
             continue
-        elements = arg.node.value.elements
-        edits = [NodeEdit(elements[i].value, cst.Name("None")) for i in bad]
+        # The literal may be written elsewhere and passed in (a builder's parameter): point at it.
+        written = _literal_node(arg)
+        fix = None
+        if written is not None and len(written.elements) == len(entries):
+            edits = [NodeEdit(written.elements[i].value, cst.Name("None")) for i in bad]
+            fix = Fix(SAFE, "Replace the mismatching noise_shape entries with None", edits)
         yield Diagnostic(
             "KER203",
             f"noise_shape {_fmt(entries)} does not match the Dropout's input {fmt_shape(shape)} "
             f"({'; '.join(reasons)}): Keras checks nothing when the model is built, and fit() "
             "fails with an incompatible-shapes error when Dropout runs with training=True; "
             "use None to let Keras take the size from the input",
-            arg.node.value,
-            Fix(SAFE, "Replace the mismatching noise_shape entries with None", edits),
+            written if written is not None else arg.node.value,
+            fix,
         )
+
+
+def _literal_node(arg):
+    """The list or tuple literal that gave ``noise_shape`` its value, or None."""
+    for node in (arg.node.value, getattr(arg.value, "node", None)):
+        if isinstance(node, (cst.List, cst.Tuple)):
+            return node
+    return None
 
 
 def _fmt(entries):
