@@ -62,6 +62,23 @@ def canonicalize(qualified: str) -> KerasPath | None:
     return KerasPath(rest, qualified, legacy_module)
 
 
+def from_keras2(raw: str) -> bool:
+    """Whether a fully qualified path is in a Keras 2 package that stays Keras 2 (``tf_keras``,
+    ``tensorflow.python.keras``), whatever the rest of the file imports."""
+    return any(raw == root or raw.startswith(root + ".") for root in legacy.KERAS2_ROOTS)
+
+
+def keras2_object(path: KerasPath | None, resolver: Resolver, file_keras2: bool) -> bool:
+    """Whether the object at ``path`` is Keras 2, decided by where its name is imported from.
+
+    An object whose origin is not known (``path`` None) or that the file never imports (a
+    snippet name) follows the file: ``file_keras2``, true when the file imports tf_keras or
+    tensorflow.python.keras and not Keras 3 itself."""
+    if path is None or not resolver.imported(path.raw):
+        return file_keras2
+    return from_keras2(path.raw)
+
+
 @dataclass
 class ImportRecord:
     node: cst.CSTNode  # the Import / ImportFrom statement
@@ -125,6 +142,10 @@ class Resolver:
         if target is None:
             return None
         return f"{target}.{rest}" if rest else target
+
+    def imported(self, qualified: str) -> bool:
+        """Whether a fully qualified path is reached through one of the file's imports."""
+        return any(qualified == r.module or qualified.startswith(r.module + ".") for r in self.imports)
 
     def resolve(self, dotted: str) -> KerasPath | None:
         qualified = self.qualify(dotted)

@@ -22,6 +22,11 @@ KERAS_ROOTS = (
     "keras",
 )
 
+# Packages that are Keras 2 and stay Keras 2 whatever TensorFlow is installed: the tf_keras
+# package and TensorFlow's internal copy. ``tensorflow.keras`` (and ``tf.compat.v1.keras``) is
+# Keras 3 from TensorFlow 2.16 on, so an object taken from it is judged as Keras 3.
+KERAS2_ROOTS = ("tensorflow.python.keras", "tf_keras")
+
 # Keras 2 sub-module paths that now live directly under a public module.
 # ``keras.layers.core.Dense`` -> ``layers.Dense``. Values are the public module.
 LEGACY_SUBMODULES = {

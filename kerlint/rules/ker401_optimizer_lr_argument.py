@@ -6,6 +6,7 @@ import libcst as cst
 
 from ..diagnostics import SAFE, Diagnostic, Fix, NodeEdit
 from ..ir import KerasObject
+from ..names import keras2_object
 from . import Rule
 
 
@@ -17,12 +18,17 @@ def _optimizer_attribute(access) -> bool:
     return isinstance(value, cst.Attribute) and value.attr.value == "optimizer"
 
 
+def _keras2(file, value) -> bool:
+    """The optimizer is Keras 2, which accepts ``lr``: taken from tf_keras or
+    tensorflow.python.keras, or of unknown origin in a file that imports only those."""
+    path = value.ref.path if isinstance(value, KerasObject) else None
+    return keras2_object(path, file.ir.resolver, file.keras2_pinned)
+
+
 def check(file):
-    if file.keras2_pinned:
-        return
     ir = file.ir
     for obj in ir.objects:
-        if obj.section != "optimizers":
+        if obj.section != "optimizers" or _keras2(file, obj):
             continue
         arg = obj.args.get("learning_rate")
         if arg is None or arg.written != "lr":
@@ -38,6 +44,8 @@ def check(file):
     seen = set()
     for access in ir.attributes:
         if access.attr != "lr" or id(access.node) in seen or not _optimizer_attribute(access):
+            continue
+        if _keras2(file, access.base):
             continue
         seen.add(id(access.node))
         what = "setting" if access.store else "reading"

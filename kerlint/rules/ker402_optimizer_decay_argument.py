@@ -7,6 +7,7 @@ import libcst as cst
 from ..diagnostics import SAFE, Diagnostic, Fix, NodeEdit
 from ..edits import code_of, keras_name, remove_arg
 from ..ir import Const, KerasObject
+from ..names import keras2_object
 from . import Rule
 
 
@@ -50,12 +51,12 @@ def _fix(ir, obj, decay):
 
 
 def check(file):
-    if file.keras2_pinned:
-        return
     ir = file.ir
     for obj in ir.objects:
         if obj.section != "optimizers":
             continue
+        if keras2_object(obj.ref.path, ir.resolver, file.keras2_pinned):
+            continue  # a Keras 2 optimizer (tf_keras, tensorflow.python.keras) still applies decay
         sig = obj.args.signature
         if sig is not None and sig.accepts("decay"):
             continue

@@ -7,6 +7,7 @@ import libcst as cst
 from ..catalog import get_catalog
 from ..diagnostics import SAFE, Diagnostic, Fix, NodeEdit
 from ..ir import UNKNOWN, Model
+from ..names import keras2_object
 from . import Rule
 
 REPLACEMENT = {"fit_generator": "fit", "evaluate_generator": "evaluate", "predict_generator": "predict"}
@@ -61,15 +62,26 @@ def _fix(call: cst.Call, method: str):
     return Fix(SAFE, f"Use {new_name}()", [edit])
 
 
+def _model_path(ir, model):
+    """Where the model's class (``Sequential``, ``Model``) is imported from, when its
+    constructor is a Keras call; None for a model made otherwise."""
+    if not isinstance(model, Model) or model.node is None:
+        return None
+    for site in ir.calls:
+        if site.node is model.node:
+            return site.ref.path
+    return None
+
+
 def check(file):
-    if file.keras2_pinned:
-        return
     ir = file.ir
     for mc in ir.method_calls:
         if mc.name not in REPLACEMENT:
             continue
         if not (isinstance(mc.receiver, Model) or mc.receiver is UNKNOWN):
             continue
+        if keras2_object(_model_path(ir, mc.receiver), ir.resolver, file.keras2_pinned):
+            continue  # a Keras 2 model (tf_keras, tensorflow.python.keras) still has them
         call = mc.node
         if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Attribute):
             continue

@@ -7,6 +7,7 @@ import libcst as cst
 from ..diagnostics import SAFE, UNSAFE, Diagnostic, Fix, NodeEdit
 from ..edits import code_of, keras_name, remove_arg
 from ..ir import Tensor
+from ..names import keras2_object
 from . import Rule
 
 
@@ -82,12 +83,13 @@ def _input_fix(file, model, entry, call, new_call, length):
 
 
 def check(file):
-    if file.keras2_pinned:
-        return
     ir = file.ir
     for layer in ir.layers:
         if layer.kind != "Embedding":
             continue
+        path = layer.ref.path if layer.ref is not None else None
+        if keras2_object(path, ir.resolver, file.keras2_pinned):
+            continue  # Keras 2's Embedding (tf_keras, tensorflow.python.keras) still uses it
         arg = layer.args.get("input_length")
         if arg is None or arg.written != "input_length":
             continue

@@ -6,7 +6,7 @@ import libcst as cst
 
 from ..catalog import get_catalog, legacy
 from ..diagnostics import SAFE, Diagnostic, Fix, NodeEdit
-from ..names import dotted_name
+from ..names import dotted_name, keras2_object
 from . import Rule
 
 # Roots whose legacy paths fail on Keras 3. ``keras.src`` is Keras 3's own (real) source
@@ -201,7 +201,7 @@ def _import(node: cst.Import):
         yield Diagnostic("KER407", _module_message(root, old), alias, fix)
 
 
-def _uses(ir):
+def _uses(ir, file_keras2):
     """Removed objects reached through an attribute or a snippet name (``K.image_dim_ordering()``)."""
     for site in ir.calls:
         ref = site.ref
@@ -209,7 +209,7 @@ def _uses(ir):
         if not isinstance(node, (cst.Attribute, cst.Name)):
             continue
         split = _split(ref.path.raw)
-        if split is None:
+        if split is None or keras2_object(ref.path, ir.resolver, file_keras2):
             continue
         if ref.path.legacy_module == _STUB:
             yield _stub_use(node, split[0])
@@ -236,8 +236,8 @@ def _stub_use(node, root):
 
 
 def check(file):
-    if file.keras2_pinned:
-        return
+    # Each import and name is judged by its own module path: tf_keras and
+    # tensorflow.python.keras are never one of the checked roots, whatever else the file imports.
     ir = file.ir
     seen = set()
     for record in ir.resolver.imports:
@@ -249,7 +249,7 @@ def check(file):
             yield from _import_from(node)
         elif isinstance(node, cst.Import):
             yield from _import(node)
-    yield from _uses(ir)
+    yield from _uses(ir, file.keras2_pinned)
 
 
 RULE = Rule(

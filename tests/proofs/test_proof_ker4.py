@@ -191,3 +191,26 @@ def test_ker407_removed_modules_and_layers_fail_to_import():
         run(fixed)
         record("KER407", body.strip(), f"{type(err.value).__name__}: {str(err.value)[:60]}", fixed.splitlines()[-1])
         assert name in str(err.value)
+
+
+def test_ker401_tf_keras_optimizer_raises_beside_tensorflow_python_keras():
+    # Issue 18: an import from TensorFlow's internal Keras 2 copy does not make tf.keras Keras 2.
+    # The tf.keras optimizer is Keras 3 and raises; the copy's own optimizer still takes lr.
+    body = """\
+import tensorflow as tf
+from tensorflow.python.keras import backend as K
+
+optimizer = tf.keras.optimizers.Adam(lr=0.01)
+"""
+    buggy, fixed = pair("KER401", body)
+    with pytest.raises(ValueError) as err:
+        run(buggy)
+    assert "Argument(s) not recognized: {'lr': 0.01}" in str(err.value)
+    assert float(run(fixed)["optimizer"].learning_rate.numpy()) == pytest.approx(0.01)
+    from tensorflow.python.keras.optimizer_v2.adam import Adam as Keras2Adam
+
+    legacy = Keras2Adam(lr=0.01)
+    record("KER401", "tf.keras Adam(lr=) beside tensorflow.python.keras | the copy's Adam(lr=)",
+           str(err.value)[:50], legacy._hyper["learning_rate"])
+    assert legacy._hyper["learning_rate"] == pytest.approx(0.01)
+
