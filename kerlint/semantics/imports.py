@@ -19,6 +19,13 @@ from ..names import Resolver, dotted_name
 MAX_MODULES = 10
 
 
+def _namespace(name: str) -> ModuleVal:
+    """A namespace package: a module with no code, holding the submodules imported through it."""
+    from ..interp.scope import Env
+
+    return ModuleVal(("namespace", name), Env(), loading=False)
+
+
 class ProjectImports:
     def __init__(self, project, origin):
         self.project = project
@@ -42,7 +49,8 @@ class ProjectImports:
                     values[alias.asname.name.value] = self._lazy_module(sem, path)
                 continue
             paths = [self._resolve(".".join(parts[: i + 1]), 0) for i in range(len(parts))]
-            if paths[0] is not None:
+            if paths[0] is not None or (len(parts) > 1 and paths[-1] is not None):
+                # A namespace package (a folder without __init__.py) has no file: an empty module.
                 values[parts[0]] = self._lazy_package(sem, paths, parts)
         return values
 
@@ -76,13 +84,18 @@ class ProjectImports:
     def _lazy_package(self, sem, paths: list, parts: list) -> LazyValue:
         """``import pkg.mod``: ``pkg``, with ``pkg.mod`` reachable through it."""
         def load():
-            top = self._load(sem, paths[0])
+            top = self._load(sem, paths[0]) if paths[0] is not None else _namespace(".".join(parts[:1]))
             outer = top
-            for path, part in zip(paths[1:], parts[1:]):
-                if path is None or not isinstance(outer, ModuleVal):
+            for i, (path, part) in enumerate(zip(paths[1:], parts[1:]), 1):
+                if not isinstance(outer, ModuleVal):
                     break
-                inner = self._load(sem, path)
-                outer.env.vars.setdefault(part, inner)
+                if path is None:
+                    if paths[-1] is None:
+                        break
+                    inner = outer.env.vars.setdefault(part, _namespace(".".join(parts[: i + 1])))
+                else:
+                    inner = self._load(sem, path)
+                    outer.env.vars.setdefault(part, inner)
                 outer = inner
             return top
 

@@ -12,7 +12,7 @@ x_val, y_val = photos["x_val"], photos["y_val"]
 
 # small_cnn ends in a softmax: from_logits=True applies a second one.
 model = vision.nets.small_cnn(10, input_shape=(28, 28, 1))
-model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))  # miss: KER102
+model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))  # error: KER102
 model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=5)
 
 # The shared compile expects probabilities; the probe outputs logits.
