@@ -49,6 +49,9 @@ class Diagnostic:
     # Where else the fault may be reported when ``node`` is in another module the file imports
     # (the compile() of this file whose loss disagrees with a layer defined there).
     anchors: tuple = ()
+    # Nodes the fault involves besides ``node`` (the output layer a loss here disagrees with):
+    # one in an imported module is named in the message and listed as related.
+    about: tuple = ()
 
 
 @dataclass(frozen=True)

@@ -414,6 +414,8 @@ def _to_report(diag, positions: _Positions, elsewhere: Elsewhere | None = None) 
             return None
         r = positions.range(anchor)
         related = found
+    elif elsewhere is not None:
+        related = next(filter(None, (elsewhere.locate(n) for n in diag.about if positions.range(n) is None)), None)
     line, col, end_line, end_col = r
     fix = None
     if diag.fix is not None and diag.fix.edits and all(e is not None for e in diag.fix.edits):

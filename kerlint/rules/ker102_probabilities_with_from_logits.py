@@ -57,6 +57,7 @@ def check(file):
             "differently by backend; remove from_logits=True",
             compiled.loss_node,
             fix,
+            about=(head.layer.node,),
         )
     # Custom training loops: ``loss_fn(y, model(x))``, ``keras.losses.fn(y, model(x), from_logits=True)``.
     for site in ir.object_calls:

@@ -41,6 +41,7 @@ def check(file):
             "fit() runs; for one yes/no output use binary_crossentropy with a sigmoid output",
             compiled.loss_node,
             _fix(compiled),
+            about=(compiled.head.layer.node,) if compiled.head is not None else (),
         )
 
 

@@ -19,6 +19,7 @@ def check(file):
             "about a label outside [0, 1)); give the output one unit per class, or use "
             "binary_crossentropy with a sigmoid output for two classes",
             compiled.loss_node,
+            about=(compiled.head.layer.node,) if compiled.head is not None else (),
         )
 
 
