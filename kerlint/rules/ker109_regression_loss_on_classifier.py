@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 from ..analysis.activations import LINEAR
+from ..analysis.targets import TargetFinder
 from ..diagnostics import UNSAFE, Diagnostic, Fix
 from ..fixes import loss_swap, quote_of, set_activation
 from . import Rule
 
 
+def _real_valued(finder: TargetFinder, compiled) -> bool:
+    """The file shows the targets of a fit under this compile to be real values (a regression
+    loader, standardised or scaled targets, forecast windows): a regression, not a classifier."""
+    model, _, compile, _ = compiled.parts
+    return any(t is not None for t in finder.compiled_targets(model, compile))
+
+
 def check(file):
+    finder = None  # made when a softmax head asks for it
     for compiled in file.compiled_heads:
         if not file.classifier_with_regression_loss(compiled):
             continue
         _, head, compile, loss = compiled.parts
+        if head.activation == "softmax":
+            fits = [fit for c in file.compiled_heads for fit in c.model.fits]
+            finder = finder or TargetFinder(file.ir, fits)
+            if _real_valued(finder, compiled):
+                continue  # a softmax regressing real values: the output is the mistake (KER111)
         quote = quote_of(compile.node, head.layer.node)
         edits = [loss_swap(compiled, "categorical_crossentropy", quote)]
         if head.activation == LINEAR:
