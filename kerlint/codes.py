@@ -107,6 +107,8 @@ _TABLE = (
     Code("KER108", "sparse-loss-single-unit", "Sparse categorical crossentropy over a one-unit output"),
     Code("KER109", "regression-loss-on-classifier", "Mean squared or absolute error used to train a classifier"),
     Code("KER110", "accuracy-on-regression", '"accuracy" reported for a regression model'),
+    Code("KER111", "bounded-output-regression",
+         "Sigmoid, tanh, relu or softmax output regressing targets outside its range"),
     Code("KER201", "dense-on-sequence", "Dense head on a sequence or feature map of a per-sample model"),
     Code("KER202", "rank-mismatch", "Layer receives a tensor of a rank it cannot take"),
     Code("KER203", "noise-shape-mismatch", "Dropout noise_shape that cannot broadcast against the layer's input"),
