@@ -284,7 +284,17 @@ def fix_to_fixpoint(start, lint, describe, *, unsafe: bool = False, max_rounds: 
             return stuck("cycle", chosen)
         seen.add(new.text)
         fixed.update(r.code for r in chosen)
+        before = reports
         program, reports = new, lint(new)
+        fixed.update(_absorbed(before, chosen, reports, unsafe))
+
+
+def _absorbed(before, chosen, after, unsafe: bool) -> Counter:
+    """Codes of fixable reports that waited on an overlapping fix and are gone after it: one
+    edit fixed both (KER401 and KER402 on one optimizer call), so both count as fixed."""
+    waiting = Counter(r.code for r in before if applies(r, unsafe) and r not in chosen)
+    gone = Counter(r.code for r in before if r not in chosen) - Counter(r.code for r in after)
+    return Counter({code: min(n, gone[code]) for code, n in waiting.items() if gone[code]})
 
 
 def fix_text(source: str, lint, *, unsafe: bool = False, max_rounds: int = MAX_ROUNDS) -> FixOutcome:

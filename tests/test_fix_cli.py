@@ -245,3 +245,16 @@ def test_seed000_fixed_on_the_command_line(tmp_path):
     fixed = path.read_text()
     assert "tf.keras.layers.Dropout(0.2, noise_shape=[None, None, 1])," in fixed
     assert "tf.keras.layers.Dense(len(label_to_idx), activation='softmax')" in fixed
+
+
+def test_two_diagnostics_one_edit_fixes_both_count_as_two_fixed(tmp_path):
+    # KER401 (lr=) and KER402 (decay=) sit on one call; the decay fix rewrites the call, lr included.
+    path = tmp_path / "opt.py"
+    path.write_text("import tensorflow as tf\n\nopt = tf.keras.optimizers.Adam(lr=0.001, decay=1e-6)\n")
+    proc = run_kerlint("check", "--isolated", "--no-cache", "--select", "KER4", "--output-format", "concise",
+                       str(path))
+    assert proc.stdout.splitlines()[-2:] == ["Found 2 errors.", "2 fixable with the `--fix` option."]
+    proc = run_kerlint("check", "--isolated", "--no-cache", "--select", "KER4", "--fix", "--unsafe-fixes", str(path))
+    assert proc.stdout == "Found 2 errors (2 fixed, 0 remaining).\n"
+    assert path.read_text() == ("import tensorflow as tf\n\nopt = tf.keras.optimizers.Adam(learning_rate=tf.keras."
+                                "optimizers.schedules.InverseTimeDecay(0.001, decay_steps=1, decay_rate=1e-6))\n")

@@ -214,3 +214,19 @@ def test_notebook_cell_positions_flow_through_the_formats():
     buf = io.StringIO()
     render("full", results, buf)
     assert buf.getvalue().startswith("nb.ipynb:cell 3:2:5: KER101 msg\n")
+
+
+def test_full_carets_count_wide_characters_and_a_multi_line_range_shows_its_first_line(tmp_path):
+    path = tmp_path / "wide.py"
+    path.write_text(
+        "import keras\n\n"
+        "模型 = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2)])\n"
+        "模型.compile(loss='categorical_crossentropy')\n"
+        "模型.fit(\n    x,\n    y,\n    epochs=30,\n)\n", encoding="utf-8")
+    proc = run_kerlint("check", "--isolated", "--no-cache", "--select", "KER101,KER301", str(path))
+    lines = proc.stdout.splitlines()
+    at = lines.index("3 | 模型 = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2)])")
+    # 模型 takes four columns on a terminal: the carets sit under keras.layers.Dense(2).
+    assert lines[at + 1] == "  | " + " " * 50 + "^" * 21 + " KER101"
+    at = lines.index("5 | 模型.fit(")
+    assert lines[at + 1:at + 4] == ["  | ^^^^^^^^^ KER301", "...", "  |"]

@@ -8,7 +8,6 @@ from . import fixable
 
 BOLD, RED, CYAN, BLUE, RESET = "\x1b[1m", "\x1b[31m", "\x1b[36m", "\x1b[34m", "\x1b[0m"
 TAB = 4
-MAX_LINES = 6  # of a multi-line range; longer ones show their first and last lines
 
 
 class _Paint:
@@ -73,34 +72,38 @@ def _expand(text: str) -> str:
 
 
 def _width(text: str) -> int:
-    return len(_expand(text))
+    """Terminal columns: wide (CJK, fullwidth) characters take two, combining marks none."""
+    import unicodedata
+
+    width = 0
+    for ch in _expand(text):
+        if unicodedata.combining(ch):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width
 
 
 def _snippet(lines: list[str], report, paint) -> list[str]:
+    """The report's first line with carets under its range; a range that goes on to later
+    lines is marked to the end of the first, with an ellipsis line after it (as ruff does)."""
     first, last = report.row, max(report.end_row, report.row)
     if not 1 <= first <= len(lines):
         return []
-    last = min(last, len(lines))
     shift = (report.row - report.cell_row) if report.cell is not None and report.cell_row is not None else 0
-    rows = list(range(first, last + 1))
-    if len(rows) > MAX_LINES:
-        rows = rows[: MAX_LINES - 2] + [None] + rows[-1:]
-    gutter = max(len(str(r - shift)) for r in rows if r is not None)
+    more = last > first
+    gutter = len(str(first - shift))
     bar = paint("|", BLUE, BOLD)
     pad = " " * gutter
-    out = [f"{pad} {bar}"]
-    for r in rows:
-        if r is None:
-            out.append(f"{paint('...'.rjust(gutter), BLUE, BOLD)}")
-            continue
-        text = lines[r - 1]
-        out.append(f"{paint(str(r - shift).rjust(gutter), BLUE, BOLD)} {bar} {_expand(text)}".rstrip())
-        start = report.column - 1 if r == first else len(text) - len(text.lstrip())
-        end = report.end_column - 1 if r == last else len(text.rstrip())
-        start_w, end_w = _width(text[:start]), _width(text[:end])
-        if end_w <= start_w:
-            end_w = start_w + 1
-        label = " " + report.code if r == last else ""
-        out.append(f"{pad} {bar} {' ' * start_w}{paint('^' * (end_w - start_w) + label, RED, BOLD)}")
+    text = lines[first - 1]
+    start = report.column - 1
+    end = len(text.rstrip()) if more else report.end_column - 1
+    start_w, end_w = _width(text[:start]), _width(text[:end])
+    if end_w <= start_w:
+        end_w = start_w + 1
+    out = [f"{pad} {bar}",
+           f"{paint(str(first - shift).rjust(gutter), BLUE, BOLD)} {bar} {_expand(text)}".rstrip(),
+           f"{pad} {bar} {' ' * start_w}{paint('^' * (end_w - start_w) + ' ' + report.code, RED, BOLD)}"]
+    if more:
+        out.append(f"{paint('...'.rjust(gutter), BLUE, BOLD)}")
     out.append(f"{pad} {bar}")
     return out
