@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..analysis.activations import LINEAR
+from ..analysis.labels import ONE_HOT, REAL, array_flow
 from ..analysis.losses import REGRESSION_LOSSES
 from ..diagnostics import UNSAFE, Diagnostic, Fix, NodeEdit
 from ..edits import replace_string
@@ -25,6 +26,43 @@ def _metric_strings(compile):
     return [v for v in items if isinstance(v, Const) and isinstance(v.value, str)]
 
 
+def _label_facts(file, compile) -> list:
+    """What holds for the labels of each fit trained under ``compile``."""
+    flow = array_flow(file.ir)
+    out = []
+    for fit in compile.model.fits:
+        y = fit.args.get("y")
+        if fit.compile is compile and y is not None:
+            out.append(flow.facts(y.node.value, fit.node))
+    return out
+
+
+def _one_hot_of_other_models(file, model) -> bool:
+    """Every one-hot call of the file feeds a fit of another model: none is this model's."""
+    flow = array_flow(file.ir)
+    claimed = set()
+    for fit in file.ir.fits:
+        if fit.model is not model and isinstance(fit.node, cst.Call):
+            for arg in fit.node.args:  # the labels, and the validation labels
+                claimed |= flow.one_hot_reaching(arg.value, fit.node)
+    return not set(file.one_hot_calls) - claimed
+
+
+def _targets_measure_nothing(file, compiled) -> bool:
+    """Accuracy means nothing for these targets. One output unit: the fits under this compile
+    train on targets the file shows to be real-valued (on 0/1 targets Keras's thresholded
+    binary accuracy is meaningful). Several units: the labels are not one-hot."""
+    model, compile = compiled.model, compiled.compile
+    facts = _label_facts(file, compile)
+    units = file.output_units(model)
+    if units is None or units == 1:
+        return any(REAL in f for f in facts) and not any(ONE_HOT in f for f in facts)
+    if facts:
+        return not any(ONE_HOT in f for f in facts)
+    # No fit says which labels: one-hot labels the file makes may be this model's.
+    return not file.one_hot_calls or _one_hot_of_other_models(file, model)
+
+
 def check(file):
     for compiled in file.compiled_heads:
         model, head, compile, loss = compiled.parts
@@ -34,8 +72,8 @@ def check(file):
             continue
         if file.classifier_with_regression_loss(compiled):
             continue  # the labels are classes: KER109 reports the loss instead
-        if not model.fits and file.one_hot_calls:
-            continue  # labels may be classes, and no fit() says which
+        if not _targets_measure_nothing(file, compiled):
+            continue
         strings = _metric_strings(compile)
         has_mae = any(s.value.lower() in _MAE for s in strings)
         for metric in strings:
@@ -64,6 +102,11 @@ RULE = Rule(
         "For a regression model (a linear output trained with mean squared or absolute error, "
         "MSLE, Huber or log-cosh) and real-valued targets, neither compares anything "
         "meaningful: the number stays near 0 or moves at random while the model improves.\n\n"
+        "For one output unit the rule fires only when the file shows the targets to be "
+        "real-valued (a regression dataset loader such as `boston_housing.load_data` or "
+        "`fetch_california_housing`, targets computed as floats, a scaler fitted on them): "
+        "on 0/1 targets (a Titanic `survived` column) the thresholded binary accuracy is a "
+        "real measure. For several units it fires unless the labels are one-hot.\n\n"
         'The fix (unsafe: it changes what training reports) uses `"mae"`, the mean absolute '
         "error, in the units of the target. If the labels are classes, the loss is the "
         "mistake (see KER109)."
