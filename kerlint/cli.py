@@ -116,13 +116,29 @@ def main():
               help="Neither read nor write the result cache.")
 @click.option("--cache-dir", type=click.Path(), envvar="KERLINT_CACHE_DIR",
               help="Where to keep the result cache (default: .kerlint_cache in the project root).")
+@click.option("--exclude", multiple=True, help="Path patterns to exclude, in place of the configured ones.")
+@click.option("--add-noqa", is_flag=True, help="Add `# noqa: CODE` to every line with a diagnostic (idempotent).")
+@click.option("--show-files", is_flag=True, help="List the files kerlint would lint, and exit.")
+@click.option("--show-settings", is_flag=True, help="Show the settings in force for the first file, and exit.")
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False), default=None,
+              help="Write the diagnostics to this file instead of stdout.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour the output: on a terminal (auto), always, or never.")
+@click.option("-v", "--verbose", is_flag=True, help="Say, on stderr, what happens to each file and why.")
+@click.option("-q", "--quiet", is_flag=True, help="Print the diagnostics and nothing else.")
 def check(paths, select, extend_select, ignore, exit_zero, stdin_filename, config_file, isolated,
           extend_exclude, force_exclude, respect_gitignore, fix, unsafe_fixes, diff, fix_only, output_format,
-          statistics, show_fixes, no_cache, cache_dir):
+          statistics, show_fixes, no_cache, cache_dir, exclude, add_noqa, show_files, show_settings,
+          output_file, color, verbose, quiet):
     """Lint PATHS (files or directories; default: the current directory). `-` reads stdin."""
     from .config import ConfigError, SettingsResolver, cli_selection
     from .fix import FixMode, summary
     from .runner import lint_paths
+
+    if verbose:
+        import logging
+
+        logging.basicConfig(level=logging.INFO, format="kerlint: %(message)s", stream=sys.stderr)
 
     fixing = fix or fix_only or diff
     fix_mode = FixMode(unsafe=unsafe_fixes, write=not diff, diff=diff) if fixing else None
@@ -136,7 +152,12 @@ def check(paths, select, extend_select, ignore, exit_zero, stdin_filename, confi
             isolated=isolated,
             extend_exclude=[p for v in extend_exclude for p in v.split(",") if p.strip()],
             respect_gitignore=respect_gitignore,
+            exclude=[p for v in exclude for p in v.split(",") if p.strip()] if exclude else None,
         )
+        if show_files or show_settings:
+            from .showing import show
+
+            sys.exit(show(list(paths) or ["."], resolver, force_exclude, settings=show_settings))
         results = lint_paths(list(paths) or ["."], None, stdin_filename=stdin_filename, resolver=resolver,
                              force_exclude=force_exclude, fix=fix_mode, cache=cache)
     except ConfigError as exc:
@@ -144,9 +165,24 @@ def check(paths, select, extend_select, ignore, exit_zero, stdin_filename, confi
     for result in results:
         if result.error:  # a file kerlint could not analyse: said, and not counted as a finding
             sys.stderr.write(f"kerlint: warning: {result.path}: {result.error}\n")
+    if not results and "-" not in paths:
+        sys.stderr.write("kerlint: warning: No Python files found under the given path(s)\n")
+    if add_noqa:
+        from .add_noqa import add_noqa as write_noqa
+
+        added, warnings = write_noqa(results)
+        for warning in warnings:
+            sys.stderr.write(f"kerlint: warning: {warning}\n")
+        print(f"Added {added} noqa directive{'s' if added != 1 else ''}.")
+        sys.exit(0)
     from .report import TEXT_FORMATS, render, stats
 
     out = sys.stdout
+    if output_file:
+        import atexit
+
+        out = open(output_file, "w", encoding="utf-8")
+        atexit.register(out.close)
     if fixing:
         out = _fixed_stdin(results, diff) or out
     if diff or fix_only:
@@ -154,9 +190,9 @@ def check(paths, select, extend_select, ignore, exit_zero, stdin_filename, confi
     if statistics:
         stats.render(results, out, fmt=output_format, unsafe=unsafe_fixes)
     else:
-        render(output_format, results, out, color=_color(out), show_fixes=show_fixes, unsafe=unsafe_fixes)
+        render(output_format, results, out, color=_color(out, color), show_fixes=show_fixes, unsafe=unsafe_fixes)
     count = sum(len(r.reports) for r in results)
-    if output_format in TEXT_FORMATS:
+    if output_format in TEXT_FORMATS and not quiet:
         if show_fixes:
             _list_fixes(results, out)
         for line in summary(results, fixing=fixing, unsafe=unsafe_fixes, fix_only=False, diff=False):
@@ -175,10 +211,13 @@ def _open_cache(cache_dir, config_file, isolated):
     return opened
 
 
-def _color(stream) -> bool:
-    """Colour on a terminal only; NO_COLOR (any value) turns it off, FORCE_COLOR on."""
+def _color(stream, mode: str = "auto") -> bool:
+    """Colour on a terminal only; NO_COLOR (any value) turns it off, FORCE_COLOR on; --color
+    always / never decides."""
     import os
 
+    if mode != "auto":
+        return mode == "always"
     if os.environ.get("NO_COLOR"):
         return False
     if os.environ.get("FORCE_COLOR"):

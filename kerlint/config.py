@@ -332,10 +332,11 @@ class SettingsResolver:
     """
 
     def __init__(self, cli: Selection | None = None, *, config: str | None = None, isolated: bool = False,
-                 extend_exclude=(), respect_gitignore: bool | None = None):
+                 extend_exclude=(), respect_gitignore: bool | None = None, exclude=None):
         self.cli = cli or Selection()
         self.isolated = isolated
         self.extend_exclude = tuple(extend_exclude)
+        self.exclude = tuple(exclude) if exclude is not None else None  # --exclude: in place of the config's
         self.respect_gitignore = respect_gitignore
         self._by_dir: dict[str, Settings] = {}
         self._by_file: dict[str, Settings] = {}
@@ -368,6 +369,8 @@ class SettingsResolver:
             per_file = fc.per_file_ignores
             gitignore = True if fc.respect_gitignore is None else fc.respect_gitignore
             root = path.parent
+        if self.exclude is not None:
+            exclude = self.exclude  # --exclude replaces the configured list, defaults included (ruff's rule)
         codes = self.cli.apply(codes, known)
         if self.respect_gitignore is not None:
             gitignore = self.respect_gitignore

@@ -3,6 +3,7 @@ up in the cache once), and worker processes."""
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -12,6 +13,8 @@ from .crossfix import prune_unreachable_fixes
 from .fix import FileFix, applies
 from .lint import FileResult, internal_error
 from .source import Source, from_bytes, read_file
+
+log = logging.getLogger("kerlint.run")  # `check -v`: what happens to each file and why
 
 # Worker tasks: files in batches of about BATCH_BYTES of source (fewer round trips than a
 # task per file), big files alone, biggest first so that no worker is left with a big file at
@@ -70,12 +73,16 @@ def _prepass(path: Path, codes, fix, cache):
     or (None, (source, key)) when it must be linted (``key``: its cache key, or None)."""
     source = read_file(path, _display(path))
     if source.data is None or not source.may_report():
+        log.info("%s: %s", source.name, "cannot be read" if source.data is None else
+                 "not parsed: no Keras, TensorFlow or kerlint text in it (the pre-scan)")
         return source.unlinted(), None
     key = cache.key(codes, source.data, source.kind) if cache is not None else None
     if key is not None:
         hit = _from_cache(cache, key, source, fix)
         if hit is not None:
+            log.info("%s: answered from the cache", source.name)
             return hit, None
+    log.info("%s: linted", source.name)
     return None, (source, key)
 
 
@@ -102,12 +109,16 @@ def _skipper(resolver, top):
         path = os.path.abspath(path)
         settings = resolver.for_dir(os.path.dirname(path))
         if settings.excluded(path, walking=True):
+            log.info("%s: skipped: excluded by the configuration's exclude patterns", path)
             return True
         if not settings.respect_gitignore:
             return False
         if not gitignore:
             gitignore.append(GitIgnore(top))
-        return gitignore[0].ignored(path, is_dir)
+        ignored = gitignore[0].ignored(path, is_dir)
+        if ignored:
+            log.info("%s: skipped: listed in .gitignore", path)
+        return ignored
 
     return skip
 

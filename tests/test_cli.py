@@ -166,3 +166,75 @@ def test_snippet_without_imports(tmp_path):
     """))
     proc = run_kerlint("check", "--output-format", "concise", str(tmp_path / "s.py"))
     assert ":2:11: KER101" in proc.stdout
+
+
+# -- what a ruff user looks for (issue 21, items 8 and 9) -------------------------------------------
+BUGGY = (
+    "import keras\nfrom keras import layers\n\n"
+    "model = keras.Sequential([keras.Input(shape=(20,)), layers.Dense(5)])\n"
+    "model.compile(loss='categorical_crossentropy')\n"
+    "model.fit(x, y, epochs=10)\n"
+)
+
+
+def _project(tmp_path, **files):
+    (tmp_path / "pyproject.toml").write_text('[tool.kerlint]\nextend-exclude = ["generated"]\n')
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return tmp_path
+
+
+def test_show_files_lists_what_would_be_linted(tmp_path):
+    root = _project(tmp_path, **{"train.py": BUGGY, "generated/big.py": BUGGY, "notes.ipynb": "{}"})
+    proc = run_kerlint("check", "--show-files", ".", cwd=root)
+    assert proc.returncode == 0
+    assert proc.stdout.splitlines() == [str(root / "notes.ipynb"), str(root / "train.py")]
+
+
+def test_show_settings_names_the_config_and_the_selection(tmp_path):
+    root = _project(tmp_path, **{"train.py": BUGGY})
+    proc = run_kerlint("check", "--show-settings", "--select", "KER101,KER301", "train.py", cwd=root)
+    assert proc.returncode == 0
+    assert proc.stdout.splitlines()[:4] == [
+        f"Resolved settings for: {root / 'train.py'}", f"Settings path: {root / 'pyproject.toml'}",
+        f"root = {root}", "select = ['KER101', 'KER301']"]
+
+
+def test_verbose_says_why_each_file_is_or_is_not_linted(tmp_path):
+    root = _project(tmp_path, **{"train.py": BUGGY, "plain.py": "print('hello')\n", "generated/big.py": BUGGY})
+    proc = run_kerlint("check", "-v", "--no-cache", ".", cwd=root)
+    assert f"kerlint: {root / 'generated'}: skipped: excluded by the configuration's exclude patterns" in proc.stderr
+    assert "kerlint: plain.py: not parsed: no Keras, TensorFlow or kerlint text in it (the pre-scan)" in proc.stderr
+    assert "kerlint: train.py: linted" in proc.stderr
+
+
+def test_quiet_output_file_color_and_exclude(tmp_path):
+    root = _project(tmp_path, **{"train.py": BUGGY, "other/more.py": BUGGY})
+    proc = run_kerlint("check", "-q", "--no-cache", "--output-format", "concise", "--exclude", "other", ".", cwd=root)
+    assert proc.returncode == 1
+    assert [line.split(" ")[1] for line in proc.stdout.splitlines()] == ["KER101", "KER301"]  # no summary, no other/
+    proc = run_kerlint("check", "--no-cache", "-o", "report.txt", "--color", "always", "train.py", cwd=root)
+    assert proc.returncode == 1 and proc.stdout == ""
+    written = (root / "report.txt").read_text()
+    assert "\x1b[" in written and "Found 2 errors." in written
+
+
+def test_no_python_files_warns(tmp_path):
+    proc = run_kerlint("check", "--no-cache", str(tmp_path))
+    assert proc.returncode == 0
+    assert "kerlint: warning: No Python files found under the given path(s)" in proc.stderr
+
+
+def test_add_noqa_silences_every_line_and_is_idempotent(tmp_path):
+    root = _project(tmp_path, **{"train.py": BUGGY})
+    proc = run_kerlint("check", "--no-cache", "--add-noqa", "--select", "KER101,KER301,KER201", ".", cwd=root)
+    assert (proc.returncode, proc.stdout) == (0, "Added 2 noqa directives.\n")
+    text = (root / "train.py").read_text()
+    assert text.splitlines()[3].endswith("layers.Dense(5)])  # noqa: KER101")
+    assert text.splitlines()[5] == "model.fit(x, y, epochs=10)  # noqa: KER301"
+    proc = run_kerlint("check", "--no-cache", "--add-noqa", "--select", "KER101,KER301", ".", cwd=root)
+    assert proc.stdout == "Added 0 noqa directives.\n"
+    assert (root / "train.py").read_text() == text
+    assert run_kerlint("check", "--no-cache", ".", cwd=root).returncode == 0
