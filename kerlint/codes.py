@@ -122,6 +122,8 @@ _TABLE = (
     Code("KER210", "layer-as-argument", "Layer instance passed where a number or a tensor is expected"),
     Code("KER220", "dropout-before-batchnorm",
          "Dropout directly before BatchNormalization, whose statistics then shift at inference", default=False),
+    Code("KER221", "bias-before-batchnorm",
+         "Dense or convolution bias cancelled by the BatchNormalization right after it", default=False),
     Code("KER301", "fit-without-validation", "Training run on arrays with no validation data"),
     Code("KER302", "validation-on-test-set", "Validation data taken from the test set", default=False),
     Code("KER303", "validation-split-unshuffled",

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from .proving import pair, record, run
@@ -50,3 +51,46 @@ history = model.fit(x, y, epochs=5, batch_size=16, validation_split=0.2, verbose
     # Dropout(0.5) before it: at inference it gets well under half the variance it learned.
     assert bad["variance_ratio"] < 0.6
     assert 0.85 < good["variance_ratio"] < 1.2
+
+
+def test_ker221_bias_before_batchnorm_gets_no_gradient_and_changes_nothing():
+    body = TABULAR + """\
+import tensorflow as tf
+
+model = keras.Sequential([
+    keras.Input(shape=(20,)),
+    layers.Dense(64),
+    layers.BatchNormalization(),
+    layers.Activation("relu"),
+    layers.Dense(1, activation="sigmoid"),
+])
+model.compile(loss="binary_crossentropy", optimizer="adam")
+params = model.count_params()
+dense = model.layers[0]
+with tf.GradientTape() as tape:
+    loss = keras.ops.mean(keras.losses.binary_crossentropy(y[:64, None], model(x[:64], training=True)))
+gradients = dict(zip(("kernel", "bias"), tape.gradient(loss, dense.trainable_weights)))
+before = np.asarray(model(x[:64], training=True))
+history = model.fit(x, y, epochs=3, batch_size=32, verbose=0).history
+predictions = model.predict(x[:500], verbose=0)
+"""
+    buggy, fixed = pair("KER221", body)
+    assert "layers.Dense(64, use_bias=False)" in fixed
+    bad, good = run(buggy), run(fixed)
+    kernel_grad = float(np.abs(bad["gradients"]["kernel"]).max())
+    bias_grad = float(np.abs(bad["gradients"]["bias"]).max())
+    record("KER221", "parameters", bad["params"], good["params"])
+    record("KER221", "largest gradient: Dense kernel | Dense bias (buggy)", kernel_grad, bias_grad)
+    record("KER221", "training loss after 3 epochs", bad["history"]["loss"][-1], good["history"]["loss"][-1])
+    assert bad["params"] - good["params"] == 64  # the 64 biases
+    assert bias_grad < 1e-6 and kernel_grad > 1e-3  # zero up to float32 rounding
+    # Without the bias the model trains to the same function (same seed, same kernels).
+    assert abs(bad["history"]["loss"][-1] - good["history"]["loss"][-1]) < 1e-3
+    assert float(np.abs(bad["predictions"] - good["predictions"]).max()) < 1e-2
+    # And with the bias set to random values, the training-mode outputs do not move.
+    probe = run(buggy.split("history = model.fit")[0]
+                + "dense.bias.assign(rng.normal(size=64).astype('float32') * 5)\n"
+                + "after = np.asarray(model(x[:64], training=True))\n")
+    moved = float(np.abs(probe["after"] - probe["before"]).max())
+    record("KER221", "largest change of the training-mode outputs with a random bias (buggy)", moved, "-")
+    assert moved < 1e-5
