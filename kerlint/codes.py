@@ -133,6 +133,7 @@ _TABLE = (
     Code("KER305", "accuracy-on-multilabel", "Accuracy metric on a multi-label (sigmoid, binary crossentropy) model"),
     Code("KER306", "fit-without-early-stopping",
          "Long validated training run without an EarlyStopping callback", default=False),
+    Code("KER308", "validation-is-training-data", "Validation data that is the training data itself"),
     Code("KER401", "optimizer-lr-argument", "`lr=` argument or `optimizer.lr` attribute, removed in Keras 3"),
     Code("KER402", "optimizer-decay-argument", "`decay=` optimizer argument, ignored by Keras 3"),
     Code("KER403", "generator-methods",

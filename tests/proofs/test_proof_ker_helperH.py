@@ -94,3 +94,48 @@ predictions = model.predict(x[:500], verbose=0)
     moved = float(np.abs(probe["after"] - probe["before"]).max())
     record("KER221", "largest change of the training-mode outputs with a random bias (buggy)", moved, "-")
     assert moved < 1e-5
+
+
+# Few samples, many features, 30% of the labels flipped: a model that memorises them overfits
+# within a few epochs. Loaded through a function, as data read from files is.
+NOISY = """\
+def load_records(n):
+    features = rng.normal(size=(n, 30)).astype("float32")
+    truth = (features[:, 0] + features[:, 1] > 0).astype("float32")
+    return features, np.where(rng.random(n) < 0.3, 1 - truth, truth)
+
+
+x_train, y_train = load_records(200)
+x_new, y_new = load_records(2000)
+model = keras.Sequential([
+    keras.Input(shape=(30,)),
+    layers.Dense(128, activation="relu"),
+    layers.Dense(128, activation="relu"),
+    layers.Dense(1, activation="sigmoid"),
+])
+model.compile(loss="binary_crossentropy", optimizer=keras.optimizers.Adam(0.005))
+"""
+
+
+def test_ker308_validation_on_the_training_data_hides_the_overfitting():
+    buggy, fixed = pair(
+        "KER308",
+        NOISY + """\
+history = model.fit(x_train, y_train, epochs=15, batch_size=32, verbose=0,
+                    validation_data=(x_train, y_train)).history
+new_loss = model.evaluate(x_new, y_new, verbose=0)
+""",
+    )
+    assert "validation_split=0.2" in fixed
+    bad, good = run(buggy), run(fixed)
+    val, honest = bad["history"]["val_loss"], good["history"]["val_loss"]
+    best = int(np.argmin(honest))
+    record("KER308", "val_loss: epoch of its minimum (of 15), last value", (int(np.argmin(val)) + 1, val[-1]),
+           (best + 1, honest[-1]))
+    record("KER308", "loss on 2000 new samples after training", bad["new_loss"], good["new_loss"])
+    # On the training data, val_loss keeps falling to the end, far below the loss on new data.
+    assert int(np.argmin(val)) >= len(val) - 3
+    assert val[-1] < 0.5 * val[0]
+    assert bad["new_loss"] > 2 * val[-1]
+    # Held-out validation shows the model turning: val_loss passes its minimum early and climbs.
+    assert best < len(honest) - 5 and honest[-1] > 1.3 * honest[best]
