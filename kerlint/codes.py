@@ -134,6 +134,8 @@ _TABLE = (
     Code("KER306", "fit-without-early-stopping",
          "Long validated training run without an EarlyStopping callback", default=False),
     Code("KER308", "validation-is-training-data", "Validation data that is the training data itself"),
+    Code("KER309", "validation-split-on-dataset",
+         "validation_split on a dataset, generator or Sequence, which fit() cannot split"),
     Code("KER401", "optimizer-lr-argument", "`lr=` argument or `optimizer.lr` attribute, removed in Keras 3"),
     Code("KER402", "optimizer-decay-argument", "`decay=` optimizer argument, ignored by Keras 3"),
     Code("KER403", "generator-methods",

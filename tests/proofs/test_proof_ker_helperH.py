@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from .proving import pair, record, run
+from .proving import message, pair, record, run
 
 keras = pytest.importorskip("keras", reason="the proofs run real Keras (pip install -e '.[test]')")
 
@@ -139,3 +139,58 @@ new_loss = model.evaluate(x_new, y_new, verbose=0)
     assert bad["new_loss"] > 2 * val[-1]
     # Held-out validation shows the model turning: val_loss passes its minimum early and climbs.
     assert best < len(honest) - 5 and honest[-1] > 1.3 * honest[best]
+
+
+SMALL = """\
+features = rng.normal(size=(64, 4)).astype("float32")
+labels = (features[:, 0] > 0).astype("float32")
+model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(1, activation="sigmoid")])
+model.compile(loss="binary_crossentropy", optimizer="adam")
+"""
+
+SOURCES = {
+    "dataset": """\
+import tensorflow as tf
+
+train = tf.data.Dataset.from_tensor_slices((features, labels)).shuffle(64).batch(8)
+model.fit(train, epochs=2, verbose=0, validation_split=0.2)
+""",
+    "generator": """\
+def batches():
+    while True:
+        for i in range(0, 64, 8):
+            yield features[i:i + 8], labels[i:i + 8]
+
+
+model.fit(batches(), steps_per_epoch=8, epochs=2, verbose=0, validation_split=0.2)
+""",
+    "sequence": """\
+class Batches(keras.utils.Sequence):
+    def __len__(self):
+        return 8
+
+    def __getitem__(self, i):
+        return features[i * 8:(i + 1) * 8], labels[i * 8:(i + 1) * 8]
+
+
+model.fit(Batches(), epochs=2, verbose=0, validation_split=0.2)
+""",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(SOURCES))
+def test_ker309_validation_split_on_a_dataset_generator_or_sequence_raises(kind):
+    buggy, fixed = pair(
+        "KER309",
+        SMALL + SOURCES[kind],
+        SMALL + SOURCES[kind].replace(
+            "validation_split=0.2", "validation_data=(features[-16:], labels[-16:])"),
+    )
+    with pytest.raises(ValueError) as err:
+        run(buggy)
+    good = run(fixed)
+    text = str(err.value)
+    record("KER309", f"fit({kind}, validation_split=0.2)", text[:90], "fit() runs")
+    assert "Argument `validation_split` is only supported for tensors or NumPy arrays" in text
+    assert "only supported for tensors or NumPy arrays" in message(buggy, "KER309")
+    assert good["model"].history.history["val_loss"]
