@@ -11,7 +11,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .catalog import get_catalog
+import libcst as cst
+
+from .catalog import get_catalog, legacy
 from .ir import Const, Layer, Seq
 
 
@@ -138,18 +140,97 @@ def _output_padding(layer: Layer, rank: int):
     return padding if padding is not None else False
 
 
-def _keras1_rows_cols(layer: Layer) -> bool:
-    """``Conv2D(n, rows, cols)``: Keras 1's kernel, which Keras 2/3 bind to ``strides``
-    (KER406 reports it); the spatial size then depends on which reading the author meant."""
+# Convolutions whose Keras 1 form took one positional argument per kernel axis
+# (``Convolution2D(nb_filter, nb_row, nb_col)``), and the class names only Keras 1 had.
+KERAS1_KERNEL_AXES = {"Conv2D": 2, "SeparableConv2D": 2, "Conv2DTranspose": 2, "Conv3D": 3}
+_KERAS1_CONV_NAMES = {"Convolution2D", "Convolution3D", "SeparableConvolution2D", "Deconvolution2D", "AtrousConvolution2D"}
+# Keras 1's ``dim_ordering`` values, as Keras 2 converted them to ``data_format``.
+_DIM_ORDERING = {"tf": True, "th": False}
+
+
+def keras1_kernel(layer: Layer, by_size: bool = True) -> list | None:
+    """The kernel sizes of a convolution written in Keras 1's form, one positional argument per
+    axis (``Convolution2D(32, 3, 3)``): the BoundArgs Keras 2 and 3 bind them to (``kernel_size``,
+    ``strides``, and ``padding`` for 3-D), or None for any other call.
+
+    ``Conv2D(32, 3, 2)`` is also Keras 2's kernel 3 with strides 2: the Keras 1 form is told by a
+    Keras 1 class name, a Keras 1 keyword in the call, or (``by_size``) the sizes written the same."""
+    n = KERAS1_KERNEL_AXES.get(layer.kind)
+    call = layer.node
+    if n is None or not isinstance(call, cst.Call) or layer.args.has_star or any(a.star for a in call.args):
+        return None
+    if sum(1 for a in call.args if a.keyword is None) != n + 1:
+        return None
+    dims = [layer.args.get(name) for name in ("kernel_size", "strides", "padding")[:n]]
+    if any(d is None or not d.positional for d in dims):
+        return None
+    # Each size an int literal or a name (nb_conv), never a tuple or a string.
+    if not all(int_or_none(d.value) is not None or isinstance(d.node.value, (cst.Name, cst.Attribute)) for d in dims):
+        return None
+    written_name = layer.ref.path.raw.rsplit(".", 1)[-1] if layer.ref is not None else ""
+    table = set(legacy.KERAS1_ARGS["*"]) | set(legacy.KERAS1_ARGS.get(layer.kind, {}))
+    keras1_keywords = any(ba.written in table for ba in layer.args.all() if ba.written)
+    same = by_size and all(d.node.value.deep_equals(dims[0].node.value) for d in dims[1:])
+    if written_name in _KERAS1_CONV_NAMES or keras1_keywords or same:
+        return dims
+    return None
+
+
+def _keras1_keyword(layer: Layer, written: str):
+    """The value of a Keras 1 keyword as written (``subsample=``), wherever it was bound."""
+    for ba in layer.args.all():
+        if ba.written == written:
+            return ba.value
+    return None
+
+
+def _positional_strides(layer: Layer, rank: int) -> bool:
+    """``Conv2D(n, 3, 2)``: strides given by position, as Keras 1's kernel columns were."""
     arg = layer.args.get("strides")
-    rank = get_catalog().layer_family(layer.kind)[1].get("rank", 1)
     return arg is not None and arg.positional and rank >= 2
+
+
+def _keras1_conv_args(layer: Layer, dims: list, rank: int):
+    """(kernel, strides, padding) of a Keras 1 form convolution, read as Keras 3 receives the
+    converted call ``Conv2D(n, (rows, cols), strides=subsample, padding=border_mode)``."""
+    kernel = tuple(int_or_none(d.value) for d in dims)
+    if any(k is None for k in kernel):
+        kernel = None
+    subsample = _keras1_keyword(layer, "subsample")
+    strides = (1,) * rank if subsample is None else _tuple_value(subsample, rank)
+    border_mode = _keras1_keyword(layer, "border_mode")
+    if border_mode is not None:
+        padding = const(border_mode)
+        padding = padding.lower() if isinstance(padding, str) else None
+    elif rank == 2:  # a Keras 2 padding= beside the Keras 1 kernel (3-D has it bound to a size)
+        padding = _padding_mode(layer)
+    else:
+        padding = "valid"
+    return kernel, strides, padding if padding in ("valid", "same") else None
+
+
+def _tuple_value(value, rank: int):
+    v = const(value)
+    if isinstance(v, int) and not isinstance(v, bool):
+        return (v,) * rank
+    if isinstance(v, tuple) and len(v) == rank and all(isinstance(x, int) and not isinstance(x, bool) for x in v):
+        return v
+    return None
+
+
+def _dim_ordering(layer: Layer) -> bool | None:
+    """Keras 1's ``dim_ordering="th"``/``"tf"`` (which Keras 2 converted to ``data_format``):
+    True for channels last, False for channels first, None when absent or not known."""
+    value = _keras1_keyword(layer, "dim_ordering")
+    return None if value is None else _DIM_ORDERING.get(const(value))
 
 
 def _channels_last(layer: Layer) -> bool | None:
     fmt = layer.args.value("data_format") if layer.args.signature and layer.args.signature.accepts("data_format") else Const(None)
     v = const(fmt)
     if isinstance(fmt, Const) and fmt.value is None:
+        if _keras1_keyword(layer, "dim_ordering") is not None:
+            return _dim_ordering(layer)
         return True  # Keras's default image_data_format
     if v == "channels_last":
         return True
@@ -393,6 +474,13 @@ def _conv(layer, in_shapes, params, kw):
     strides = _tuple_arg(layer, "strides", rank, 1)
     dil = _tuple_arg(layer, "dilation_rate", rank, 1)
     padding = _padding_mode(layer)
+    # Only a Keras 1 name or keyword says which reading the author meant: ``Conv2D(n, 3, 3)``
+    # alone (KER406 reports it) may be either, and its shapes stay unknown.
+    keras1 = keras1_kernel(layer, by_size=False)
+    if keras1 is not None:
+        kernel, strides, padding = _keras1_conv_args(layer, keras1, rank)
+    elif _positional_strides(layer, rank):
+        kernel = None
     if padding == "causal" and rank != 1:
         padding = None
     if params.get("depthwise"):
@@ -400,7 +488,7 @@ def _conv(layer, in_shapes, params, kw):
         filters = chans * mult if isinstance(chans, int) and mult is not None else None
     else:
         filters = int_or_none(layer.args.value("filters"))
-    if kernel is None or strides is None or dil is None or padding is None or _keras1_rows_cols(layer):
+    if kernel is None or strides is None or dil is None or padding is None:
         out = (None,) * rank
     elif params.get("transpose"):
         out_pad = _output_padding(layer, rank)

@@ -132,6 +132,43 @@ KERAS1_ARGS = {
     "ZeroPadding1D": {},
 }
 
+# The Keras 1 arguments that multi-backend Keras 2.0–2.3 still took, converting them with a
+# warning (its keras/legacy/interfaces.py), per layer class and model method. tf.keras and Keras 3
+# reject them (tf.keras's fit() took nb_epoch up to TensorFlow 2.1); every other Keras 1
+# argument raised in Keras 2 as well, or (BatchNormalization's mode, Embedding's dropout,
+# samples_per_epoch) was dropped or converted with another meaning.
+_K2_WEIGHTS = frozenset({"init", "W_regularizer", "b_regularizer", "W_constraint", "b_constraint", "bias"})
+_K2_CONV = _K2_WEIGHTS | {"nb_filter", "border_mode", "subsample"}
+_K2_RNN = frozenset({"output_dim", "init", "inner_init", "W_regularizer", "b_regularizer", "U_regularizer",
+                     "dropout_W", "dropout_U"})
+KERAS2_CONVERTED = {
+    "Dense": _K2_WEIGHTS | {"output_dim"},
+    "Conv1D": _K2_WEIGHTS | {"nb_filter", "filter_length", "subsample_length", "border_mode"},
+    "Conv2D": _K2_CONV,
+    "Conv3D": _K2_CONV,
+    "Conv2DTranspose": _K2_CONV,
+    "SeparableConv2D": frozenset({"nb_filter", "border_mode", "subsample", "b_regularizer", "b_constraint", "bias"}),
+    "MaxPooling1D": frozenset({"pool_length", "stride", "border_mode"}),
+    "AveragePooling1D": frozenset({"pool_length", "stride", "border_mode"}),
+    "MaxPooling2D": frozenset({"border_mode"}),
+    "AveragePooling2D": frozenset({"border_mode"}),
+    "MaxPooling3D": frozenset({"border_mode"}),
+    "AveragePooling3D": frozenset({"border_mode"}),
+    "LSTM": _K2_RNN | {"inner_activation"},
+    "GRU": _K2_RNN | {"inner_activation"},
+    "SimpleRNN": _K2_RNN,
+    "Embedding": frozenset({"init", "W_regularizer", "W_constraint"}),
+    "BatchNormalization": frozenset({"beta_init", "gamma_init"}),
+    "Dropout": frozenset({"p"}),
+    "SpatialDropout1D": frozenset({"p"}),
+    "SpatialDropout2D": frozenset({"p"}),
+    "SpatialDropout3D": frozenset({"p"}),
+    "GaussianDropout": frozenset({"p"}),
+    "UpSampling1D": frozenset({"length"}),
+    "fit": frozenset({"nb_epoch"}),
+    "fit_generator": frozenset({"nb_epoch"}),
+}
+
 # Keras 1 arguments to ``fit`` / ``compile`` / ``evaluate``.
 KERAS1_METHOD_ARGS = {
     "fit": {"nb_epoch": "epochs", "show_accuracy": None},

@@ -8,18 +8,19 @@ from ..catalog import legacy
 from ..diagnostics import SAFE, Diagnostic, Fix, NodeEdit
 from ..edits import code_of, remove_arg
 from ..ir import UNKNOWN, Const, Model
+from ..shapes import keras1_kernel
 from . import Rule
 
-# Convolutions whose Keras 1 form took one positional argument per kernel axis.
-_SPATIAL = {"Conv2D": 2, "SeparableConv2D": 2, "Conv2DTranspose": 2, "Conv3D": 3}
-_KERAS1_CLASS_NAMES = {"Convolution2D", "Convolution3D", "SeparableConvolution2D", "Deconvolution2D", "AtrousConvolution2D"}
 _NO_EQUIVALENT = {
-    "mode": "BatchNormalization always normalises per feature (Keras 1 mode=0); remove it",
-    "show_accuracy": 'accuracy is reported when compile() has metrics=["accuracy"]; remove it',
+    "mode": "remove it (what remains is Keras 1's mode=0)",
+    "show_accuracy": 'pass metrics=["accuracy"] to compile()',
     "samples_per_epoch": "steps_per_epoch= counts batches, not samples",
     "nb_val_samples": "validation_steps= counts batches, not samples",
-    "dropout": "put a Dropout layer after the Embedding instead",
+    "dropout": "add a Dropout layer after the Embedding",
 }
+# Keras 2 and 3 (tf.keras and standalone) reject these in fit()/evaluate() too.
+_KERAS2_REJECTED = {"show_accuracy"}
+_WARNED = "(Keras 2.0–2.3 only warned)"
 
 
 def _keywords(call: cst.Call) -> set:
@@ -37,11 +38,26 @@ def _rename(call, arg: cst.Arg, new: str | None, sig=None):
     return Fix(SAFE, f"Rename {arg.keyword.value}= to {new}=", [NodeEdit(arg.keyword, cst.Name(new))])
 
 
-def _message(written, new, where):
+def _layer_message(written, new, converted):
+    """One sentence: what the argument is, that tf.keras 2 and Keras 3 raise on it, and whether
+    multi-backend Keras 2.0–2.3 still took it (``legacy.KERAS2_CONVERTED``)."""
     if new is None:
-        advice = _NO_EQUIVALENT.get(written, "it has no Keras 3 equivalent; remove it")
-        return f"`{written}=` is a Keras 1 argument: {where} rejects it and raises; {advice}"
-    return f"`{written}=` is the Keras 1 name of `{new}=`: {where} rejects it and raises; use `{new}=`"
+        advice = _NO_EQUIVALENT.get(written)
+        return f"`{written}=` is a Keras 1 argument: Keras 3 and tf.keras 2 raise on it" + (f"; {advice}" if advice else "")
+    return f"`{written}=` is Keras 1 for `{new}=`: Keras 3 and tf.keras 2 raise on it" + (f" {_WARNED}" if converted else "")
+
+
+def _method_message(method, written, new):
+    if new is None:
+        who = "Keras 2 and 3 raise" if written in _KERAS2_REJECTED else "Keras 3 raises"
+        advice = _NO_EQUIVALENT.get(written)
+        return f"`{written}=` is a Keras 1 argument: {who} on it" + (f"; {advice}" if advice else "")
+    said = f"`{written}=` is Keras 1 for `{new}=`: Keras 3 raises on it"
+    if written not in legacy.KERAS2_CONVERTED.get(method, ()):
+        return said
+    if method == "fit":  # tf.keras's fit() also converted nb_epoch, up to TensorFlow 2.1
+        return f"{said} (Keras 2.0–2.3 and tf.keras ≤ 2.1 only warned)"
+    return f"{said} {_WARNED}"
 
 
 def _layer_args(layer):
@@ -51,14 +67,17 @@ def _layer_args(layer):
     table = dict(legacy.KERAS1_ARGS["*"])
     table.update(legacy.KERAS1_ARGS.get(layer.kind, {}))
     sig = layer.args.signature
+    converted = legacy.KERAS2_CONVERTED.get(layer.kind, ())
     for ba in layer.args.all():
         written = ba.written
         if written is None or written not in table or (sig is not None and sig.accepts(written)):
             continue
         new = table[written]
+        if new is not None and sig is not None and not sig.accepts(new):
+            new = None  # ``PReLU(init=...)``: the generic Keras 1 name maps to nothing this layer has
         yield Diagnostic(
             "KER406",
-            _message(written, new, f"{layer.kind}() in Keras 2 and 3"),
+            _layer_message(written, new, written in converted),
             ba.node,
             _rename(call, ba.node, new, sig),
         )
@@ -78,8 +97,7 @@ def _rows_cols(layer):
         fix = Fix(SAFE, "Use kernel_size=(rows, cols)", [NodeEdit(call, new)])
     yield Diagnostic(
         "KER406",
-        "`nb_row=`/`nb_col=` are Keras 1 arguments: Keras 2 and 3 reject them and raise; the "
-        "kernel is kernel_size=(rows, cols)",
+        f"`nb_row=`/`nb_col=` are Keras 1's kernel_size=(rows, cols): Keras 3 and tf.keras 2 raise {_WARNED}",
         rows.node,
         fix,
     )
@@ -92,31 +110,12 @@ def _int(value):
 
 
 def _positional_kernel(layer):
-    """``Convolution2D(32, 3, 3)``: Keras 2 and 3 read the third argument as strides."""
-    n = _SPATIAL.get(layer.kind)
+    """``Convolution2D(32, 3, 3)``: Keras 3 and tf.keras 2 read the third argument as strides."""
+    dims = keras1_kernel(layer)
+    if dims is None or all(_int(d.value) == 1 for d in dims):
+        return  # not the Keras 1 form, or a 1x1 kernel with stride 1 either way: nothing changes
     call = layer.node
-    if n is None or not isinstance(call, cst.Call) or layer.args.has_star:
-        return
     positional = [a for a in call.args if a.keyword is None]
-    if len(positional) != n + 1 or any(a.star for a in call.args):
-        return
-    dims = [layer.args.get(name) for name in ("kernel_size", "strides", "padding")[:n]]
-    if any(d is None or not d.positional for d in dims):
-        return
-    # Each kernel size an int literal or a name (nb_conv), never a tuple or a string.
-    if not all(_int(d.value) is not None or isinstance(d.node.value, (cst.Name, cst.Attribute)) for d in dims):
-        return
-    written_name = layer.ref.path.raw.rsplit(".", 1)[-1] if layer.ref is not None else ""
-    keras1_keywords = any(
-        ba.written in legacy.KERAS1_ARGS["*"] or ba.written in legacy.KERAS1_ARGS.get(layer.kind, {})
-        for ba in layer.args.all()
-        if ba.written
-    )
-    if all(_int(d.value) == 1 for d in dims):
-        return  # a 1x1 kernel with stride 1 either way: nothing changes
-    same = len({code_of(d.node.value) for d in dims}) == 1
-    if not (written_name in _KERAS1_CLASS_NAMES or keras1_keywords or same):
-        return
     size = cst.parse_expression("(" + ", ".join(code_of(d.node.value) for d in dims) + ")")
     args = list(call.args)
     args[1] = args[1].with_changes(value=size)
@@ -124,20 +123,16 @@ def _positional_kernel(layer):
     for d in dims[1:]:
         new = remove_arg(new, d.node)
     shown = ", ".join(code_of(d.node.value) for d in dims)
-    first, second = (code_of(d.node.value) for d in dims[:2])
-    if n == 2:
-        harm = (
-            f"Keras 2 and 3 read it as kernel_size={first}, strides={second}: a square "
-            f"{first}x{first} kernel that moves {second} pixels at a time, so the layer silently "
-            "computes something else (and downsamples when the stride is above 1)"
-        )
-    else:
-        harm = "Keras 2 and 3 read the second and third kernel sizes as strides and padding, and raise"
+    written_name = layer.ref.path.raw.rsplit(".", 1)[-1] if layer.ref is not None else layer.kind
+    written = f"{written_name}({code_of(positional[0].value)}, {shown})"
+    if len(dims) == 2:
+        first, second = (code_of(d.node.value) for d in dims)
+        message = f"{written}: Keras 3 and tf.keras 2 read kernel {first}, strides {second}, not Keras 1's ({shown}) {_WARNED}"
+    else:  # the last two sizes become strides and padding, and a padding that is a number raises
+        message = f"{written} is Keras 1's kernel ({shown}): Keras 3 and tf.keras 2 raise on it {_WARNED}"
     yield Diagnostic(
         "KER406",
-        f"{written_name or layer.kind}({code_of(positional[0].value)}, {shown}) is the Keras 1 form "
-        f"(filters, {'rows, cols' if n == 2 else 'kernel_dim1, kernel_dim2, kernel_dim3'}); "
-        f"{harm}; write the kernel as one tuple: ({shown})",
+        message,
         positional[2],
         Fix(SAFE, "Pass the kernel size as one tuple", [NodeEdit(call, new)]),
     )
@@ -158,7 +153,7 @@ def _method_args(ir):
             new = table[written]
             yield Diagnostic(
                 "KER406",
-                _message(written, new, f"{mc.name}() in Keras 2 and 3"),
+                _method_message(mc.name, written, new),
                 arg,
                 _rename(call, arg, new),
             )
@@ -182,12 +177,20 @@ RULE = Rule(
         "`kernel_initializer`, `output_dim` → `units`, `nb_filter` → `filters`, "
         "`border_mode` → `padding`, `subsample` → `strides`, `W_regularizer` → "
         "`kernel_regularizer`, `dropout_W`/`dropout_U` → `dropout`/`recurrent_dropout`, ...). "
-        "Keras 3 rejects the old names: layers raise `ValueError: Unrecognized keyword "
-        "arguments`, `fit()` raises `TypeError`. Worse, the Keras 1 positional form "
-        "`Convolution2D(32, 3, 3)` still runs: the third argument is now `strides`, so the "
-        "layer silently downsamples. The fix renames each argument, and writes the kernel as "
-        "one tuple (`Conv2D(32, (3, 3))`). Arguments with no Keras 3 equivalent "
-        "(`BatchNormalization(mode=...)`, `show_accuracy`) are reported without a fix."
+        "Multi-backend Keras 2.0–2.3 still took the old names, and the Keras 1 kernel "
+        "`Convolution2D(32, 3, 3)`, converting them with a warning. tf.keras 2 and Keras 3 do "
+        "not: layers raise (`ValueError: Unrecognized keyword arguments` in Keras 3, "
+        "`TypeError: Keyword argument not understood` in tf.keras) and `fit(nb_epoch=...)` raises "
+        "(tf.keras converted it up to TensorFlow 2.1). Worse, `Convolution2D(32, 3, 3)` still "
+        "runs: the third argument is now `strides`, so the layer silently downsamples. A few "
+        "Keras 1 arguments have no Keras 3 name: `show_accuracy` (Keras 2 raised on it too; "
+        "pass `metrics=[\"accuracy\"]` to `compile()`), `BatchNormalization(mode=...)` (Keras 2 "
+        "dropped `mode=0`, which is what BatchNormalization always does now, and raised on 1 "
+        "and 2), `Embedding(dropout=...)` (put a Dropout layer after the Embedding), and "
+        "`samples_per_epoch`/`nb_val_samples` (`steps_per_epoch`/`validation_steps` count "
+        "batches, not samples). The fix renames each argument that has a Keras 3 name, and "
+        "writes the kernel as one tuple (`Conv2D(32, (3, 3))`); the others are reported "
+        "without a fix."
     ),
     bad="""\
 from keras.datasets import mnist

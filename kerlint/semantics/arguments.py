@@ -37,6 +37,13 @@ def _bind_keyword(out: BoundArgs, sig, arg, value, keras1) -> None:
         mapped = keras1[written]
         name = mapped if mapped is not None else written
     bound = BoundArg(name, value, arg, written)
+    taken = out.by_name.get(name)
+    if name != written and taken is not None and taken.positional:
+        # ``Convolution2D(32, 3, 3, subsample=(2, 2))``: Keras 3 binds the third number to
+        # ``strides``; the Keras 1 keyword stays beside it, unknown to Keras 3 (KER406 reports it,
+        # shape inference reads the Keras 1 form with it).
+        out.unknown_keywords.append(bound)
+        return
     if sig is None or sig.accepts(name) or sig.var_kwargs:
         out.by_name[name] = bound
         if sig is not None and not sig.accepts(name):

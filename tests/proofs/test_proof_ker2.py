@@ -469,3 +469,73 @@ model = keras.Model(inputs, outputs)
     good = run(fixed)
     record("KER210", "Dense(1)(<Dense layer>)", f"{type(err.value).__name__}: {str(err.value)[:60]}",
            good["model"].output_shape)
+
+
+def _converted_keras1(src: str) -> str:
+    """``src`` with KER406's fixes applied until none is left: the Keras 1 call as Keras 3
+    receives it once converted."""
+    from kerlint.fix import fix_text
+    from kerlint.lint import lint_source
+
+    from .proving import reports
+
+    outcome = fix_text(src, lambda text: lint_source(text, "proof.py", ["KER406"]).reports)
+    assert outcome.error is None and not reports(outcome.text, "KER406")
+    return outcome.text
+
+
+def test_ker206_keras1_channels_first_input_collapses_once_converted():
+    # Keras 1 code written for Theano's channels-first order. Keras 3 refuses the Keras 1 spelling
+    # itself (KER406 says so); the converted call reads (1, 28, 28) as height 1 and collapses.
+    from .proving import reports, source
+
+    buggy = source("""\
+model = keras.Sequential()
+model.add(layers.Convolution2D(32, 3, 3, border_mode="valid", input_shape=(1, 28, 28)))
+""")
+    said = message(buggy, "KER206")
+    assert "(None, 1, 28, 28)" in said and "converted Keras 1 model raises ValueError when built" in said
+    with pytest.raises(ValueError) as raw:
+        run(buggy)
+    assert "Unrecognized keyword arguments passed to Conv2D: {'border_mode': 'valid'}" in str(raw.value)
+    converted = _converted_keras1(buggy)
+    assert 'Convolution2D(32, (3, 3), padding="valid", input_shape=(1, 28, 28))' in converted
+    assert reports(converted, "KER206")
+    with pytest.raises(ValueError) as err:
+        run(converted)
+    built = next(line for line in str(err.value).splitlines() if "output size" in line)
+    assert "Computed output size would be zero or negative" in built
+
+    # The same code with channels-last images: converted, it builds, and KER206 is silent.
+    good = source("""\
+model = keras.Sequential()
+model.add(layers.Convolution2D(32, 3, 3, border_mode="valid", input_shape=(28, 28, 1)))
+""")
+    assert not reports(good, "KER206")
+    shape = run(_converted_keras1(good))["model"].output_shape
+    record("KER206", "Keras 1 Convolution2D(32, 3, 3) on (1, 28, 28) | (28, 28, 1), converted",
+           built.strip()[:60], shape)
+    assert shape == (None, 26, 26, 32)
+
+
+def test_ker206_keras1_subsample_is_read_as_the_converted_strides():
+    # subsample=(2, 2) is the converted call's strides: three strided 5x5 convolutions take 32x32
+    # to 1x1, and the 3x3 after them collapses; on 66x200 (the NVIDIA network's input) they fit.
+    from .proving import reports, source
+
+    body = """\
+model = keras.Sequential()
+model.add(layers.Convolution2D(24, 5, 5, subsample=(2, 2), input_shape=({size}, 3)))
+model.add(layers.Convolution2D(36, 5, 5, subsample=(2, 2)))
+model.add(layers.Convolution2D(48, 5, 5, subsample=(2, 2)))
+model.add(layers.Convolution2D(64, 3, 3))
+"""
+    buggy, good = source(body.format(size="32, 32")), source(body.format(size="66, 200"))
+    assert reports(buggy, "KER206") and not reports(good, "KER206")
+    with pytest.raises(ValueError) as err:
+        run(_converted_keras1(buggy))
+    assert "Computed output size would be zero or negative" in str(err.value)
+    shape = run(_converted_keras1(good))["model"].output_shape
+    record("KER206", "Keras 1 strided chain on 32x32 | 66x200, converted", "ValueError", shape)
+    assert shape == (None, 3, 20, 64)
+

@@ -214,3 +214,34 @@ optimizer = tf.keras.optimizers.Adam(lr=0.01)
            str(err.value)[:50], legacy._hyper["learning_rate"])
     assert legacy._hyper["learning_rate"] == pytest.approx(0.01)
 
+
+def test_ker406_tf_keras2_rejects_or_misreads_keras1_arguments():
+    # The message says "Keras 3 and tf.keras 2 raise" and that Keras 2.0–2.3 only warned (its
+    # keras/legacy/interfaces.py converted them; not installable here). tf.keras 2 is checked on
+    # the copy TensorFlow keeps as tensorflow.python.keras.
+    from tensorflow.python.keras import layers as keras2_layers
+    from tensorflow.python.keras import models as keras2_models
+
+    from .proving import source
+
+    layers = keras.layers
+    said = message(source("layer = layers.Conv2D(32, (3, 3), border_mode=\"same\")\n"), "KER406")
+    assert "Keras 3 and tf.keras 2 raise on it (Keras 2.0–2.3 only warned)" in said and len(said) <= 120
+    for make in (lambda m: m.Conv2D(8, (3, 3), border_mode="same"), lambda m: m.MaxPooling1D(pool_length=2),
+                 lambda m: m.Dense(10, init="uniform")):
+        with pytest.raises(TypeError):
+            make(keras2_layers)
+        with pytest.raises(ValueError, match="Unrecognized keyword arguments"):
+            make(layers)
+    said = message(source("layer = layers.Conv2D(32, 3, 3)\n"), "KER406")
+    assert "Keras 3 and tf.keras 2 read kernel 3, strides 3" in said
+    assert keras2_layers.Conv2D(8, 3, 3).strides == (3, 3) and layers.Conv2D(8, 3, 3).strides == (3, 3)
+    with pytest.raises(AttributeError):  # Conv3D(n, 3, 3, 3): a padding of 3
+        keras2_layers.Conv3D(8, 3, 3, 3)
+    with pytest.raises(AttributeError):
+        layers.Conv3D(8, 3, 3, 3)
+    model = keras2_models.Sequential([keras2_layers.Dense(1, input_shape=(2,))])
+    model.compile(loss="mse", optimizer="sgd")
+    with pytest.raises(TypeError) as err:
+        model.fit(np.zeros((4, 2)), np.zeros((4, 1)), nb_epoch=1, verbose=0)
+    record("KER406", "tf.keras 2 (tensorflow.python.keras) fit(nb_epoch=1)", str(err.value)[:60], "-")
