@@ -116,11 +116,12 @@ class Cache:
 
     # -- entries -------------------------------------------------------------------------
 
-    def key(self, codes, data: bytes, kind: str = "python") -> str:
-        """The key of a source's result: its bytes, its kind (``Source.kind``), the codes."""
+    def key(self, codes, data: bytes, kind: str = "python", target: str | None = None) -> str:
+        """The key of a source's result: its bytes, its kind (``Source.kind``), the codes, and
+        the Keras its project pins (``keras_target``: a new pin changes what KER4 reports)."""
         h = hashlib.sha256()
         h.update(self.fingerprint.encode())
-        h.update(f"\0{kind}\0".encode())
+        h.update(f"\0{kind}\0{target or ''}\0".encode())
         h.update(",".join(sorted(codes)).encode())
         h.update(b"\0")
         h.update(data)

@@ -21,7 +21,7 @@ else:  # pragma: no cover - 3.10 has no tomllib; tomli is what it became
     import tomli as tomllib
 
 LIST_KEYS = ("select", "extend-select", "ignore", "exclude", "extend-exclude")
-KEYS = LIST_KEYS + ("per-file-ignores", "respect-gitignore")
+KEYS = LIST_KEYS + ("per-file-ignores", "respect-gitignore", "target-keras")
 
 # Replaced by `exclude`, extended by `extend-exclude`, like ruff's defaults.
 DEFAULT_EXCLUDE = (
@@ -286,6 +286,9 @@ class FileConfig:
         gitignore = table.get("respect-gitignore")
         if gitignore is not None and not isinstance(gitignore, bool):
             raise ConfigError(f"{_where(path, 'respect-gitignore')}: must be true or false, got {gitignore!r}")
+        target = table.get("target-keras")
+        if target is not None and str(target) not in ("2", "3"):
+            raise ConfigError(f"{_where(path, 'target-keras')}: must be \"2\" or \"3\", got {target!r}")
         return cls(path, layer, tuple(per_file), exclude, extend, gitignore)
 
 

@@ -269,6 +269,14 @@ def lint_source(source: str, path: str, select, *, noqa=True, origin=None, chunk
 _TRAINS = re.compile(r"\.(compile|fit|fit_generator|train_on_batch)\s*\(")
 
 
+def keras_target_of(origin) -> str | None:
+    """The Keras the project of the file at ``origin`` pins ("2", "3"), or None."""
+    from .keras_target import project_target
+    from .project import root_for
+
+    return project_target(root_for(origin))
+
+
 def project_imports(origin, source: str | None = None):
     """What follows the project modules a file imports, or None. With ``source``, only for a
     file that compiles or fits a model (``summary`` always follows them)."""
@@ -303,6 +311,8 @@ def _lint(result: FileResult, source: str, select, noqa: bool, origin=None, chun
     try:
         imports = project_imports(origin, source)
         ir = extract(module, imports)
+        if origin is not None:
+            ir.resolver.keras_target = keras_target_of(origin)
         if imports is not None:
             result.dependencies = {str(p): imports.project.fingerprint(p) for p in ir.modules_read}
     except RecursionError:

@@ -74,6 +74,8 @@ def keras2_object(path: KerasPath | None, resolver: Resolver, file_keras2: bool)
     An object whose origin is not known (``path`` None) or that the file never imports (a
     snippet name) follows the file: ``file_keras2``, true when the file imports tf_keras or
     tensorflow.python.keras and not Keras 3 itself."""
+    if resolver.keras_target == "2":
+        return True  # the project pins Keras 2 (tensorflow<2.16, keras<3): tf.keras is Keras 2 there
     if path is None or not resolver.imported(path.raw):
         return file_keras2
     return from_keras2(path.raw)
@@ -92,6 +94,7 @@ class Resolver:
     def __init__(self):
         self.bindings: dict[str, str] = {}
         self.imports: list[ImportRecord] = []
+        self.keras_target: str | None = None  # "2" / "3" when the project pins a Keras (keras_target)
 
     def add(self, node: cst.Import | cst.ImportFrom) -> list[str]:
         """Record an import statement; return the local names it binds."""

@@ -76,7 +76,11 @@ def _prepass(path: Path, codes, fix, cache):
         log.info("%s: %s", source.name, "cannot be read" if source.data is None else
                  "not parsed: no Keras, TensorFlow or kerlint text in it (the pre-scan)")
         return source.unlinted(), None
-    key = cache.key(codes, source.data, source.kind) if cache is not None else None
+    key = None
+    if cache is not None:
+        from .lint import keras_target_of
+
+        key = cache.key(codes, source.data, source.kind, keras_target_of(path))
     if key is not None:
         hit = _from_cache(cache, key, source, fix)
         if hit is not None:

@@ -227,5 +227,6 @@ class FileAnalysis:
 
     @cached_property
     def keras2_pinned(self) -> bool:
-        """The file targets a Keras 2 that stays Keras 2 (``tf_keras``, ``tensorflow.python.keras``)."""
-        return source.keras2_pinned(self.ir.resolver.imports)
+        """The file targets a Keras 2 that stays Keras 2 (``tf_keras``, ``tensorflow.python.keras``),
+        or its project pins Keras 2."""
+        return self.ir.resolver.keras_target == "2" or source.keras2_pinned(self.ir.resolver.imports)
