@@ -146,6 +146,8 @@ _TABLE = (
          "Keras 1 argument names (`nb_epoch`, `init`, `border_mode`, ...) and `Conv2D(n, rows, cols)`"),
     Code("KER407", "removed-layers-and-modules",
          "Layers, modules and functions removed in Keras 3 (`CuDNNLSTM`, `keras.layers.core`, ...)"),
+    Code("KER408", "removed-layer-arguments",
+         "Layer arguments Keras 3 rejects (`batch_input_shape=`, `batch_size=`, `weights=`, `input_dtype=`)"),
     Code("KER501", "rnn-without-cudnn", "LSTM/GRU arguments that rule out the fast cuDNN kernel"),
     Code("KER502", "timedistributed-dense",
          "`TimeDistributed(Dense(...))` where `Dense(...)` alone does the same", default=False),
