@@ -148,6 +148,8 @@ _TABLE = (
          "Layers, modules and functions removed in Keras 3 (`CuDNNLSTM`, `keras.layers.core`, ...)"),
     Code("KER408", "removed-layer-arguments",
          "Layer arguments Keras 3 rejects (`batch_input_shape=`, `batch_size=`, `weights=`, `input_dtype=`)"),
+    Code("KER409", "train-step-compiled-loss",
+         "`self.compiled_loss` / `self.compiled_metrics` in a custom `train_step`, replaced in Keras 3"),
     Code("KER501", "rnn-without-cudnn", "LSTM/GRU arguments that rule out the fast cuDNN kernel"),
     Code("KER502", "timedistributed-dense",
          "`TimeDistributed(Dense(...))` where `Dense(...)` alone does the same", default=False),

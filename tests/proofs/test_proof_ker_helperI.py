@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from .proving import message, pair, record, reports, run, source
+from .proving import message, pair, record, reports, run, run_warnings, source
 
 keras = pytest.importorskip("keras", reason="the proofs run real Keras (pip install -e '.[test]')")
 tf = pytest.importorskip("tensorflow", reason="KER410/KER412 compare with TensorFlow")
@@ -82,3 +82,70 @@ model = keras.Model(tokens, vectors)
     assert not reports(src, "KER408")
     good = run(src)
     assert np.allclose(good["model"].layers[1].get_weights()[0], good["matrix"])
+
+
+# -- KER409 train-step-compiled-loss ------------------------------------------------------------------
+TRAIN_STEP = """\
+import tensorflow as tf
+
+
+class CustomModel(keras.Model):
+    def train_step(self, data):
+        x, y = data
+        with tf.GradientTape() as tape:
+            y_pred = self(x, training=True)
+            {loss}
+        grads = tape.gradient(loss, self.trainable_variables)
+        self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
+        {metrics}
+        return {{m.name: m.result() for m in self.metrics}}
+
+
+x = rng.normal(size=(256, 8)).astype("float32")
+y = (x @ rng.normal(size=(8, 1)) + 5.0).astype("float32")
+inputs = keras.Input(shape=(8,))
+model = CustomModel(inputs, layers.Dense(1)(inputs))
+model.compile(optimizer="adam", loss="mse", metrics=["mae"])
+history = model.fit(x, y, epochs=3, batch_size=32, verbose=0)
+reported = history.history["loss"][-1]
+predictions = model.predict(x, verbose=0)
+true_mse = float(np.mean((predictions - y) ** 2))
+"""
+KERAS2_STEP = TRAIN_STEP.format(
+    loss="loss = self.compiled_loss(y, y_pred, regularization_losses=self.losses)",
+    metrics="self.compiled_metrics.update_state(y, y_pred)",
+)
+KERAS3_STEP = TRAIN_STEP.format(
+    loss="loss = self.compute_loss(y=y, y_pred=y_pred)",
+    metrics="""for metric in self.metrics:
+            if metric.name == "loss":
+                metric.update_state(loss)
+            else:
+                metric.update_state(y, y_pred)""",
+)
+
+
+def test_ker409_compiled_metrics_reports_the_mean_prediction_as_the_loss():
+    buggy, fixed = pair("KER409", KERAS2_STEP, KERAS3_STEP, count=2)
+    (bad, bad_warnings), (good, _) = run_warnings(buggy), run_warnings(fixed)
+    record("KER409", "fit() loss of the last epoch | true mse after it", (bad["reported"], bad["true_mse"]),
+           (good["reported"], good["true_mse"]))
+    assert any("`model.compiled_loss()` is deprecated" in w for w in bad_warnings)
+    assert any("`model.compiled_metrics()` is deprecated" in w for w in bad_warnings)
+    # The "loss" Keras reports is the mean of the predictions, nowhere near the loss.
+    assert bad["true_mse"] > 10 and bad["reported"] < 1.0
+    assert bad["reported"] == pytest.approx(float(np.mean(bad["predictions"])), abs=0.2)
+    assert good["reported"] == pytest.approx(good["true_mse"], rel=0.2)
+    assert any("mean prediction" in r.message for r in reports(buggy, "KER409"))
+
+
+def test_ker409_only_the_tensorflow_trainer_keeps_the_shims():
+    from pathlib import Path
+
+    # "none on JAX or PyTorch": the other backends' trainers do not define them.
+    src = Path(keras.__file__).parent / "src" / "backend"
+    assert "def compiled_loss" in (src / "tensorflow" / "trainer.py").read_text()
+    for backend in ("jax", "torch"):
+        text = (src / backend / "trainer.py").read_text()
+        assert "compiled_loss" not in text and "compiled_metrics" not in text
+    assert "compiled_loss" not in (Path(keras.__file__).parent / "src" / "trainers" / "trainer.py").read_text()
