@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from .. import shapes
-from ..catalog import shape_rules
+from ..catalog import get_catalog, shape_rules
 from ..ir import Const, Layer, Model, Tensor
-from .activations import LINEAR, is_activation_layer, is_identity, layer_activation
+from .activations import LINEAR, PROBABILITY_ACTIVATIONS, is_activation_layer, is_identity, layer_activation
 
 # Layers that pass the output activation on unchanged (shape-neutral or regularising).
 _PASS_THROUGH = {"Reshape", "Flatten", "Dropout", "AlphaDropout", "GaussianDropout", "GaussianNoise",
@@ -36,7 +36,27 @@ class Head:
 
 
 def _ends_chain(layer: Layer) -> bool:
-    return layer.known and not is_activation_layer(layer) and layer.kind not in _PASS_THROUGH and not is_identity(layer)
+    return (layer.known and not is_activation_layer(layer) and layer.kind not in _PASS_THROUGH
+            and not is_identity(layer) and not _global_pool(layer))
+
+
+def _global_pool(layer: Layer) -> bool:
+    return layer.known and get_catalog().layer_family(layer.kind)[0] == "global_pool"
+
+
+def _pool_keeps(layer: Layer, activation: str | None) -> bool:
+    """Whether a global pooling layer between the head and the output keeps the activation the
+    loss sees. It keeps the channels as the last axis (all-convolutional classifiers end
+    ``Conv2D(10, 1)`` -> ``GlobalAveragePooling2D()`` -> softmax). An activation after the pool
+    (``activation`` already found) is the output's; one before it survives an average of
+    probabilities (still probabilities), not a maximum (softmax scores would no longer sum to 1),
+    and only with the channels last (the head's activation then normalises the channels)."""
+    if activation is not None:
+        return True
+    if not layer.kind.startswith("GlobalAverage"):
+        return False
+    data_format = layer.args.value("data_format")
+    return not (isinstance(data_format, Const) and data_format.value == "channels_first")
 
 
 def _head_from_chain(chain: list) -> Head | None:
@@ -44,6 +64,7 @@ def _head_from_chain(chain: list) -> Head | None:
     activation = None
     act_layer = None
     after = []
+    pooled = False  # a global pooling layer comes after the head's own activation
     for layer in chain:
         if not isinstance(layer, Layer) or not layer.known or layer.model is not None:
             return None
@@ -60,6 +81,12 @@ def _head_from_chain(chain: list) -> Head | None:
         if layer.kind in _PASS_THROUGH or is_identity(layer):
             after.append(layer)
             continue
+        if _global_pool(layer):
+            if not _pool_keeps(layer, activation):
+                return None
+            pooled = pooled or activation is None
+            after.append(layer)
+            continue
         if layer.kind in ("Dense", "EinsumDense") or shape_rules.OUTPUT_LAYERS.get(layer.kind) == "filters":
             own = layer_activation(layer)
             if own is None:
@@ -68,6 +95,8 @@ def _head_from_chain(chain: list) -> Head | None:
             bound = layer.args.get(units_arg)
             units = shapes.int_or_none(bound.value) if bound is not None else None
             if activation is None:
+                if pooled and own not in PROBABILITY_ACTIVATIONS:
+                    return None  # averaged logits or relu: where the activation belongs is unclear
                 activation, act_layer = own, layer
             units_expr = bound.node.value if bound is not None else None
             return Head(layer, activation, act_layer, units, units_expr, list(reversed(after)))
