@@ -203,7 +203,288 @@ def _labels_say(label, out, units):
     return None
 
 
+# -- what the file shows about the labels a fit trains on -------------------------------------
+# Keras helpers that make a dataset with one label per image, text or window, and the arguments
+# (with their positions) that turn the labels off when None.
+_DATASET_MAKERS = {
+    "image_dataset_from_directory": (("labels", 1), ("label_mode", 2)),
+    "text_dataset_from_directory": (("labels", 1), ("label_mode", 2)),
+    "timeseries_dataset_from_array": (("targets", 1),),
+}
+# Dataset methods that keep each element's label.
+_DATASET_METHODS = {"prefetch", "cache", "shuffle", "map", "repeat", "take", "skip", "filter", "with_options"}
+# Array functions and methods that keep one row per sample.
+_ARRAY_FUNCTIONS = {"array", "asarray", "asanyarray"}
+_ARRAY_METHODS = {"astype", "copy", "ravel", "flatten", "squeeze", "to_numpy"}
+_ARRAY_MODULES = {"np", "numpy", "tf", "jnp", "ops"}
+_SPLITTERS = {"train_test_split"}
+SAMPLE, TARGET, WINDOW = "sample", "target", "window"
+SAME = "same"  # a name rebound from itself (``y = to_categorical(y)``): its other bindings say
+
+
+def _dotted_tail(func) -> str | None:
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    return func.value if isinstance(func, cst.Name) else None
+
+
+def _names_in(node) -> set:
+    out, stack = set(), [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, cst.Name):
+            out.add(n.value)
+        stack.extend(n.children)
+    return out
+
+
+def _positional(call: cst.Call, index: int):
+    args = [a for a in call.args if a.keyword is None and not a.star]
+    return args[index].value if index < len(args) else None
+
+
+def _argument(call: cst.Call, name: str, index: int):
+    for a in call.args:
+        if a.keyword is not None and a.keyword.value == name:
+            return a.value
+    return _positional(call, index)
+
+
+def _element_kind(element, loop_vars: set) -> str | None:
+    """What one appended (or comprehended) item of a loop over ``loop_vars`` is: a slice of a
+    series at the loop's position (``data[i - 60:i, 0]``, a window) or one position of it
+    (``data[i, 0]``, the window's target)."""
+    while isinstance(element, cst.Attribute):  # data[i:i + n].values
+        element = element.value
+    if not isinstance(element, cst.Subscript):
+        return None
+    indices = []
+    node = element
+    while isinstance(node, (cst.Subscript, cst.Attribute)):
+        if isinstance(node, cst.Subscript):
+            indices.extend(el.slice for el in node.slice)
+        node = node.value
+    slices = [i for i in indices if isinstance(i, cst.Slice)]
+    if any(_names_in(i) & loop_vars for i in slices):
+        return WINDOW
+    if not slices and any(_names_in(i) & loop_vars for i in indices):
+        return TARGET
+    return None
+
+
+def _reshaped(call: cst.Call):
+    """The array of ``np.reshape(a, shape)`` or ``a.reshape(shape)``."""
+    func = call.func
+    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value in _ARRAY_MODULES:
+        return _positional(call, 0)
+    return func.value if isinstance(func, cst.Attribute) else _positional(call, 0)
+
+
+class _Labels:
+    """The file's statements, walked once when a model needs them: each name's bindings per
+    function, and what loops append to lists; then, for a fit, whether its labels are one per
+    sample (a ``keras.datasets`` loader, a labelled dataset, the target of a sliding window)."""
+
+    def __init__(self, file):
+        self.sites = {id(site.node): site.ref.canonical for site in file.ir.calls}
+        self.bindings: dict = {}  # (id(owner), name) -> [(path in an unpacking target, value)]
+        self.appends: dict = {}  # (id(owner), name) -> [(loop variables, appended value)]
+        self.owner_of: dict = {}  # id(expression of a statement) -> its function (None: module)
+        self.parent: dict = {}  # id(function) -> the function (or None) around it
+        self._walk(file.ir.module.body, None, ())
+
+    # -- the walk --------------------------------------------------------------------------------
+    def _walk(self, body, owner, loops) -> None:
+        for stmt in body:
+            if isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+                for small in stmt.body:
+                    self._small(small, owner, loops)
+            else:
+                self._compound(stmt, owner, loops)
+
+    def _small(self, small, owner, loops) -> None:
+        value = getattr(small, "value", None)
+        node = value
+        while isinstance(node, (cst.Attribute, cst.Subscript)):  # model.fit(...).history
+            node = node.value
+        for n in (value, node):
+            if n is not None:
+                self.owner_of[id(n)] = owner
+        if isinstance(small, cst.Assign):
+            for t in small.targets:
+                self._bind(t.target, small.value, (), owner)
+        elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+            self._bind(small.target, None, (), owner)
+        elif isinstance(small, cst.Expr) and loops and isinstance(value, cst.Call):
+            func = value.func
+            if (isinstance(func, cst.Attribute) and func.attr.value == "append" and isinstance(func.value, cst.Name)
+                    and len(value.args) == 1):
+                key = (id(owner), func.value.value)
+                self.appends.setdefault(key, []).append((loops[-1], value.args[0].value))
+
+    def _compound(self, stmt, owner, loops) -> None:
+        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+            self._bind(stmt.name, None, (), owner)
+            if isinstance(stmt, cst.FunctionDef):
+                self.parent[id(stmt)] = owner
+                p = stmt.params
+                for param in (*p.posonly_params, *p.params, *p.kwonly_params):
+                    self._bind(param.name, None, (), stmt)
+                for star in (p.star_arg, p.star_kwarg):
+                    if isinstance(star, cst.Param):
+                        self._bind(star.name, None, (), stmt)
+                owner, loops = stmt, ()
+        if isinstance(stmt, (cst.For, cst.While)):
+            variables = set()
+            if isinstance(stmt, cst.For):
+                self._bind(stmt.target, None, (), owner)
+                variables = _names_in(stmt.target)
+            self._walk_parts(stmt.body, owner, loops + (variables,))
+            if stmt.orelse is not None:
+                self._walk_parts(stmt.orelse, owner, loops)
+            return
+        if isinstance(stmt, cst.With):
+            for item in stmt.items:
+                if item.asname is not None:
+                    self._bind(item.asname.name, None, (), owner)
+        for child in stmt.children:
+            self._walk_parts(child, owner, loops)
+
+    def _walk_parts(self, part, owner, loops) -> None:
+        if isinstance(part, cst.IndentedBlock):
+            self._walk(part.body, owner, loops)
+        elif isinstance(part, cst.SimpleStatementSuite):
+            self._walk([part], owner, loops)
+        elif isinstance(part, (cst.Else, cst.If, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally)):
+            if isinstance(part, cst.If):
+                self._compound(part, owner, loops)
+            else:
+                self._walk_parts(part.body, owner, loops)
+
+    def _bind(self, target, value, path, owner) -> None:
+        if isinstance(target, cst.Name):
+            self.bindings.setdefault((id(owner), target.value), []).append((path, value))
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            values = value.elements if isinstance(value, (cst.Tuple, cst.List)) else None
+            if values is not None and len(values) != len(target.elements):
+                values = None
+            starred = any(isinstance(el, cst.StarredElement) for el in target.elements)
+            for i, el in enumerate(target.elements):
+                if starred:
+                    self._bind(el.value, None, (), owner)  # positions after the star are unknown
+                elif values is not None:
+                    self._bind(el.value, values[i].value, (), owner)
+                else:
+                    self._bind(el.value, value, path + (i,), owner)
+        elif isinstance(target, cst.StarredElement):
+            self._bind(target.value, None, (), owner)
+
+    # -- questions -------------------------------------------------------------------------------
+    def per_sample(self, fit) -> bool:
+        """The fit's labels are evidently one per sample."""
+        if id(fit.node) not in self.owner_of:
+            return False
+        owner = self.owner_of[id(fit.node)]
+        y, x = fit.args.get("y"), fit.args.get("x")
+        if y is None:
+            return x is not None and self._kind(x.node.value, owner, set()) == SAMPLE
+        kind = self._kind(y.node.value, owner, set())
+        if kind == TARGET:
+            return x is not None and self._kind(x.node.value, owner, set()) == WINDOW
+        return kind == SAMPLE
+
+    def _lookup(self, name: str, owner):
+        while True:
+            found = self.bindings.get((id(owner), name))
+            if found is not None or owner is None:
+                return found, owner
+            owner = self.parent.get(id(owner))
+
+    def _kind(self, expr, owner, seen) -> str | None:
+        if isinstance(expr, cst.Name):
+            return self._name_kind(expr.value, owner, seen)
+        if isinstance(expr, cst.Subscript):
+            return self._kind(expr.value, owner, seen)  # rows of the labels
+        if isinstance(expr, (cst.ListComp, cst.GeneratorExp)):
+            loop_vars = set()
+            comp = expr.for_in
+            while comp is not None:
+                loop_vars |= _names_in(comp.target)
+                comp = comp.inner_for_in
+            return _element_kind(expr.elt, loop_vars)
+        if not isinstance(expr, cst.Call):
+            return None
+        canonical = self.sites.get(id(expr), "")
+        tail = canonical.rsplit(".", 1)[-1]
+        if tail in _DATASET_MAKERS:
+            return self._dataset_kind(expr, tail, owner, seen)
+        func = expr.func
+        if tail == "to_categorical" or (canonical == "" and _dotted_tail(func) in _ARRAY_FUNCTIONS):
+            first = _positional(expr, 0)
+            return self._kind(first, owner, seen) if first is not None else None
+        if isinstance(func, cst.Attribute) and (func.attr.value in _ARRAY_METHODS or func.attr.value in _DATASET_METHODS):
+            return self._kind(func.value, owner, seen)
+        if _dotted_tail(func) == "reshape":  # windows given a feature axis: still windows
+            array = _reshaped(expr)
+            kind = self._kind(array, owner, seen) if array is not None else None
+            return kind if kind in (WINDOW, SAME) else None
+        return None
+
+    def _dataset_kind(self, call, maker, owner, seen) -> str | None:
+        """SAMPLE for a dataset with a label per image, text or window; None without labels, or
+        when the targets given to ``timeseries_dataset_from_array`` are windows themselves."""
+        for name, index in _DATASET_MAKERS[maker]:
+            value = _argument(call, name, index)
+            if value is None and name == "targets":
+                return None
+            if isinstance(value, cst.Name) and value.value == "None":
+                return None
+            if name == "targets" and self._kind(value, owner, seen) == WINDOW:
+                return None
+        return SAMPLE
+
+    def _name_kind(self, name, owner, seen) -> str | None:
+        found, where = self._lookup(name, owner)
+        if not found:
+            return None
+        if (id(where), name) in seen:
+            return SAME
+        seen = seen | {(id(where), name)}
+        kinds = set()
+        for path, value in found:
+            kind = self._binding_kind(name, path, value, where, seen)
+            if kind is None:
+                return None
+            kinds.add(kind)
+        kinds.discard(SAME)
+        return kinds.pop() if len(kinds) == 1 else None
+
+    def _binding_kind(self, name, path, value, owner, seen) -> str | None:
+        if value is None:
+            return None
+        if path:
+            if not isinstance(value, cst.Call):
+                return None
+            canonical = self.sites.get(id(value), "")
+            if canonical.startswith("datasets.") and canonical.endswith(".load_data"):
+                return SAMPLE if len(path) == 2 and path[1] == 1 else None  # (x, y), (x_test, y_test)
+            if _dotted_tail(value.func) in _SPLITTERS and len(path) == 1 and not any(a.star for a in value.args):
+                array = _positional(value, path[0] // 2)
+                return self._kind(array, owner, seen) if array is not None else None
+            return None
+        if isinstance(value, (cst.List, cst.Tuple)) and not value.elements:
+            kinds = {_element_kind(item, loop_vars) for loop_vars, item in self.appends.get((id(owner), name), ())}
+            return kinds.pop() if len(kinds) == 1 else None
+        return self._kind(value, owner, seen)
+
+
+def _trained_per_sample(labels, model) -> bool:
+    """Every fit of the model trains on labels the file shows to be one per sample."""
+    return bool(model.fits) and all(labels.per_sample(fit) for fit in model.fits)
+
+
 def check(file):
+    labels_of_file = None
     for model in file.ir.models:
         head = file.head(model)
         if head is None or head.layer.kind != "Dense":
@@ -243,6 +524,12 @@ def check(file):
             or (embedded and (head.units == 1 or binary))
             or _labels_per_sample(file, model)
         )
+        if not per_sample and model.fits:
+            # A CNN whose convolutions keep the image size, or a forecaster whose RNN returns
+            # every step: only the labels tell a per-position model from a forgotten pooling.
+            if labels_of_file is None:
+                labels_of_file = _Labels(file)
+            per_sample = _trained_per_sample(labels_of_file, model)
         if not per_sample:
             continue
         yield _diagnostic(file, model, head, path, out, loss, anchors=tuple(c.node for c in compiles))
@@ -318,8 +605,13 @@ RULE = Rule(
         "averages.\n\n"
         "kerlint reports it when the task is evidently per sample: a one-unit or binary "
         "crossentropy head on text, a time axis or image shortened by pooling or valid "
-        "convolutions (so outputs cannot align with per-step labels), or labels that another "
-        "per-sample model of the file trains on. Per-token heads (`TimeDistributed`, token "
+        "convolutions (so outputs cannot align with per-step labels), labels that another "
+        "per-sample model of the file trains on, or labels the file shows to be one per sample: "
+        "a `keras.datasets` loader (and `to_categorical` or `train_test_split` of it), a labelled "
+        "`image_dataset_from_directory` or `timeseries_dataset_from_array`, or the next value "
+        "of a series after each window (`X.append(s[i - 60:i]); y.append(s[i])`). So a CNN whose "
+        "`padding=\"same\"` convolutions keep the image size, or a forecaster whose last RNN "
+        "returns every step, is reported when its labels say so. Per-token heads (`TimeDistributed`, token "
         "classification with a sparse categorical loss) and decoders are left alone.\n\n"
         "The fix (unsafe) inserts a global pooling layer before the head; `Flatten()` is the "
         "other choice when the length is fixed."
