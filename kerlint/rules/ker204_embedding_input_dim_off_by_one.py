@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from ..diagnostics import SAFE, Diagnostic, Fix, NodeEdit
@@ -44,31 +46,148 @@ def _capped_tokenizer(ir) -> bool:
     return False
 
 
+# -- vocabularies the file numbers from 1 by hand -----------------------------------------------------
+def _int(node) -> int | None:
+    if isinstance(node, cst.Integer):
+        try:
+            return node.evaluated_value
+        except (ValueError, SyntaxError):
+            return None
+    return None
+
+
+def _enumerate_start(call) -> int | None:
+    """The start of ``enumerate(src)`` / ``enumerate(src, 1)`` / ``enumerate(src, start=1)``."""
+    args = call.args
+    if not args or any(a.star for a in args) or args[0].keyword is not None or len(args) > 2:
+        return None
+    if len(args) == 1:
+        return 0
+    second = args[1]
+    if second.keyword is not None and second.keyword.value != "start":
+        return None
+    return _int(second.value)
+
+
+def _index_offset(expr, index: str) -> int | None:
+    """0 for the enumerate index itself, k for ``index + k`` (or ``k + index``), else None."""
+    if isinstance(expr, cst.Name):
+        return 0 if expr.value == index else None
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
+        for var, num in ((expr.left, expr.right), (expr.right, expr.left)):
+            if isinstance(var, cst.Name) and var.value == index and _int(num) is not None:
+                return _int(num)
+    return None
+
+
+def _numbering(value) -> tuple | None:
+    """For a dict comprehension over ``enumerate(src, ...)``: (src, the index of its first
+    item), the index None when the comprehension is not a plain numbering. Plain numberings:
+    ``{w: i + 1 for i, w in enumerate(vocab)}``, ``{w: i for i, w in enumerate(vocab, 1)}``,
+    and the index -> word dicts written the same ways."""
+    if not isinstance(value, cst.DictComp):
+        return None
+    comp = value.for_in
+    call = comp.iter
+    if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value == "enumerate"
+            and call.args and call.args[0].keyword is None and not call.args[0].star):
+        return None
+    source = call.args[0].value
+    target = comp.target
+    start = _enumerate_start(call)
+    if (start is None or comp.inner_for_in is not None or comp.ifs or not isinstance(target, cst.Tuple)
+            or len(target.elements) != 2 or not all(isinstance(el.value, cst.Name) for el in target.elements)):
+        return source, None
+    index, item = (el.value.value for el in target.elements)
+    for numbered, word in ((value.value, value.key), (value.key, value.value)):
+        offset = _index_offset(numbered, index)
+        if offset is not None and isinstance(word, cst.Name) and word.value == item:
+            return source, start + offset
+    return source, None
+
+
+def _grows(code: str, name: str) -> bool:
+    """The file adds entries to ``name`` after building it (``vocab["<pad>"] = 0`` and the like)."""
+    return re.search(rf"\b{re.escape(name)}\s*(\[[^\]]*\]\s*=[^=]|\.\s*(update|setdefault|append|insert|extend)\s*\()",
+                     code) is not None
+
+
+def _hand_numbered(name: str, file) -> int | None:
+    """The first index of a vocabulary the file numbers from 1 by hand, when ``len(name)`` is its
+    size: ``name`` is that dict, or the list it enumerates. None when the file also numbers the
+    list from 0, or changes the dict or list after building it."""
+    statements = file.statements
+    if statements.sole_value(name) is None:
+        return None  # bound more than once, or not by a plain assignment
+    firsts = set()
+    for assign in statements.assigns:
+        found = _numbering(assign.value)
+        if found is None:
+            continue
+        source, first = found
+        dict_names = {t.target.value for t in assign.targets if isinstance(t.target, cst.Name)}
+        if name in dict_names or (isinstance(source, cst.Name) and source.value == name):
+            firsts.add(first)  # None: numbered some other way, so the size may be right
+    if len(firsts) != 1:
+        return None
+    first = firsts.pop()
+    if first is None or first < 1 or _grows(file.ir.module.code, name):
+        return None
+    return first
+
+
+def _len_argument(node):
+    """The name in ``len(name)``, or None."""
+    if (isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "len"
+            and len(node.args) == 1 and not node.args[0].star and isinstance(node.args[0].value, cst.Name)):
+        return node.args[0].value.value
+    return None
+
+
+def _input_dim_length(layer, statements):
+    """The ``len(...)`` call that ``input_dim`` is, directly or through a name bound once."""
+    expr = layer.args.get("input_dim").node.value
+    if isinstance(expr, cst.Call):
+        return expr, expr
+    if isinstance(expr, cst.Name):
+        value = statements.sole_value(expr.value)
+        if isinstance(value, cst.Call):
+            return expr, value
+    return expr, None
+
+
 def check(file):
     ir = file.ir
     embeddings = [layer for layer in ir.layers if layer.kind == "Embedding" and layer.args.get("input_dim")]
-    if not embeddings or _capped_tokenizer(ir):
+    if not embeddings:
         return
+    capped = _capped_tokenizer(ir)
     for layer in embeddings:
-        expr = layer.args.get("input_dim").node.value
-        target = None
-        if _len_of_index(expr, file.statements):
-            target = expr
-        elif isinstance(expr, cst.Name):
-            value = file.statements.sole_value(expr.value)
-            if value is not None and _len_of_index(value, file.statements):
-                target = value
+        expr, target = _input_dim_length(layer, file.statements)
         if target is None:
             continue
         code = ir.module.code_for_node(target)
+        if not capped and _len_of_index(target, file.statements):
+            yield Diagnostic(
+                "KER204",
+                f"Embedding input_dim is {code}, but Tokenizer indices start at 1 (0 is kept for "
+                "padding), so the rarest word's index equals input_dim and is out of range: on "
+                "CPU fit() and predict() raise InvalidArgumentError, on GPU the lookup silently "
+                "returns zeros; use len(...) + 1",
+                expr,
+                Fix(SAFE, "Add 1 to the vocabulary size", [NodeEdit(target, f"{code} + 1")]),
+            )
+            continue
+        name = _len_argument(target)
+        first = _hand_numbered(name, file) if name is not None else None
+        if first is None:
+            continue
         yield Diagnostic(
             "KER204",
-            f"Embedding input_dim is {code}, but Tokenizer indices start at 1 (0 is kept for "
-            "padding), so the rarest word's index equals input_dim and is out of range: on "
-            "CPU fit() and predict() raise InvalidArgumentError, on GPU the lookup silently "
-            "returns zeros; use len(...) + 1",
+            f"Embedding input_dim is {code}, but the file numbers this vocabulary from {first}, so its last "
+            f"index is out of range (CPU raises, GPU reads zeros); use {code} + {first}",
             expr,
-            Fix(SAFE, "Add 1 to the vocabulary size", [NodeEdit(target, f"{code} + 1")]),
+            Fix(SAFE, f"Add {first} to the vocabulary size", [NodeEdit(target, f"{code} + {first}")]),
         )
 
 
@@ -79,7 +198,12 @@ RULE = Rule(
         "`texts_to_sequences` produces indices up to `len(tokenizer.word_index)`. An "
         "`Embedding` has rows 0 to `input_dim - 1`: with `input_dim=len(word_index)` the "
         "last word is out of range. On CPU the lookup raises `InvalidArgumentError` as soon "
-        "as a batch contains it; on GPU it silently returns a zero vector."
+        "as a batch contains it; on GPU it silently returns a zero vector.\n\n"
+        "The same holds for a vocabulary the file numbers from 1 by hand "
+        "(`{w: i + 1 for i, w in enumerate(vocab)}`, `enumerate(vocab, 1)`, `enumerate(vocab, "
+        "start=1)`) and sizes with `len(vocab)` or the length of that dict. kerlint stays silent "
+        "when the dict gets more entries afterwards (`vocab[\"<pad>\"] = 0`) or the list is also "
+        "numbered from 0."
     ),
     bad="""\
 from tensorflow import keras

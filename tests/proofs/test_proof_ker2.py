@@ -539,3 +539,90 @@ model.add(layers.Convolution2D(64, 3, 3))
     record("KER206", "Keras 1 strided chain on 32x32 | 66x200, converted", "ValueError", shape)
     assert shape == (None, 3, 20, 64)
 
+
+def test_ker201_same_padding_cnn_without_flatten_fails_at_the_first_step():
+    """A CNN whose convolutions keep the image size (padding="same", no pooling) still outputs
+    one prediction per pixel: with one label per image, fit() raises."""
+    buggy, fixed = pair(
+        "KER201",
+        """\
+images = rng.normal(size=(64, 16, 16, 3)).astype("float32")
+labels = rng.integers(0, 10, size=64)
+model = keras.Sequential([
+    keras.Input(shape=(16, 16, 3)),
+    layers.Conv2D(8, 3, padding="same", activation="relu"),
+    layers.Conv2D(8, 3, padding="same", activation="relu"),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
+output_shape = model.output_shape
+model.fit(images, labels, epochs=1, verbose=0)
+""",
+    )
+    assert "GlobalAveragePooling2D()" in fixed
+    namespace = {}
+    with pytest.raises(ValueError) as err:
+        run(buggy, namespace=namespace)
+    good = run(fixed)
+    record("KER201", "same-padding CNN, softmax head per pixel: model output | fit()",
+           (namespace["output_shape"], str(err.value).splitlines()[0][:60]), (good["output_shape"], "fit() runs"))
+    assert namespace["output_shape"] == (None, 16, 16, 10)
+    assert good["output_shape"] == (None, 10)
+
+
+def test_ker201_windowed_forecaster_returning_every_step_trains_silently_per_step():
+    """The next value after each window is one target per sample; an LSTM that returns every
+    step under a Dense(1) head trains without an error and predicts one value per step."""
+    buggy, fixed = pair(
+        "KER201",
+        """\
+series = np.sin(np.arange(600) / 10.0) + rng.normal(scale=0.05, size=600)
+X, y = [], []
+for i in range(30, len(series)):
+    X.append(series[i - 30:i])
+    y.append(series[i])
+X, y = np.array(X), np.array(y)
+X = np.reshape(X, (X.shape[0], X.shape[1], 1))
+model = keras.Sequential([
+    keras.Input(shape=(30, 1)),
+    layers.LSTM(16, return_sequences=True),
+    layers.Dense(1),
+])
+model.compile(loss="mse", optimizer="adam")
+history = model.fit(X, y, epochs=2, batch_size=64, verbose=0).history
+predictions = model.predict(X[:3], verbose=0)
+""",
+    )
+    bad, good = run(buggy), run(fixed)
+    record("KER201", "windowed next-value forecaster: predict() shape for 3 windows", bad["predictions"].shape,
+           good["predictions"].shape)
+    assert bad["predictions"].shape == (3, 30, 1)  # 30 forecasts per window, no error raised
+    assert np.isfinite(bad["history"]["loss"]).all()
+    assert good["predictions"].shape == (3, 1)
+
+
+def test_ker204_vocabulary_numbered_from_one_by_hand_is_one_row_short():
+    buggy, fixed = pair(
+        "KER204",
+        """\
+words = [f"w{i}" for i in range(50)]
+word2idx = {w: i + 1 for i, w in enumerate(words)}  # 0 is left for padding
+x = np.array([[word2idx[words[(r + c) % 50]] for c in range(10)] for r in range(64)])
+model = keras.Sequential([
+    keras.Input(shape=(10,)),
+    layers.Embedding(len(words), 8),
+    layers.GlobalAveragePooling1D(),
+    layers.Dense(1, activation="sigmoid"),
+])
+predictions = model.predict(x, verbose=0)
+""",
+    )
+    assert "len(words) + 1" in fixed
+    import tensorflow as tf
+
+    with pytest.raises(tf.errors.InvalidArgumentError) as err:
+        run(buggy)
+    good = run(fixed)
+    message = next(line for line in str(err.value).splitlines() if "is not in" in line)
+    record("KER204", "hand-built 1-based vocabulary, predict() on CPU", message.strip()[:70], good["predictions"].shape)
+    assert "= 50 is not in [0, 50)" in message
