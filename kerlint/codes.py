@@ -13,7 +13,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-URL = "https://kerlint.invalid/rules/{code}"
+# A rule's documentation: its section of docs/rules.md in kerlint's repository (the base is
+# [project.urls] Documentation in pyproject.toml). KERLINT_DOCS_URL points the links (JSON
+# `url`, SARIF `helpUri`, the editor's code link) at another copy, such as a fork's.
+DOCS_URL = "https://kerlint.invalid/kerlint/blob/main/docs/rules.md"
+
+
+def docs_url() -> str:
+    import os
+
+    return os.environ.get("KERLINT_DOCS_URL") or DOCS_URL
 
 RULE, META, LOG = "rule", "meta", "log"
 
@@ -48,7 +57,7 @@ class Code:
 
     @property
     def url(self) -> str:
-        return URL.format(code=self.code)
+        return f"{docs_url()}#{self.code.lower()}"
 
 
 @dataclass(frozen=True)
@@ -120,6 +129,12 @@ _TABLE = (
     Code("KER208", "stacked-linear-layers", "Two Dense layers in a row with no activation between them"),
     Code("KER209", "duplicate-activation", "Activation layer repeating the previous layer's activation"),
     Code("KER210", "layer-as-argument", "Layer instance passed where a number or a tensor is expected"),
+    Code("KER211", "constant-kernel-initializer",
+         "Hidden layer with a constant kernel that never trains or whose units stay identical"),
+    Code("KER212", "reshape-size-mismatch", "Reshape whose target holds a different number of values than its input"),
+    Code("KER213", "duplicate-layer-names", "Two layers of one model given the same name"),
+    Code("KER214", "float-layer-size",
+         "Layer size (units, filters, kernel or pool size) given as a float or a NumPy number"),
     Code("KER220", "dropout-before-batchnorm",
          "Dropout directly before BatchNormalization, whose statistics then shift at inference", default=False),
     Code("KER221", "bias-before-batchnorm",
@@ -150,6 +165,12 @@ _TABLE = (
          "Layer arguments Keras 3 rejects (`batch_input_shape=`, `batch_size=`, `weights=`, `input_dtype=`)"),
     Code("KER409", "train-step-compiled-loss",
          "`self.compiled_loss` / `self.compiled_metrics` in a custom `train_step`, replaced in Keras 3"),
+    Code("KER410", "backend-math-functions",
+         "`keras.backend` math and tensor functions Keras 3 removed (`K.sum`, `K.expand_dims`, ...)"),
+    Code("KER411", "weights-checkpoint-suffix",
+         "Weights or model file path without the suffix Keras 3 requires (`.weights.h5`, `.keras`)"),
+    Code("KER412", "tensorflow-op-on-keras-tensor",
+         "TensorFlow function applied to a symbolic Keras tensor while building a functional model"),
     Code("KER501", "rnn-without-cudnn", "LSTM/GRU arguments that rule out the fast cuDNN kernel"),
     Code("KER502", "timedistributed-dense",
          "`TimeDistributed(Dense(...))` where `Dense(...)` alone does the same", default=False),
@@ -209,12 +230,17 @@ _TABLE = (
     ),
     _log(
         "KER606", "chance-level",
-        "The loss sits at ln C: the model predicts 1/C for every class",
+        "The model does no better than chance: its loss sits at ln C, or its accuracy stays at 1/C",
         (
             "a loss at ln C (C = 2..10, within 0.2%) for 3+ epochs: the model predicts 1/C for every "
-            "class"
+            "class; or the training accuracy stays within noise of 1/C, below it, or flat at one class's "
+            "share at every epoch (3+ epochs) while the loss never falls below ln C. C comes from "
+            "`--classes N`, the output layer in the source (`--source`, a notebook), a `model.summary()`"
+            " in the log, binary metric names, or the accuracy itself when its median sits on 1/C "
+            "(C <= 5, said in the message)"
         ),
-        "KER207, KER304",
+        "KER101, KER107 (accuracy at or below 1/C); KER103 (at one class's share); KER207, KER304 "
+        "(loss at ln C)",
     ),
     _log(
         "KER607", "majority-level",
@@ -263,6 +289,17 @@ _TABLE = (
         "Several epochs and no validation metric",
         "2+ epochs and no `val_` metric",
         "KER301",
+    ),
+    _log(
+        "KER613", "loss-above-chance",
+        "The loss starts several times above ln C, the loss of a uniform guess: it is not reading probabilities",
+        (
+            "the training loss at epoch 1 is at least 2.5 x ln C (and ln C + 1) yet no more than a "
+            "clipped probability gives (16.118 + ln C), and stays at or above ln C for the first 3 "
+            "epochs, with C known from `--classes`, the source, a `model.summary()` in the log or "
+            "binary metric names (not guessed from the accuracy)"
+        ),
+        "KER101, KER107",
     ),
     Explained(
         UNUSED_NOQA, "unused-noqa", "A `# noqa` comment names a kerlint code that it does not suppress",

@@ -87,7 +87,7 @@ def test_a_cache_hit_imports_no_libcst_in_any_light_format(tmp_path):
         assert "LIBCST=False" in hit.stderr, (args, hit.stderr)
         assert hit.returncode == 1 and "KER101" in hit.stdout, (args, hit.stderr)
     assert hits[("--output-format", "json")].stdout == cold.stdout
-    assert json.loads(cold.stdout)[0]["url"] == "https://kerlint.invalid/rules/KER101"
+    assert json.loads(cold.stdout)[0]["url"] == "https://kerlint.invalid/kerlint/blob/main/docs/rules.md#ker101"
 
 
 def test_rule_explains_the_codes_that_are_not_rules():
@@ -110,8 +110,10 @@ def test_rule_with_a_prefix_lists_the_family():
     lines = proc.stdout.splitlines()
     assert lines[:2] == ["KER2xx  shapes and layers", ""]
     assert [line.split()[:3] for line in lines[2:]] == [
-        [code, all_rules()[code].name, "on"] for code in sorted(all_rules()) if code.startswith("KER2")
+        [code, all_rules()[code].name, "on" if codes.CODES[code].default else "opt-in"]
+        for code in sorted(all_rules()) if code.startswith("KER2")
     ]
+    assert [line.split()[2] for line in lines[2:] if line.split()[0] in ("KER220", "KER221")] == ["opt-in"] * 2
     assert lines[2].endswith("Dense head on a sequence or feature map of a per-sample model")
     logs = json.loads(run_kerlint("rule", "KER61", "--output-format", "json").stdout)
     assert [e["code"] for e in logs] == ["KER610", "KER611", "KER612"]
@@ -143,3 +145,14 @@ def test_kerlint_log_names_codes_and_rules_from_the_registry():
     diagnosis = json.loads(proc.stdout)["diagnostics"][0]
     assert (diagnosis["code"], diagnosis["name"]) == ("KER604", "overfitting-onset")
     assert diagnosis["rules"] == [{"code": "KER306", "name": "fit-without-early-stopping"}]
+
+
+def test_rule_links_point_at_the_rules_section_and_can_be_pointed_elsewhere(tmp_path):
+    path = tmp_path / "m.py"
+    path.write_text("import keras\nm = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])\n"
+                    "m.compile(loss='categorical_crossentropy')\n")
+    proc = run_kerlint("check", "--isolated", "--no-cache", "--output-format", "json", str(path),
+                       env={"KERLINT_DOCS_URL": "https://example.org/fork/docs/rules.md"})
+    assert json.loads(proc.stdout)[0]["url"] == "https://example.org/fork/docs/rules.md#ker101"
+    # The anchor is the one docs/rules.md's "## KER101" heading gets.
+    assert "\n## KER101\n" in (ROOT / "docs" / "rules.md").read_text()

@@ -16,7 +16,7 @@ from .. import __version__, codes
 from . import file_rows
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://kerlint.invalid/"
+INFORMATION_URI = "https://kerlint.invalid/kerlint"  # [project.urls] Homepage
 
 
 def _descriptor(rule) -> dict:
