@@ -149,3 +149,132 @@ def test_ker409_only_the_tensorflow_trainer_keeps_the_shims():
         text = (src / backend / "trainer.py").read_text()
         assert "compiled_loss" not in text and "compiled_metrics" not in text
     assert "compiled_loss" not in (Path(keras.__file__).parent / "src" / "trainers" / "trainer.py").read_text()
+
+
+# -- KER410 backend-math-functions ------------------------------------------------------------------
+from kerlint.rules import ker410_backend_math_functions as ker410  # noqa: E402
+
+
+def _legacy_backend():
+    """TensorFlow's tf.keras.backend under Keras 3: Keras 2's functions, kept as TensorFlow code."""
+    return tf.keras.backend
+
+
+def test_ker410_every_listed_function_is_gone_from_keras_backend_and_was_keras_2s():
+    legacy = _legacy_backend()
+    present = [name for name in ker410.REMOVED if hasattr(keras.backend, name)]
+    unknown = [name for name in ker410.REMOVED if not hasattr(legacy, name)]
+    assert not present, f"still in keras.backend: {present}"
+    assert not unknown, f"not Keras 2 backend functions: {unknown}"
+    # Every Keras 2 function the legacy module has and keras.backend lacks is in the table.
+    missing = {n for n in dir(legacy) if not n.startswith("_") and callable(getattr(legacy, n))}
+    missing -= set(dir(keras.backend)) | ker410.REMOVED
+    assert not missing, f"removed but not listed: {sorted(missing)}"
+
+
+def test_ker410_the_replacements_named_exist():
+    import re
+
+    for advice in ker410.OTHERS.values():
+        for target in re.findall(r"keras\.[A-Za-z_][\w.]*\w", advice or ""):
+            obj = keras
+            for part in target.split(".")[1:]:
+                obj = getattr(obj, part)  # AttributeError names the stale entry
+    for same in ker410.SAME.values():
+        assert hasattr(keras.ops, same.name), same.name
+
+
+def _k_samples():
+    rng = np.random.default_rng(0)
+    x = tf.constant(rng.normal(size=(3, 4, 5)).astype("float32"))
+    y = tf.constant(rng.normal(size=(3, 4, 5)).astype("float32"))
+    probs = tf.nn.softmax(x)
+    onehot = tf.one_hot(rng.integers(0, 5, (3, 4)), 5)
+    ids = tf.constant(rng.integers(0, 5, (3, 4)))
+    binary = tf.constant((rng.random((3, 4, 5)) > 0.5).astype("float32"))
+    unary = {n: (x,) for n in ("abs", "cos", "sin", "exp", "sign", "square", "tanh", "sigmoid", "softplus",
+                               "softsign", "stop_gradient", "transpose", "relu")}
+    unary.update(log=(tf.abs(x),), round=(x * 3,))
+    binary_ops = {n: (x, y) for n in ("equal", "not_equal", "greater", "greater_equal", "less", "less_equal",
+                                      "maximum", "minimum")}
+    reduce = {n: (x, 1) for n in ("sum", "mean", "max", "min", "prod", "std", "var")}
+    reduce.update(all=(x > 0, 1), any=(x > 0,))
+    return {
+        **unary, **binary_ops, **reduce,
+        "dot": (x, tf.constant(rng.normal(size=(5, 2)).astype("float32"))),
+        "reshape": (x, (3, 20)), "tile": (x, (1, 2, 1)), "one_hot": (ids, 5),
+        "argmax": (x,), "argmin": (x,), "cast": (x, "int32"), "clip": (x, -0.5, 0.5),
+        "concatenate": ([x, y],), "cumsum": (x,), "cumprod": (x,), "elu": (x, 0.5),
+        "expand_dims": (x,), "softmax": (x,), "squeeze": (x[:, :1], 1), "stack": ([x, y],),
+        "ones_like": (x,), "zeros_like": (x,), "pow": (tf.abs(x), 2.5), "permute_dimensions": (x, (0, 2, 1)),
+        "repeat_elements": (x, 2, 1), "gather": (x, [2, 0]),
+        "binary_crossentropy": (binary, tf.sigmoid(x)), "categorical_crossentropy": (onehot, probs),
+        "sparse_categorical_crossentropy": (ids, probs),
+    }
+
+
+def test_ker410_each_fix_computes_what_keras_2_computed():
+    legacy, samples = _legacy_backend(), _k_samples()
+    assert set(samples) == set(ker410.SAME), set(samples) ^ set(ker410.SAME)
+    for name, args in samples.items():
+        same = ker410.SAME[name]
+        extra = {same.default[0]: int(same.default[2])} if same.default and len(args) <= same.default[1] else {}
+        old = np.asarray(getattr(legacy, name)(*args))
+        new = np.asarray(keras.ops.convert_to_numpy(getattr(keras.ops, same.name)(*args, **extra)))
+        assert old.shape == new.shape, name
+        assert np.allclose(old.astype(float), new.astype(float), atol=1e-6), name
+        if extra and name == "expand_dims":  # without the written-out default, ops raises ...
+            with pytest.raises(TypeError):
+                keras.ops.expand_dims(*args)
+        elif extra:  # ... or computes something else
+            plain = np.asarray(keras.ops.convert_to_numpy(getattr(keras.ops, same.name)(*args)))
+            assert plain.shape != old.shape or not np.allclose(plain.astype(float), old.astype(float)), name
+    # The two left without a fix really differ.
+    x = tf.constant([-1e-7, 0.0, 1.0, -1.0])
+    assert np.isnan(keras.ops.convert_to_numpy(keras.ops.sqrt(x))[0]) and legacy.sqrt(x).numpy()[0] == 0.0
+    assert not np.allclose(keras.ops.convert_to_numpy(keras.ops.hard_sigmoid(x)), legacy.hard_sigmoid(x).numpy())
+
+
+def test_ker410_metric_raises_when_training_starts_and_ops_computes_the_same():
+    body = """\
+from keras import backend as K
+
+
+def mean_abs_error(y_true, y_pred):
+    return K.mean(K.abs(y_pred - y_true), axis=-1)
+
+
+x = rng.normal(size=(64, 8)).astype("float32")
+y = rng.normal(size=(64, 1)).astype("float32")
+model = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(1)])
+model.compile(optimizer="sgd", loss="mse", metrics=[mean_abs_error])
+history = model.fit(x, y, epochs=1, batch_size=64, verbose=0, shuffle=False)
+"""
+    buggy, fixed = pair("KER410", body, count=2)
+    assert "keras.ops.mean(keras.ops.abs(y_pred - y_true), axis=-1)" in fixed
+    namespace = {}
+    with pytest.raises(AttributeError) as err:
+        run(buggy, namespace=namespace)
+    assert "module 'keras.backend' has no attribute" in str(err.value)
+    assert namespace["model"] is not None  # the model was built: only training raised
+    good = run(fixed)
+    legacy = _legacy_backend()
+    a, b = tf.constant(good["y"]), tf.constant(good["y"][::-1])
+    expected = legacy.mean(legacy.abs(b - a), axis=-1).numpy()  # what the Keras 2 metric computed
+    assert np.allclose(keras.ops.convert_to_numpy(good["mean_abs_error"](a, b)), expected)
+    record("KER410", "custom metric with K.mean/K.abs in fit()", f"AttributeError: {str(err.value)[:50]}",
+           f"mean_abs_error {good['history'].history['mean_abs_error'][0]:.3f}")
+    assert "AttributeError" in message(buggy, "KER410")
+
+
+def test_ker410_tf_keras_backend_still_has_them():
+    src = source(
+        """\
+from tensorflow.keras import backend as K
+
+x = rng.normal(size=(4, 3)).astype("float32")
+total = K.sum(K.square(x), axis=-1)
+"""
+    )
+    assert not reports(src, "KER410")
+    assert run(src)["total"].shape == (4,)
