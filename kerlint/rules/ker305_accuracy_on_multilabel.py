@@ -11,17 +11,34 @@ from ..edits import keras_name
 from ..ir import Const, KerasObject, KerasRef, Seq
 from . import Rule
 
-_ACCURACY = {"accuracy", "acc", "binary_accuracy"}
+# The accuracies people put on a multi-label model, by what each computes there: Keras 3 resolves
+# "accuracy" from the output shape, the others are the same everywhere.
+_STRINGS = {"accuracy": "accuracy", "acc": "accuracy", "binary_accuracy": "binary",
+            "categorical_accuracy": "categorical"}
+_CLASSES = {"BinaryAccuracy": "binary", "CategoricalAccuracy": "categorical"}
+_FUNCTIONS = {"metrics.binary_accuracy": "binary", "metrics.categorical_accuracy": "categorical"}
+# What the number is on a multi-label model.
+_SHAPE_RESOLVED = (
+    "measures nothing useful: Keras 3 resolves \"accuracy\" from the output shape to categorical "
+    "accuracy, which only checks the top-scoring label, while Keras 2 and binary_accuracy average "
+    "over every label, so a model that predicts no label at all scores near 1 when labels are sparse"
+)
+_WHY = {
+    "accuracy": _SHAPE_RESOLVED,
+    "binary": _SHAPE_RESOLVED,
+    "categorical": "checks only whether the top-scoring label is the first true one, blind to the other labels",
+}
 
 
-def _is_accuracy(item) -> bool:
+def _accuracy_kind(item) -> str | None:
+    """Which accuracy a ``metrics=`` entry is, or None for any other metric."""
     if isinstance(item, Const):
-        return isinstance(item.value, str) and item.value in _ACCURACY
+        return _STRINGS.get(item.value) if isinstance(item.value, str) else None
     if isinstance(item, KerasObject):
-        return item.section == "metrics" and item.kind == "BinaryAccuracy"
+        return _CLASSES.get(item.kind) if item.section == "metrics" else None
     if isinstance(item, KerasRef):
-        return item.canonical == "metrics.binary_accuracy"
-    return False
+        return _FUNCTIONS.get(item.canonical)
+    return None
 
 
 def _accuracy_items(compile):
@@ -31,10 +48,22 @@ def _accuracy_items(compile):
     value = arg.value
     if isinstance(value, Seq):
         for item in value.items:
-            if _is_accuracy(item):
-                yield item, True
-    elif _is_accuracy(value):
-        yield value, False
+            kind = _accuracy_kind(item)
+            if kind is not None:
+                yield item, kind, True
+    else:
+        kind = _accuracy_kind(value)
+        if kind is not None:
+            yield value, kind, False
+
+
+def _label(item, kind: str) -> str:
+    """How the message names the metric: as before for the accuracies Keras resolves by shape."""
+    if kind != "categorical":
+        return "accuracy"
+    if isinstance(item, KerasObject):
+        return f"{item.kind}()"
+    return "categorical_accuracy"
 
 
 def _node(item):
@@ -68,16 +97,12 @@ def check(file):
             continue
         if loss.name not in BINARY_LOSSES or loss.from_logits is not False:
             continue
-        for item, in_list in _accuracy_items(compile):
+        for item, kind, in_list in _accuracy_items(compile):
             node = _node(item) or compile.node
             yield Diagnostic(
                 "KER305",
-                "accuracy on a multi-label model (sigmoid output with several units, binary "
-                "crossentropy) measures nothing useful: Keras 3 resolves \"accuracy\" from the "
-                "output shape to categorical accuracy, which only checks the top-scoring label, "
-                "while Keras 2 and binary_accuracy average over every label, so a model that "
-                "predicts no label at all scores near 1 when labels are sparse; report "
-                "AUC(multi_label=True), precision and recall instead",
+                f"{_label(item, kind)} on a multi-label model (sigmoid output with several units, binary "
+                f"crossentropy) {_WHY[kind]}; report AUC(multi_label=True), precision and recall instead",
                 node,
                 _fix(file.ir, item, in_list),
             )
@@ -89,8 +114,10 @@ RULE = Rule(
         "A sigmoid output with several units trained with binary crossentropy predicts "
         "independent labels. Keras 3 picks the accuracy for `\"accuracy\"` from the shapes "
         "alone: with several output units it is categorical accuracy, which compares only the "
-        "argmax of the predictions with the argmax of the labels. Keras 2 (and "
-        "`\"binary_accuracy\"` everywhere) averages per-label hits, and with sparse labels "
+        "argmax of the predictions with the argmax of the labels (the first true label), as "
+        "`\"categorical_accuracy\"` and `CategoricalAccuracy()` always do: a model that finds "
+        "one label of three scores 1.0. Keras 2 (and `\"binary_accuracy\"` or "
+        "`BinaryAccuracy()` everywhere) averages per-label hits, and with sparse labels "
         "predicting all zeros already scores about 0.95. Neither number says whether the "
         "model finds the labels. `AUC(multi_label=True)`, `Precision()` and `Recall()` do. "
         "The fix replaces the metric; it is unsafe because code that reads "

@@ -202,3 +202,27 @@ history = model.fit(x, y, epochs=40, batch_size=32, verbose=0).history
            fast["history"]["loss"][-1], slow["history"]["loss"][-1])
     assert fast["history"]["loss"][-1] < 0.2  # near the label noise (MAE of N(0, 0.1) is 0.08)
     assert fast["history"]["loss"][-1] < slow["history"]["loss"][-1]
+
+
+def test_ker305_categorical_accuracy_is_perfect_for_a_model_that_finds_one_label_of_three():
+    """categorical_accuracy compares the top-scoring label with the first true label only."""
+    buggy, fixed = pair(
+        "KER305",
+        """\
+# 12 labels, 3 per sample; the model predicts the first true label of each sample and no other.
+y = np.zeros((300, 12), dtype="float32")
+for row in y:
+    row[rng.choice(12, size=3, replace=False)] = 1.0
+first = np.eye(12, dtype="float32")[y.argmax(axis=1)]
+model = keras.Sequential([keras.Input(shape=(12,)), layers.Dense(12, activation="sigmoid")])
+model.layers[0].set_weights([np.eye(12, dtype="float32") * 12.0, np.full(12, -6.0, dtype="float32")])
+model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["categorical_accuracy"])
+scores = model.evaluate(first, y, verbose=0, return_dict=True)
+""",
+    )
+    bad, good = run(buggy), run(fixed)
+    recall = next(v for k, v in good["scores"].items() if k.startswith("recall"))  # recall_1 after other proofs
+    record("KER305", "model that finds 1 label of 3 (categorical_accuracy | recall)",
+           bad["scores"]["categorical_accuracy"], recall)
+    assert bad["scores"]["categorical_accuracy"] == pytest.approx(1.0)
+    assert recall == pytest.approx(1 / 3, abs=0.01)
