@@ -278,3 +278,75 @@ total = K.sum(K.square(x), axis=-1)
     )
     assert not reports(src, "KER410")
     assert run(src)["total"].shape == (4,)
+
+
+# -- KER411 weights-checkpoint-suffix ----------------------------------------------------------------
+FIT = """\
+x = rng.normal(size=(64, 8)).astype("float32")
+y = rng.integers(0, 2, size=(64, 1))
+model = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss="binary_crossentropy")
+"""
+
+
+@pytest.fixture
+def in_tmp(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_ker411_weights_checkpoint_raises_before_training(in_tmp):
+    buggy, fixed = pair(
+        "KER411",
+        FIT
+        + """\
+best = keras.callbacks.ModelCheckpoint("best.h5", save_weights_only=True)
+model.fit(x[:48], y[:48], epochs=2, validation_data=(x[48:], y[48:]), callbacks=[best], verbose=0)
+model.load_weights("best.h5")
+""",
+    )
+    assert fixed.count('"best.weights.h5"') == 2  # the checkpoint and the load that reads it
+    with pytest.raises(ValueError) as err:
+        run(buggy)
+    run(fixed)
+    record("KER411", 'ModelCheckpoint("best.h5", save_weights_only=True)', str(err.value)[:80],
+           sorted(p.name for p in in_tmp.iterdir()))
+    assert "must end in `.weights.h5`" in str(err.value)
+    assert (in_tmp / "best.weights.h5").exists()
+
+
+@pytest.mark.parametrize(
+    "call, expected, written",
+    [
+        ('model.save_weights("my_checkpoint")', "The filename must end in `.weights.h5`", "my_checkpoint.weights.h5"),
+        ('model.save_weights("weights.hdf5")', "The filename must end in `.weights.h5`", "weights.weights.h5"),
+        ('model.save("my_model")', "Invalid filepath extension for saving", "my_model.keras"),
+        ('checkpoint = keras.callbacks.ModelCheckpoint("model-{epoch:02d}.hdf5")\n'
+         "model.fit(x, y, epochs=1, callbacks=[checkpoint], verbose=0)",
+         "The filepath provided must end in `.keras`", "model-01.h5"),
+    ],
+)
+def test_ker411_saving_raises_and_the_suffix_fixes_it(in_tmp, call, expected, written):
+    buggy, fixed = pair("KER411", FIT + call + "\n")
+    with pytest.raises(ValueError) as err:
+        run(buggy)
+    run(fixed)
+    record("KER411", call.splitlines()[0], str(err.value)[:70], written)
+    assert expected in str(err.value)
+    assert (in_tmp / written).exists()
+
+
+def test_ker411_accepted_paths_are_left_alone(in_tmp):
+    src = source(
+        FIT
+        + """\
+callbacks = [keras.callbacks.ModelCheckpoint("w.weights.h5", save_weights_only=True),
+             keras.callbacks.ModelCheckpoint("m.keras"), keras.callbacks.ModelCheckpoint("m.h5")]
+model.fit(x, y, epochs=1, callbacks=callbacks, verbose=0)
+model.save("legacy.hdf5")
+model.save("native.keras")
+model.save_weights("last.weights.h5")
+"""
+    )
+    assert not reports(src, "KER411")
+    run(src)
