@@ -350,3 +350,155 @@ model.save_weights("last.weights.h5")
     )
     assert not reports(src, "KER411")
     run(src)
+
+
+# -- KER412 tensorflow-op-on-keras-tensor ------------------------------------------------------------
+from kerlint.rules import ker412_tensorflow_op_on_keras_tensor as ker412  # noqa: E402
+
+
+def test_ker412_tf_reshape_on_an_input_raises_and_ops_reshape_builds():
+    buggy, fixed = pair(
+        "KER412",
+        """\
+import tensorflow as tf
+
+inputs = keras.Input(shape=(28, 28))
+x = tf.reshape(inputs, (-1, 784))
+outputs = layers.Dense(10, activation="softmax")(x)
+model = keras.Model(inputs, outputs)
+""",
+    )
+    assert "keras.ops.reshape(inputs, (-1, 784))" in fixed
+    with pytest.raises(ValueError) as err:
+        run(buggy)
+    good = run(fixed)
+    record("KER412", "tf.reshape(keras.Input(...))", str(err.value)[:70], good["model"].output_shape)
+    assert KERAS_TENSOR in str(err.value)
+    assert KERAS_TENSOR in message(buggy, "KER412")
+    assert good["model"].output_shape == (None, 10)
+
+
+def test_ker412_without_an_ops_equivalent_the_lambda_fix_builds():
+    buggy, fixed = pair(
+        "KER412",
+        """\
+import tensorflow as tf
+
+inputs = keras.Input(shape=(8, 8, 3))
+features = layers.Conv2D(4, 3, padding="same")(inputs)
+halves = tf.split(features, 2, axis=-1)
+model = keras.Model(inputs, layers.Add()(halves))
+""",
+    )
+    assert "layers.Lambda(lambda t: tf.split(t, 2, axis=-1))(features)" in fixed
+    with pytest.raises(ValueError) as err:
+        run(buggy)
+    good = run(fixed)
+    assert KERAS_TENSOR in str(err.value)
+    assert good["model"].output_shape == (None, 8, 8, 2)
+
+
+def _tf(name):
+    obj = tf
+    for part in name.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def _tf_samples():
+    rng = np.random.default_rng(1)
+    x = tf.constant(rng.normal(size=(2, 3, 4)).astype("float32"))
+    y = tf.constant(rng.normal(size=(2, 3, 4)).astype("float32"))
+    pos = tf.abs(x) + 0.1
+    out = {}
+    for name, op in ker412.OPS.items():
+        last = name.rsplit(".", 1)[-1]
+        if op.positional == 1:
+            out[name] = (pos,) if last in ("sqrt", "log", "log1p") else (x,)
+        elif last in ("matmul",):
+            out[name] = (x, tf.transpose(y, (0, 2, 1)))
+        elif last == "tile":
+            out[name] = (x, (1, 2, 1))
+        elif last == "one_hot":
+            out[name] = (tf.constant([[0, 2], [1, 3]]), 4)
+        elif last == "pad":
+            out[name] = (x, [[0, 0], [1, 1], [0, 2]])
+        elif last == "transpose":
+            out[name] = (x, (0, 2, 1))
+        elif last == "reshape":
+            out[name] = (x, (-1, 12))
+        elif last.startswith("reduce_"):
+            out[name] = (x > 0, 1) if last in ("reduce_any", "reduce_all") else (x, 1)
+        elif last == "pow":
+            out[name] = (pos, 2.5)
+        elif last in ("concat", "stack"):
+            out[name] = ([x, y], 1)
+        elif last == "expand_dims":
+            out[name] = (x, 1)
+        elif last == "squeeze":
+            out[name] = (x[:, :1], 1)
+        elif last == "cast":
+            out[name] = (x, "int32")
+        elif last == "clip_by_value":
+            out[name] = (x, -0.5, 0.5)
+        elif last == "where":
+            out[name] = (x > 0, x, y)
+        elif last == "gather":
+            out[name] = (x, [1, 0])
+        elif last in ("argmax", "argmin"):
+            out[name] = (x,)
+        elif last in ("softmax", "log_softmax"):
+            out[name] = (x, 1)
+        elif last == "leaky_relu":
+            out[name] = (x, 0.3)
+        elif last == "einsum":
+            out[name] = ("bij,bkj->bik", x, y)
+        else:
+            out[name] = (x, y)
+    return out
+
+
+def test_ker412_each_ops_fix_computes_what_tensorflow_computed():
+    for name, args in _tf_samples().items():
+        op = ker412.OPS[name]
+        extra = {op.default[0]: int(op.default[2])} if op.default and len(args) <= op.default[1] else {}
+        old = np.asarray(_tf(name)(*args))
+        new = np.asarray(keras.ops.convert_to_numpy(getattr(keras.ops, op.name)(*args, **extra)))
+        assert old.shape == new.shape, name
+        assert np.allclose(old.astype(float), new.astype(float), atol=1e-5), name
+
+
+def test_ker412_every_tensorflow_function_in_the_table_raises_on_a_keras_tensor():
+    inputs = keras.Input(shape=(3, 4))
+    samples = _tf_samples()
+    for name in ker412.OPS:
+        args = tuple(inputs if isinstance(a, tf.Tensor) and a.dtype == tf.float32 and a.shape.rank == 3 else a
+                     for a in samples[name])
+        if not any(a is inputs for a in args):
+            args = (inputs, *args[1:])
+        with pytest.raises((ValueError, TypeError), match="KerasTensor"):
+            _tf(name)(*args)
+    # The functions left alone take anything: a KerasTensor passes through.
+    assert tf.nest.flatten([inputs])[0] is inputs and tf.is_tensor(inputs) is False
+
+
+def test_ker412_tensorflow_inside_a_layer_and_under_tf_keras_is_left_alone():
+    src = source(
+        """\
+import tensorflow as tf
+
+
+class Gate(layers.Layer):
+    def call(self, x):
+        return x * tf.nn.sigmoid(tf.reduce_mean(x, axis=-1, keepdims=True))
+
+
+inputs = keras.Input(shape=(6,))
+gated = Gate()(inputs)
+scaled = layers.Lambda(lambda t: tf.math.l2_normalize(t, axis=-1))(gated)
+model = keras.Model(inputs, layers.Dense(1)(scaled))
+prediction = model.predict(rng.normal(size=(2, 6)).astype("float32"), verbose=0)
+"""
+    )
+    assert not reports(src, "KER412")
+    assert run(src)["prediction"].shape == (2, 1)
