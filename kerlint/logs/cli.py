@@ -1,21 +1,27 @@
-"""`kerlint log FILE`: read a Keras training log and say what went wrong.
+"""`kerlint log FILE...`: read Keras training logs and say what went wrong.
 
-Exit codes: 0 nothing found, 1 problems diagnosed, 2 usage error or unreadable input.
+Exit codes: 0 nothing found, 1 problems diagnosed, 2 usage error or an input that could not be
+read as a training log (the others are still reported).
 """
 
 from __future__ import annotations
 
+import os
 import sys
+from dataclasses import dataclass, field
 
 import click
 
 from ..codes import LOG, of_kind
-from .diagnose import diagnose
-from .report import render_json, render_text
+from .classes import from_log
+from .diagnose import Diagnosis, diagnose
+from .join import SourceCheck, check_source, classes_of, findings_for, model_of
+from .model import ClassCount, Log
+from .report import render_json, render_text, to_dict
 from .source import LogReadError, read_log
 
 NO_EPOCHS = ("no Keras training epochs found (expected fit() console output with `Epoch 1/N` "
-             "lines, a CSVLogger file or a History.history JSON)")
+             "lines, a CSVLogger file, a History.history JSON or a notebook with its outputs)")
 
 
 def _codes(value: str | None) -> list[str]:
@@ -25,7 +31,7 @@ def _codes(value: str | None) -> list[str]:
     known = [k.code for k in of_kind(LOG)]
     for c in codes:
         if not any(k.startswith(c) for k in known):
-            raise click.BadParameter(f"unknown code {c!r} (log codes are KER601-KER612)")
+            raise click.BadParameter(f"unknown code {c!r} (log codes are {known[0]}-{known[-1]})")
     return codes
 
 
@@ -43,28 +49,140 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
+class Unreadable(Exception):
+    """One input cannot be reported on; the message is for the user."""
+
+    def __init__(self, source: str, message: str) -> None:
+        super().__init__(message)
+        self.source = source
+        self.message = message
+
+
+@dataclass
+class Report:
+    log: Log
+    diags: list[Diagnosis]
+    source: SourceCheck | None = None
+    joins: dict[int, list] = field(default_factory=dict)  # id(diagnosis) -> [Finding]
+
+
+def _read(file: str) -> Log:
+    try:
+        stdin = getattr(sys.stdin, "buffer", None) if file == "-" else None
+        parsed = read_log(file, stdin=stdin)
+    except LogReadError as exc:
+        raise Unreadable(file, str(exc)) from None
+    except MemoryError:
+        raise Unreadable(file, f"{file}: out of memory while reading the log") from None
+    except Exception as exc:  # a parser bug must not show the user a traceback
+        raise Unreadable(file, f"{file}: internal error while reading the log: "
+                               f"{type(exc).__name__}: {exc}") from None
+    if not parsed.runs:
+        if parsed.format == "notebook":
+            raise Unreadable(file, f"{parsed.source}: no Keras training epochs found: "
+                                   f"{parsed.notes[0] if parsed.notes else 'no fit() output'}")
+        hint = f"; it starts like a History dump but is {parsed.notes[0]}" if parsed.notes else ""
+        raise Unreadable(file, f"{parsed.source}: {NO_EPOCHS}{hint}")
+    return parsed
+
+
+def _source_for(log: Log, file: str, option: str | None) -> str | None:
+    """The source to check: --source, or the notebook the log came from."""
+    if option:
+        return option
+    if log.format == "notebook" and file != "-":
+        return file
+    return None
+
+
+def _classes(log: Log, option: int | None, source: SourceCheck | None) -> None:
+    """Give each run the class count the options or the source tell, and mark the runs whose
+    model the source shows trained as a regression."""
+    for run in log.runs:
+        if source is not None:
+            model = model_of(run, source)
+            if model is not None:
+                counted, regression = classes_of(model)
+                run.classes, run.not_classifier = counted, regression
+        if option is not None:
+            run.classes = ClassCount(option, "option", f"--classes {option}")
+            run.not_classifier = None
+        if run.classes is None and run.not_classifier is None:
+            run.classes = from_log(run)
+
+
+def _report(file: str, classes: int | None, source_option: str | None,
+            checked: dict[str, SourceCheck], selected: list[str], ignored: list[str]) -> Report:
+    log = _read(file)
+    path = _source_for(log, file, source_option)
+    source = None
+    if path is not None:
+        if path not in checked:
+            checked[path] = check_source(path)
+        source = checked[path]
+    _classes(log, classes, source)
+    try:
+        diags = diagnose(log)
+    except Exception as exc:
+        raise Unreadable(file, f"{log.source}: internal error while diagnosing: "
+                               f"{type(exc).__name__}: {exc}") from None
+    if selected:
+        diags = [d for d in diags if any(d.code.startswith(c) for c in selected)]
+    if ignored:
+        diags = [d for d in diags if not any(d.code.startswith(c) for c in ignored)]
+    report = Report(log, diags, source)
+    if source is not None:
+        runs = {run.index: run for run in log.runs}
+        for d in diags:
+            run = runs[d.run]
+            report.joins[id(d)] = findings_for(run, d.rules, source, model_of(run, source))
+    return report
+
+
+def _text(report: Report, ascii_only: bool) -> str:
+    text = render_text(report.log, report.diags, ascii_only=ascii_only, source=report.source,
+                       joins=report.joins)
+    if ascii_only:  # a file name or metric name the terminal cannot show
+        text = text.encode("ascii", "replace").decode("ascii")
+    return text
+
+
 @click.command("log")
-@click.argument("file", metavar="FILE")
+@click.argument("files", metavar="FILE...", nargs=-1, required=True)
+@click.option("--source", "source_path", metavar="PATH", default=None,
+              help="The script, notebook or folder that trained the model: run `kerlint check` "
+                   "on it and point each diagnosis at the lines that usually cause it. A "
+                   "notebook given as FILE is its own source.")
+@click.option("--classes", type=click.IntRange(2, 100_000), default=None, metavar="N",
+              help="The number of classes (chance is 1/N, a uniform guess costs ln N); by "
+                   "default read from the source, a model.summary() in the log or the metrics.")
 @click.option("--output-format", "output_format", type=click.Choice(["text", "json"]),
               default="text", show_default=True, help="Report format.")
 @click.option("--plot", "plot_path", metavar="FILE.png", default=None,
               help="Also draw loss and metrics per epoch, diagnosed epochs marked "
-                   "(needs matplotlib: pip install 'kerlint[plot]').")
+                   "(needs matplotlib: pip install 'kerlint[plot]'). One FILE only.")
 @click.option("--select", default=None, metavar="CODES",
               help="Only report these codes (comma-separated, prefixes allowed).")
 @click.option("--ignore", default=None, metavar="CODES",
               help="Do not report these codes (comma-separated, prefixes allowed).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are diagnosed.")
-def log(file: str, output_format: str, plot_path: str | None, select: str | None,
-        ignore: str | None, exit_zero: bool) -> None:
-    """Diagnose a Keras training log: FILE is fit() console output (verbose 1 or 2, Keras 1-3,
-    pasted or captured), a CSVLogger CSV or a History.history JSON; `-` reads stdin.
+def log(files: tuple[str, ...], source_path: str | None, classes: int | None, output_format: str,
+        plot_path: str | None, select: str | None, ignore: str | None, exit_zero: bool) -> None:
+    """Diagnose Keras training logs: each FILE is fit() console output (verbose 1 or 2, Keras 1-3,
+    pasted or captured), a CSVLogger CSV, a History.history JSON, or a Jupyter notebook with its
+    outputs; `-` reads stdin. One report per FILE.
 
-    Reports divergence, saturated probabilities, frozen metrics, overfitting and other training
-    failures (KER601-KER612) with the epochs and numbers behind them, and the `kerlint check`
-    rules that usually cause them.
+    Reports divergence, saturated probabilities, frozen metrics, overfitting, chance-level
+    accuracy and other training failures (KER601-KER613) with the epochs and numbers behind them,
+    and the `kerlint check` rules that usually cause them, found in the source when it is known.
     """
     selected, ignored = _codes(select), _codes(ignore)
+    if plot_path and len(files) > 1:
+        _fail("--plot draws one log: give one FILE")
+    if files.count("-") > 1:
+        _fail("stdin (-) can be read once")
+    if source_path is not None and not os.path.exists(source_path):
+        _fail(f"--source {source_path}: no such file or folder")
     if plot_path:
         from .plot import PlotUnavailable, load_pyplot
 
@@ -72,47 +190,71 @@ def log(file: str, output_format: str, plot_path: str | None, select: str | None
             load_pyplot()
         except PlotUnavailable as exc:
             _fail(str(exc))
-    try:
-        stdin = getattr(sys.stdin, "buffer", None) if file == "-" else None
-        parsed = read_log(file, stdin=stdin)
-    except LogReadError as exc:
-        _fail(str(exc))
-        return
-    except MemoryError:
-        _fail(f"{file}: out of memory while reading the log")
-        return
-    except Exception as exc:  # a parser bug must not show the user a traceback
-        _fail(f"{file}: internal error while reading the log: {type(exc).__name__}: {exc}")
-        return
-    if not parsed.runs:
-        hint = f"; it starts like a History dump but is {parsed.notes[0]}" if parsed.notes else ""
-        _fail(f"{parsed.source}: {NO_EPOCHS}{hint}")
-    try:
-        diags = diagnose(parsed)
-    except Exception as exc:
-        _fail(f"{parsed.source}: internal error while diagnosing: {type(exc).__name__}: {exc}")
-        return
-    if selected:
-        diags = [d for d in diags if any(d.code.startswith(c) for c in selected)]
-    if ignored:
-        diags = [d for d in diags if not any(d.code.startswith(c) for c in ignored)]
-    if output_format == "json":
-        click.echo(render_json(parsed, diags), nl=False)
-    else:
-        ascii_only = _ascii_only()
-        text = render_text(parsed, diags, ascii_only=ascii_only)
-        if ascii_only:  # a file name or metric name the terminal cannot show
-            text = text.encode("ascii", "replace").decode("ascii")
-        click.echo(text, nl=False)
-    if plot_path:
-        from .plot import render_plot
-
+    checked: dict[str, SourceCheck] = {}
+    reports: list[Report | Unreadable] = []
+    for file in files:
         try:
-            render_plot(parsed, diags, plot_path)
-        except OSError as exc:
-            _fail(f"cannot write the plot to {plot_path}: {exc.strerror or exc}")
-        except Exception as exc:
-            _fail(f"cannot draw the plot: {type(exc).__name__}: {exc}")
-        if output_format == "text":
-            click.echo(f"Plot written to {plot_path}")
-    sys.exit(1 if diags and not exit_zero else 0)
+            reports.append(_report(file, classes, source_path, checked, selected, ignored))
+        except Unreadable as exc:
+            reports.append(exc)
+    for source in checked.values():
+        if source.error:
+            click.echo(f"kerlint log: {source.path}: source not checked: {source.error}", err=True)
+    _print(reports, output_format, many=len(files) > 1)
+    good = [r for r in reports if isinstance(r, Report)]
+    if plot_path and good:
+        _plot(good[0], plot_path, output_format)
+    if len(good) < len(reports):
+        sys.exit(2)
+    sys.exit(1 if any(r.diags for r in good) and not exit_zero else 0)
+
+
+def _print(reports: list[Report | Unreadable], output_format: str, many: bool) -> None:
+    import json
+
+    if output_format == "json":
+        items = [to_dict(r.log, r.diags, source=r.source, joins=r.joins) if isinstance(r, Report)
+                 else {"source": "<stdin>" if r.source == "-" else r.source, "error": r.message}
+                 for r in reports]
+        for r in reports:
+            if isinstance(r, Unreadable):
+                click.echo(f"kerlint log: {r.message}", err=True)
+        if many:
+            click.echo(json.dumps(items, indent=2, allow_nan=False))
+        elif isinstance(reports[0], Report):
+            click.echo(render_json(reports[0].log, reports[0].diags, source=reports[0].source,
+                                   joins=reports[0].joins), nl=False)
+        return
+    ascii_only = _ascii_only()
+    first = True
+    for r in reports:
+        if isinstance(r, Unreadable):
+            click.echo(f"kerlint log: {r.message}", err=True)
+            continue
+        if not first:
+            click.echo("")
+        click.echo(_text(r, ascii_only), nl=False)
+        first = False
+    if many:
+        done = [r for r in reports if isinstance(r, Report)]
+        found = sorted({d.code for r in done for d in r.diags})
+        with_problems = sum(1 for r in done if r.diags)
+        text = (f"{len(reports)} files: {with_problems} with problems"
+                + (f" ({', '.join(found)})" if found else "")
+                + f", {len(done) - with_problems} clean")
+        if len(done) < len(reports):
+            text += f", {len(reports) - len(done)} unreadable"
+        click.echo("\n" + text + ".")
+
+
+def _plot(report: Report, plot_path: str, output_format: str) -> None:
+    from .plot import render_plot
+
+    try:
+        render_plot(report.log, report.diags, plot_path)
+    except OSError as exc:
+        _fail(f"cannot write the plot to {plot_path}: {exc.strerror or exc}")
+    except Exception as exc:
+        _fail(f"cannot draw the plot: {type(exc).__name__}: {exc}")
+    if output_format == "text":
+        click.echo(f"Plot written to {plot_path}")

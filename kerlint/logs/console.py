@@ -38,6 +38,11 @@ TRAIN_ON = re.compile(
     r"Train (on|for) (\d+) (samples|steps)(?:, validate (?:on|for) (\d+) (?:samples|steps))?")
 RESTORE = re.compile(r"Restoring model weights from the end of the best epoch(?:: (\d+))?")
 EARLY_STOP = re.compile(r"Epoch (\d+): early stopping")
+# model.summary(): its header row, a layer's output shape (Keras 1-3, `[(None, 20)]` for Keras 2's
+# InputLayer), and the line after the table. The last layer row's shape is the model's output.
+SUMMARY_HEADER = re.compile(r"Layer \(type\)\W+Output Shape")
+SUMMARY_SHAPE = re.compile(r"(?:^|[\s\u2502\u2503|])\[?\((None(?:, (?:None|\d+))*)\)\]?(?=[\s\u2502\u2503|]|$)")
+SUMMARY_END = re.compile(r"Total params: ")
 NOISE = re.compile(
     r"[IWEF]\d{4} \d\d:\d\d:\d\d"
     r"|\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d"
@@ -243,6 +248,15 @@ class ConsoleParser:
         self.saw_header = False
         self.samples: tuple[int, int | None, str] | None = None
         self.new_run_due = False
+        # model.summary(): inside its table, the last layer's shape, and the finished summary's
+        # last dimension (the class count of a classifier), given to the runs that follow it
+        self.in_summary = False
+        self.summary_shape: tuple[int | None, ...] | None = None
+        self.summary_units: int | None = None
+
+    def carry_summary(self, units: int | None) -> None:
+        """A notebook's summary printed in an earlier cell holds for this cell's runs."""
+        self.summary_units = units
 
     # -- records ---------------------------------------------------------------------------
     def feed(self, seg: str) -> None:
@@ -263,6 +277,9 @@ class ConsoleParser:
                 return
         if NOISE.match(seg):
             return
+        if self.in_summary or "Layer (type)" in seg:
+            if self._summary_row(seg):
+                return
         m = HEADER.match(seg)
         if m:
             self._header(int(m.group(1)), int(m.group(2)))
@@ -296,6 +313,27 @@ class ConsoleParser:
         if metrics:
             self._summary(metrics)
 
+    def _summary_row(self, seg: str) -> bool:
+        """Follow a model.summary() table; True when the segment belonged to it."""
+        if SUMMARY_HEADER.search(seg):
+            self.in_summary, self.summary_shape = True, None
+            return True
+        if SUMMARY_END.search(seg):
+            shape = self.summary_shape
+            # (None, C): a classifier's C (or a 1-unit head); other ranks tell nothing here
+            self.summary_units = shape[1] if shape is not None and len(shape) == 2 else None
+            self.in_summary, self.summary_shape = False, None
+            return True
+        m = SUMMARY_SHAPE.search(seg)
+        if m:
+            dims = m.group(1).split(", ")
+            self.summary_shape = tuple(None if d == "None" else int(d) for d in dims)
+            return True
+        if HEADER.match(seg) or TRAIN_ON.match(seg) or PAIR_SEARCH.search(seg):
+            self.in_summary = False  # a table cut short: the log goes on
+            return False
+        return True
+
     def _header(self, k: int, total: int) -> None:
         self.saw_header = True
         self._close_epoch()
@@ -314,7 +352,7 @@ class ConsoleParser:
 
     def _new_run(self, total: int | None) -> Run:
         self._close_run()
-        run = Run(index=len(self.runs) + 1, declared_epochs=total)
+        run = Run(index=len(self.runs) + 1, declared_epochs=total, summary_units=self.summary_units)
         if self.samples is not None:
             run.train_samples, run.val_samples, run.samples_unit = self.samples
             self.samples = None
@@ -394,7 +432,7 @@ class ConsoleParser:
         if not self.saw_header:
             self._push_headerless()
             if self.headerless:
-                run = Run(index=1, epochs=self.headerless)
+                run = Run(index=1, epochs=self.headerless, summary_units=self.summary_units)
                 if self.samples is not None:
                     run.train_samples, run.val_samples, run.samples_unit = self.samples
                 self.runs = [run]
@@ -406,3 +444,13 @@ def parse_console(stream: BinaryIO) -> list[Run]:
     for seg in iter_segments(iter_text(stream)):
         parser.feed(seg)
     return parser.finish()
+
+
+def parse_console_text(text: str, summary_units: int | None = None) -> tuple[list[Run], int | None]:
+    """Runs in already-decoded text (a notebook cell's output), and the last summary's units,
+    for the next cell."""
+    parser = ConsoleParser()
+    parser.carry_summary(summary_units)
+    for seg in iter_segments([text]):
+        parser.feed(seg)
+    return parser.finish(), parser.summary_units

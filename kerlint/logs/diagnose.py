@@ -5,12 +5,14 @@ descriptions are in the code registry (``kerlint/codes.py``)."""
 from __future__ import annotations
 
 import math
+import statistics
 from dataclasses import dataclass, field
 from typing import Any
 from collections.abc import Callable
 
 from ..codes import CODES
-from .model import CLIP_LOSS, Log, Run, is_loss_name, is_val, pinned_loss
+from .classes import from_log, noise
+from .model import CLIP_LOSS, ClassCount, Log, Run, is_loss_name, is_val, pinned_loss
 
 FLOOR_MAX = 2.5e-7  # printed 1.1921e-07 and its neighbours
 
@@ -430,12 +432,16 @@ def _accuracy_falls(run: Run, out: list[Diagnosis]) -> None:
 
 
 # -- KER606 ----------------------------------------------------------------------------------
-def _chance(run: Run, out: list[Diagnosis]) -> None:
+def _loss_plateaus(run: Run, classes: ClassCount | None) -> list[tuple[str, float, int, list[int]]]:
+    """Losses that sit at ln C (within 0.2%) for 3+ epochs: (metric, value, C, epochs). With a
+    known class count only ln C of that count is looked for."""
     found: list[tuple[str, float, int, list[int]]] = []
+    trusted = classes is not None and classes.origin != "accuracy"
+    counts = [classes.count] if trusted else list(range(2, 11))
     for name in _loss_names(run):
         series = _finite(run.series(name))
-        for classes in range(2, 11):
-            target = math.log(classes)
+        for count in counts:
+            target = math.log(count)
             cur: list[int] = []
             best: list[int] = []
             for e, v in series:
@@ -448,25 +454,201 @@ def _chance(run: Run, out: list[Diagnosis]) -> None:
                 if len(cur) > len(best):
                     best = list(cur)
             if len(best) >= 3:
-                found.append((name, dict(series)[best[0]], classes, best))
+                found.append((name, dict(series)[best[0]], count, best))
                 break
-    if found:
-        name, value, classes, best = found[0]
-        text = (f"{name} stays at {fmt(value)} ~ ln {classes} = {math.log(classes):.4f} at "
-                f"{epochs_text(best)}: the crossentropy of predicting 1/{classes} for every "
+    return found
+
+
+def _single_output(run: Run) -> bool:
+    """One loss for one output: a multi-output model's `loss` is the sum of its outputs' losses,
+    which no ln C bounds."""
+    key = run.loss_key()
+    return key is not None and not any(
+        is_loss_name(n) and not is_val(n) and n != key for n in run.metric_names())
+
+
+def _aligned(run: Run) -> tuple[list[int], list[float], list[float]] | None:
+    """The epochs with a finite training accuracy and loss: (epochs, accuracies, losses)."""
+    acc, key = run.acc_key(), run.loss_key()
+    if acc is None or key is None or not _single_output(run):
+        return None
+    losses = dict(_finite(run.series(key)))
+    pairs = [(e, a, losses[e]) for e, a in _finite(run.series(acc)) if e in losses]
+    if not pairs:
+        return None
+    return [p[0] for p in pairs], [p[1] for p in pairs], [p[2] for p in pairs]
+
+
+def _range_text(values: list[float]) -> str:
+    lo, hi = min(values), max(values)
+    return fmt(lo) if fmt(lo) == fmt(hi) else f"{fmt(lo)}-{fmt(hi)}"
+
+
+def _accuracy_at_chance(run: Run, classes: ClassCount | None) -> dict[str, Any] | None:
+    """Training accuracy at 1/C (or flat at one class's share) over the whole run, 3+ epochs,
+    while the training loss never falls below ln C."""
+    if classes is None or run.not_classifier:
+        return None
+    aligned = _aligned(run)
+    if aligned is None or len(aligned[0]) < 3:
+        return None
+    eps, accs, losses = aligned
+    count = classes.count
+    p, ln_c = 1 / count, math.log(count)
+    if min(losses) < ln_c * 0.998:  # 0.2%: the printed ln C itself
+        return None
+    samples = run.train_samples if run.samples_unit == "samples" else None
+    tol = noise(p, samples)
+    median = statistics.median(accs)
+    found: dict[str, Any] = {"epochs": eps, "accuracy": accs, "losses": losses, "tolerance": tol}
+    if max(accs) <= p + tol and abs(median - p) <= tol:
+        found["kind"] = "chance"
+        return found
+    if classes.origin == "accuracy" or min(accs) <= 0.02:
+        # the rest needs a count that does not come from the accuracy itself, and an accuracy
+        # well above 0 (a regression's exact-match accuracy is 0: it has no classes)
+        return None
+    if max(accs) <= p + tol:
+        found["kind"] = "below"  # worse than guessing: the loss rewards something else
+        return found
+    if len(eps) >= 4 and max(accs) - min(accs) <= 0.01:
+        found["kind"] = "share"  # the predicted class hardly changes
+        return found
+    return None
+
+
+def _chance(run: Run, classes: ClassCount | None, out: list[Diagnosis]) -> None:
+    if run.not_classifier:
+        return  # the source trains it as a regression: ln C means nothing for its loss
+    plateaus = _loss_plateaus(run, classes)
+    at_chance = _accuracy_at_chance(run, classes)
+    if not plateaus and at_chance is None:
+        return
+    parts: list[str] = []
+    evidence: dict[str, Any] = {}
+    rules: list[str] = []
+    epochs: list[int] = []
+    if at_chance is not None:
+        assert classes is not None
+        count, acc, key = classes.count, run.acc_key(), run.loss_key()
+        eps, accs, losses = at_chance["epochs"], at_chance["accuracy"], at_chance["losses"]
+        low_i = min(range(len(losses)), key=lambda i: losses[i])
+        loss_text = (f"{key} never falls below ln {count} = {math.log(count):.4f}, the loss of a "
+                     f"uniform guess (lowest {fmt(losses[low_i])} at epoch {eps[low_i]})")
+        if at_chance["kind"] in ("chance", "below"):
+            where = "chance" if at_chance["kind"] == "chance" else "below chance"
+            text = (f"{acc} stays at {_range_text(accs)} at {epochs_text(eps)}, {where} for "
+                    f"{count} classes (1/{count} = {fmt(1 / count)}), while {loss_text}")
+        else:
+            text = (f"{acc} stays at {_range_text(accs)} at {epochs_text(eps)} while {loss_text}: "
+                    "the share of the class the model keeps predicting")
+        val_acc = run.acc_key(val=True)
+        if val_acc is not None:
+            vals = [v for _, v in _finite(run.series(val_acc))]
+            if vals:
+                text += f"; {val_acc} {_range_text(vals)}"
+        if losses[0] >= 2 * math.log(count) and eps[0] == 1 and classes.origin == "accuracy":
+            # (with a count known otherwise, KER613 says it)
+            text += (f"; {key} {fmt(losses[0])} at epoch 1 is {losses[0] / math.log(count):.1f} x "
+                     f"ln {count}")
+        parts.append(text + f" ({_classes_note(classes)})")
+        epochs = list(eps)
+        evidence.update(metric=acc, loss_metric=key, kind=at_chance["kind"], classes=count,
+                        classes_from=classes.origin, accuracy_low=min(accs),
+                        accuracy_high=max(accs), loss_low=min(losses),
+                        chance_accuracy=round(1 / count, 6), chance_loss=round(math.log(count), 6),
+                        tolerance=round(at_chance["tolerance"], 4))
+        rules = ["KER103", "KER101", "KER107"] if at_chance["kind"] == "share" else [
+            "KER101", "KER107"]
+    if plateaus:
+        name, value, count, best = plateaus[0]
+        text = (f"{name} stays at {fmt(value)} ~ ln {count} = {math.log(count):.4f} at "
+                f"{epochs_text(best)}: the crossentropy of predicting 1/{count} for every "
                 "class of every sample")
-        for other, v2, c2, eps2 in found[1:]:
+        for other, v2, c2, eps2 in plateaus[1:]:
             text += f"; {other} {fmt(v2)} ~ ln {c2} at {epochs_text(eps2)}"
-        out.append(Diagnosis(
-            "KER606", run.index, best, text,
-            "The model outputs the same uniform distribution for every input: it has "
-            "learned nothing and its accuracy is chance level. Look for a layer after the "
-            "output activation (KER207), a learning rate that killed the units (KER304), "
-            "or inputs that carry no signal (constant, unscaled, shuffled apart from "
-            "their labels).",
-            ["KER207", "KER304"],
-            {"metric": name, "value": value, "classes": classes,
-             "metrics": [f[0] for f in found]}))
+        parts.append(text)
+        if not epochs:
+            epochs = best
+            evidence.update(metric=name, value=value, classes=count)
+        evidence.update(plateau_metric=name, plateau_value=value, plateau_classes=count,
+                        metrics=[f[0] for f in plateaus])
+        rules += [r for r in ("KER207", "KER304") if r not in rules]
+    out.append(Diagnosis(
+        "KER606", run.index, epochs, "; ".join(parts),
+        "The model does no better than chance: a loss at ln C is a uniform guess over C classes, "
+        "an accuracy at or below 1/C (or frozen at one class's share) with a loss that never gets "
+        "below ln C means the outputs carry nothing of the input. Outputs that a probability loss "
+        "cannot read keep it there: a linear or relu/tanh output layer under a crossentropy that "
+        "expects probabilities (KER101, KER107), a softmax over one unit (KER103), a layer after "
+        "the output activation (KER207); so do a learning rate that killed the units (KER304) and "
+        "inputs that carry no signal (constant, or shuffled apart from their labels).",
+        rules, evidence))
+
+
+def _classes_note(classes: ClassCount) -> str:
+    if classes.origin == "accuracy":
+        return f"{classes.count} classes guessed from {classes.text}: --classes N gives the real count"
+    if classes.origin == "option":
+        return f"{classes.count} classes: {classes.text}"
+    return f"{classes.count} classes from {classes.text}"
+
+
+# -- KER613 ----------------------------------------------------------------------------------
+def _loss_above_chance(run: Run, classes: ClassCount | None, out: list[Diagnosis]) -> None:
+    """A first-epoch loss several times ln C (yet one a clipped probability can give) that stays
+    above ln C: the loss is not reading probabilities."""
+    if classes is None or classes.origin == "accuracy" or run.not_classifier:
+        return
+    key = run.loss_key()
+    if key is None or not _single_output(run):
+        return
+    series = run.series(key)
+    if len(series) < 2 or series[0][0] != 1:
+        return  # "from the first epoch" needs the first epoch
+    count = classes.count
+    ln_c = math.log(count)
+    first = series[0][1]
+    # a clipped probability costs at most 16.118; sparse crossentropy renormalises the clipped
+    # outputs, which adds up to ln C
+    if not (math.isfinite(first) and max(2.5 * ln_c, ln_c + 1) <= first <= CLIP_LOSS + ln_c):
+        return
+    head = series[: min(3, len(series))]
+    if not all(math.isfinite(v) and v >= ln_c for _, v in head):
+        return
+    acc = run.acc_key()
+    accs = [v for _, v in _finite(run.series(acc))] if acc else []
+    if accs and statistics.median(accs) <= 0.02:
+        return  # exact-match accuracy of a regression, which has no classes
+    if not accs and classes.origin == "summary" and run.summary_units == 1:
+        return  # a one-unit head with no accuracy may be a regression
+    above: list[tuple[int, float]] = []
+    for e, v in series:
+        if not math.isfinite(v) or v < ln_c or (above and e != above[-1][0] + 1):
+            break
+        above.append((e, v))
+    low = min(above, key=lambda p: p[1])
+    text = (f"{key} {fmt(first)} at epoch 1 is {first / ln_c:.1f} x ln {count} = {ln_c:.4f}, "
+            f"the loss of a uniform guess over {count} classes, and stays above it to epoch "
+            f"{above[-1][0]} (lowest {fmt(low[1])} at epoch {low[0]})")
+    evidence: dict[str, Any] = {"metric": key, "first_value": first, "classes": count,
+                                "classes_from": classes.origin, "chance_loss": round(ln_c, 6),
+                                "factor": round(first / ln_c, 3), "above_to_epoch": above[-1][0],
+                                "lowest": low[1]}
+    if accs:
+        text += f"; {acc} {_range_text(accs)}, chance is {fmt(1 / count)}"
+        evidence.update(accuracy_metric=acc, accuracy_low=min(accs), accuracy_high=max(accs))
+    out.append(Diagnosis(
+        "KER613", run.index, [e for e, _ in above], text + f" ({_classes_note(classes)})",
+        "A freshly initialised classifier predicts nearly uniform probabilities, so its first "
+        "epoch's loss is about ln C or lower. A loss several times ln C from the first epoch on, "
+        "yet no more than a clipped probability gives, means the loss is fed values that are not "
+        "probabilities: a linear output layer under a crossentropy that expects probabilities "
+        "(KER101: Keras clips the outputs into [1e-7, 1 - 1e-7] and takes them for "
+        "probabilities, so a true class below 1e-7 costs 16.118), or an output activation such "
+        "as relu or tanh (KER107). Inputs far from unit scale also make the first predictions "
+        "confident and wrong.",
+        ["KER101", "KER107"], evidence))
 
 
 # -- KER607 ----------------------------------------------------------------------------------
@@ -621,6 +803,7 @@ def _no_validation(run: Run, out: list[Diagnosis]) -> None:
 
 def diagnose_run(run: Run) -> list[Diagnosis]:
     out: list[Diagnosis] = []
+    classes = run.classes or (None if run.not_classifier else from_log(run))
     broken = _non_finite(run, out)
     _divergence(run, out)
     _saturation(run, out)
@@ -629,7 +812,8 @@ def diagnose_run(run: Run) -> list[Diagnosis]:
     _overfitting(run, out, broken)
     if not any(d.code == "KER608" for d in out):
         _accuracy_falls(run, out)  # after a NaN, accuracy means nothing
-    _chance(run, out)
+    _chance(run, classes, out)
+    _loss_above_chance(run, classes, out)
     _majority(run, out)
     _perfect_floor(run, out)
     _early_plateau(run, out)

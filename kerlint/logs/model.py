@@ -110,6 +110,18 @@ def pinned_loss(loss: float, acc: float) -> bool:
     return abs(loss - expected) <= 0.01 * max(loss, expected) + 0.002
 
 
+@dataclass(frozen=True)
+class ClassCount:
+    """How many classes the model tells apart, and where that number comes from."""
+
+    count: int
+    # "option" (--classes), "source" (the output layer in the source), "summary" (a
+    # model.summary() in the log), "metrics" (binary_accuracy, ...), "accuracy" (its values)
+    origin: str
+    # for the user: "--classes 5", "Dense(5) at train.py:12:5", "the accuracy 0.2000 = 1/5"
+    text: str
+
+
 @dataclass
 class Epoch:
     number: int
@@ -133,6 +145,14 @@ class Run:
     early_stopped_epoch: int | None = None
     # epoch whose header is the last thing in the log (output cut there)
     truncated_at: int | None = None
+    # the notebook cell whose output holds the run (1-based among all cells, as `check` counts)
+    cell: int | None = None
+    # the last dimension of the output shape in the last model.summary() printed before the run
+    summary_units: int | None = None
+    # the number of classes, when the options, the source or the log tell it (see classes.py)
+    classes: ClassCount | None = None
+    # the source shows the run's model trained with a loss that is not a crossentropy
+    not_classifier: str | None = None
 
     def metric_names(self) -> list[str]:
         names: dict[str, None] = {}
@@ -176,6 +196,6 @@ class Run:
 @dataclass
 class Log:
     source: str
-    format: str  # "console", "csv", "json"
+    format: str  # "console", "csv", "json", "notebook"
     runs: list[Run]
     notes: list[str] = field(default_factory=list)

@@ -89,8 +89,9 @@ def _wrap(text: str, indent: str) -> str:
 def _run_header(run: Run) -> str:
     numbers = [ep.number for ep in run.epochs]
     span = f"epoch {numbers[0]}" if len(numbers) == 1 else f"epochs {numbers[0]}-{numbers[-1]}"
-    parts = [f"Run {run.index}: {span}" + (f" of {run.declared_epochs}"
-                                            if run.declared_epochs else "")]
+    cell = f" (cell {run.cell})" if run.cell is not None else ""
+    parts = [f"Run {run.index}{cell}: {span}" + (f" of {run.declared_epochs}"
+                                                  if run.declared_epochs else "")]
     if run.train_samples:
         unit = run.samples_unit
         text = f"{run.train_samples} training {unit}"
@@ -114,13 +115,43 @@ def _run_notes(run: Run) -> list[str]:
     return notes
 
 
-def render_text(log: Log, diags: list[Diagnosis], ascii_only: bool = False) -> str:
+def _checked(source: Any) -> str:
+    """The header's note on the source: checked, and how many findings it has."""
+    if source is None:
+        return ""
+    if source.error and not source.findings and not source.models:
+        return f"; {source.path} not checked"
+    n = len(source.findings)
+    return f"; {source.path} checked ({n} finding{'s' if n != 1 else ''})"
+
+
+def _check_lines(d: Diagnosis, source: Any, found: list, shown: set) -> list[str]:
+    """The source rules behind a diagnosis: where the source has them (a finding already shown
+    for the run is named, not repeated), else their names."""
+    if found:
+        lines = []
+        for f in found:
+            key = (d.run, f.place(), f.code)
+            lines.append(_wrap(f"at {f.where()} {f.code} " + ("(above)" if key in shown
+                                                                else f.short()), "  "))
+            shown.add(key)
+        return lines
+    if not d.rules:
+        return []
+    names = ", ".join(f"{r} {CODES[r].name}" for r in d.rules)
+    if source is not None and not (source.error and not source.findings and not source.models):
+        return [_wrap(f"check: {names} (none in {source.path})", "  ")]
+    return [_wrap("check: " + names, "  ")]
+
+
+def render_text(log: Log, diags: list[Diagnosis], ascii_only: bool = False, source: Any = None,
+                joins: dict[int, list] | None = None) -> str:
     lines: list[str] = []
     kind = {"console": "Keras console log", "csv": "CSVLogger file",
-            "json": "History dump"}[log.format]
+            "json": "History dump", "notebook": "notebook"}[log.format]
     n_epochs = sum(len(r.epochs) for r in log.runs)
     lines.append(f"{log.source}: {kind}, {len(log.runs)} run{'s' if len(log.runs) != 1 else ''}, "
-                 f"{n_epochs} epoch{'s' if n_epochs != 1 else ''}")
+                 f"{n_epochs} epoch{'s' if n_epochs != 1 else ''}{_checked(source)}")
     for run in log.runs:
         lines.append("")
         lines.append(_run_header(run))
@@ -160,15 +191,17 @@ def render_text(log: Log, diags: list[Diagnosis], ascii_only: bool = False) -> s
         for note in _run_notes(run):
             lines.append(f"  {note}")
     lines.append("")
+    cells = {run.index: run.cell for run in log.runs}
+    shown: set = set()
     for d in diags:
-        where = f"run {d.run}" + (f", {epochs_text(d.epochs)}" if d.epochs else "")
+        cell = f", cell {cells[d.run]}" if cells.get(d.run) is not None else ""
+        where = f"run {d.run}{cell}" + (f", {epochs_text(d.epochs)}" if d.epochs else "")
         lines.append(f"{d.code} {d.name} ({where})")
         lines.append(_wrap(d.message, "  "))
         lines.append(_wrap(d.explanation, "  "))
         if d.suggestion:
             lines.append(_wrap("fix: " + d.suggestion, "  "))
-        if d.rules:
-            lines.append(_wrap("check: " + ", ".join(f"{r} {CODES[r].name}" for r in d.rules), "  "))
+        lines.extend(_check_lines(d, source, (joins or {}).get(id(d), []), shown))
         lines.append("")
     if diags:
         codes = sorted({d.code for d in diags})
@@ -196,7 +229,26 @@ def _clean(obj: Any) -> Any:
     return obj
 
 
-def to_dict(log: Log, diags: list[Diagnosis]) -> dict[str, Any]:
+def _finding(f: Any) -> dict[str, Any]:
+    return {"code": f.code, "name": CODES[f.code].name if f.code in CODES else None,
+            "message": f.message, "filename": f.filename, "cell": f.cell,
+            "location": {"row": f.row, "column": f.column}}
+
+
+def _source_dict(source: Any) -> dict[str, Any] | None:
+    if source is None:
+        return None
+    return {"path": source.path, "error": source.error, "findings": len(source.findings),
+            "models": len(source.models)}
+
+
+def _classes_dict(run: Run) -> dict[str, Any] | None:
+    c = run.classes
+    return None if c is None else {"count": c.count, "from": c.origin, "text": c.text}
+
+
+def to_dict(log: Log, diags: list[Diagnosis], source: Any = None,
+            joins: dict[int, list] | None = None) -> dict[str, Any]:
     runs = []
     for run in log.runs:
         epochs = []
@@ -213,6 +265,8 @@ def to_dict(log: Log, diags: list[Diagnosis]) -> dict[str, Any]:
             epochs.append(item)
         runs.append({
             "run": run.index,
+            "cell": run.cell,
+            "classes": _classes_dict(run),
             "declared_epochs": run.declared_epochs,
             "train_samples": run.train_samples,
             "val_samples": run.val_samples,
@@ -235,11 +289,14 @@ def to_dict(log: Log, diags: list[Diagnosis]) -> dict[str, Any]:
             "rules": [{"code": r, "name": CODES[r].name} for r in d.rules],
             "evidence": d.evidence,
             "fix": d.suggestion,
+            "source_findings": [_finding(f) for f in (joins or {}).get(id(d), [])],
         } for d in diags],
+        "checked_source": _source_dict(source),
         "summary": {"runs": len(log.runs), "epochs": sum(len(r.epochs) for r in log.runs),
                     "diagnostics": len(diags)},
     })
 
 
-def render_json(log: Log, diags: list[Diagnosis]) -> str:
-    return json.dumps(to_dict(log, diags), indent=2, allow_nan=False) + "\n"
+def render_json(log: Log, diags: list[Diagnosis], source: Any = None,
+                joins: dict[int, list] | None = None) -> str:
+    return json.dumps(to_dict(log, diags, source, joins), indent=2, allow_nan=False) + "\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import os
 import sys
 import zlib
@@ -11,9 +12,12 @@ from typing import BinaryIO
 
 from .console import parse_console
 from .model import Log
+from .notebook import is_notebook, parse_notebook
 from .tabular import MAX_JSON, HistorySyntaxError, LogFormatError, looks_like_csv_header, parse_csv, parse_history
 
 PEEK = 1 << 16
+NOT_RUN = "a notebook saved without outputs: run it, save it, and give it again"
+NO_FIT_OUTPUT = "a notebook whose outputs hold no fit() progress and no History.history"
 
 
 class LogReadError(Exception):
@@ -65,6 +69,29 @@ def detect(head: bytes) -> str:
     return "console"
 
 
+def _read_up_to(stream: BinaryIO, limit: int) -> bytes:
+    """Up to ``limit`` bytes: a raw stream's read(n) may return fewer before the end."""
+    parts, size = [], 0
+    while size < limit:
+        chunk = stream.read(min(1 << 20, limit - size))
+        if not chunk:
+            break
+        parts.append(chunk)
+        size += len(chunk)
+    return b"".join(parts)
+
+
+def _notebook(data: bytes, named: bool) -> dict | None:
+    """The notebook, when the JSON is one (a History dump is a dict of lists or a list)."""
+    if not named and b'"cells"' not in data[:PEEK] and b'"nbformat"' not in data[-PEEK:]:
+        return None
+    try:
+        obj = json.loads(data.decode("utf-8", errors="replace"))
+    except (ValueError, RecursionError):
+        return None
+    return obj if is_notebook(obj) else None
+
+
 def read_log(path: str, stdin: BinaryIO | None = None) -> Log:
     name = "<stdin>" if path == "-" else path
     try:
@@ -102,9 +129,16 @@ def _read(name: str, raw: BinaryIO) -> Log:
         raise LogReadError(f"{name}: binary data, not a training log")
     fmt = detect(head)
     if fmt == "json":
-        data = stream.read(MAX_JSON + 1)
+        data = _read_up_to(stream, MAX_JSON + 1)
         if len(data) > MAX_JSON:
-            raise LogReadError(f"{name}: History JSON larger than 256 MB")
+            raise LogReadError(f"{name}: JSON larger than 256 MB")
+        notebook = _notebook(data, name.endswith(".ipynb"))
+        if notebook is not None:
+            runs, with_outputs = parse_notebook(notebook)
+            notes = [] if runs else [NOT_RUN if not with_outputs else NO_FIT_OUTPUT]
+            return Log(source=name, format="notebook", runs=runs, notes=notes)
+        if name.endswith(".ipynb"):
+            raise LogReadError(f"{name}: not a Jupyter notebook (JSON without a cell list)")
         try:
             runs = parse_history(data)
         except HistorySyntaxError as exc:
@@ -113,6 +147,8 @@ def _read(name: str, raw: BinaryIO) -> Log:
             fmt = "console"
             if not runs:
                 return Log(source=name, format=fmt, runs=[], notes=[str(exc)])
+    elif name.endswith(".ipynb"):
+        raise LogReadError(f"{name}: not a Jupyter notebook (not JSON)")
     elif fmt == "csv":
         runs = parse_csv(io.BufferedReader(stream))  # type: ignore[arg-type]
     else:

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 
-SCENARIOS = ("ker101", "ker304", "ker103", "overfit")
+SCENARIOS = ("ker101", "ker304", "ker103", "overfit", "chance5", "logits5")
 
 # Printed on its own line before each run when one process trains several models; the capture
 # is cut there, so each run gets exactly the bytes its fit() wrote.
@@ -80,6 +80,29 @@ def train(scenario, variant, epochs=None):
         if not buggy:
             callbacks = [keras.callbacks.EarlyStopping(monitor="val_loss", patience=3,
                                                        restore_best_weights=True, verbose=1)]
+    elif scenario in ("chance5", "logits5"):
+        # issue 22: a linear Dense(5) head under a probability loss; the model.summary() a user
+        # prints before training tells `kerlint log` the 5 classes
+        x = rng.normal(size=(1200, 20)).astype("float32")
+        w = rng.normal(size=(20, 5))
+        y = np.argmax(x @ w, axis=1)
+        if scenario == "chance5":
+            # sparse crossentropy: accuracy at chance (0.2) while the loss stays above ln 5
+            model = keras.Sequential([keras.Input((20,)), layers.Dense(64, activation="relu"),
+                                      layers.Dense(5) if buggy
+                                      else layers.Dense(5, activation="softmax")])
+            loss = "sparse_categorical_crossentropy"
+        else:
+            # categorical crossentropy: the loss stays near 3.5 x ln 5 from epoch 1 (the output
+            # layer is made first: the seeded initial weights depend on the order)
+            out = layers.Dense(5) if buggy else layers.Dense(5, activation="softmax")
+            hidden = layers.Dense(64, activation="relu")
+            model = keras.Sequential([keras.Input((20,)), hidden, out])
+            y = keras.utils.to_categorical(y, 5)
+            loss = "categorical_crossentropy"
+        model.compile(loss=loss, optimizer=keras.optimizers.Adam(1e-3), metrics=["accuracy"])
+        model.summary()
+        fit = dict(epochs=12, batch_size=32, validation_split=0.2)
     else:
         raise SystemExit("unknown scenario " + scenario)
 

@@ -10,7 +10,8 @@ from kerlint.logs import read_log
 from .conftest import DATA, REAL, SEEDS, by_code
 
 SCENARIOS = ["ker101_buggy", "ker101_fixed", "ker304_buggy", "ker304_fixed", "ker103_buggy",
-             "ker103_fixed", "overfit_buggy", "overfit_fixed"]
+             "ker103_fixed", "overfit_buggy", "overfit_fixed", "chance5_buggy", "chance5_fixed",
+             "logits5_buggy", "logits5_fixed"]
 
 
 def epochs_of(path):

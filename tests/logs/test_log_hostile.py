@@ -217,3 +217,86 @@ def test_200_megabyte_log_through_the_command_line():
     grown_mb, redraws = int(out[0]), int(out[1])
     assert redraws > 1_000_000
     assert grown_mb < 64
+
+
+# -- notebooks (issue 22) ----------------------------------------------------------------------
+def _notebook(cells, **extra):
+    return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+                       **extra})
+
+
+def _code(outputs, source="model.fit(x, y)"):
+    return {"cell_type": "code", "execution_count": 1, "metadata": {}, "source": source,
+            "outputs": outputs}
+
+
+V2 = ("Epoch 1/3\n10/10 - 0s - loss: 0.6931 - accuracy: 0.5000\nEpoch 2/3\n"
+      "10/10 - 0s - loss: 0.5000 - accuracy: 0.7000\nEpoch 3/3\n"
+      "10/10 - 0s - loss: 0.4000 - accuracy: 0.8000\n")
+
+
+def test_notebooks_that_are_not(tmp_path, run_log):
+    p = tmp_path / "broken.ipynb"
+    p.write_text('{"cells": [')
+    assert_clean_failure(run_log(p), "not a Jupyter notebook")
+    p.write_text("Epoch 1/3 and some text")
+    assert_clean_failure(run_log(p), "not a Jupyter notebook (not JSON)")
+    # nbformat 3 keeps its cells in worksheets
+    p.write_text(json.dumps({"worksheets": [{"cells": []}], "nbformat": 3}))
+    assert_clean_failure(run_log(p), "JSON without a cell list")
+    p.write_text(_notebook([_code([])]))
+    assert_clean_failure(run_log(p), "saved without outputs")
+    p.write_text(_notebook([_code([{"output_type": "stream", "name": "stdout",
+                                    "text": "hello\n"}])]))
+    assert_clean_failure(run_log(p), "no fit() progress")
+
+
+def test_junk_inside_a_notebook_is_skipped(tmp_path, run_log):
+    junk = [None, 3, "text", [], {"output_type": "stream", "text": 12},
+            {"output_type": "stream", "text": [None, 5, {"a": 1}]},
+            {"output_type": "display_data", "data": "not a dict"},
+            {"output_type": "display_data", "data": {"text/plain": ["{'loss': [1, 2"]}},
+            {"output_type": "display_data", "data": {"image/png": "iVBORw0KGgo" * 1000}},
+            {"output_type": "error", "ename": "ValueError", "traceback": ["\x1b[31m" * 100]}]
+    cells = [None, {"cell_type": "code"}, {"cell_type": "code", "outputs": "nope"},
+             {"cell_type": "markdown", "outputs": [{"output_type": "stream", "text": V2}]},
+             _code(junk), _code([{"output_type": "stream", "name": "stdout", "text": list(V2)}])]
+    p = tmp_path / "junk.ipynb"
+    p.write_text(_notebook(cells))
+    r = run_log(p, "--output-format", "json")
+    assert r.exit_code in (0, 1), r.stderr
+    # only the last cell trained; the markdown cell's "outputs" are not outputs; the source,
+    # `model.fit(x, y)` six times, names no model
+    assert [(run["cell"], len(run["epochs"])) for run in r.json()["runs"]] == [(6, 3)]
+
+
+def test_a_notebook_on_stdin_has_no_source_to_check(run_log):
+    nb = _notebook([_code([{"output_type": "stream", "name": "stdout", "text": V2}])])
+    r = run_log("-", "--output-format", "json", input=nb.encode())
+    assert r.exit_code in (0, 1), r.stderr
+    assert r.json()["format"] == "notebook" and r.json()["checked_source"] is None
+    assert r.json()["runs"][0]["cell"] == 1
+
+
+def test_a_huge_stream_output_is_read_in_bounded_time(tmp_path, run_log):
+    bar = "".join(f"\r{i}/5000 [=====>....] - ETA: 1s - loss: 0.5 - accuracy: 0.7"
+                  for i in range(1, 5000))
+    text = "Epoch 1/2\n" + bar * 4 + "\n5000/5000 - loss: 0.5 - accuracy: 0.7\nEpoch 2/2\n" + (
+        "5000/5000 - loss: 0.4 - accuracy: 0.8\n")
+    p = tmp_path / "big.ipynb"
+    p.write_text(_notebook([_code([{"output_type": "stream", "name": "stdout", "text": text}])]))
+    r = run_log(p, "--output-format", "json")
+    assert r.exit_code in (0, 1), r.stderr
+    assert [e["metrics"]["loss"] for e in r.json()["runs"][0]["epochs"]] == [0.5, 0.4]
+
+
+def test_a_history_dump_larger_than_the_first_read_is_read_whole(tmp_path, run_log):
+    # the format is told from the first 64 KB; the JSON after them was once cut off there
+    hist = {"loss": [1.0 / (i + 1) for i in range(3000)],
+            "val_loss": [1.0 / (i + 1) + 0.01 for i in range(3000)]}
+    p = tmp_path / "long.json"
+    p.write_text(json.dumps(hist))
+    assert p.stat().st_size > 1 << 16
+    r = run_log(p, "--output-format", "json")
+    assert r.exit_code in (0, 1), r.stderr
+    assert r.json()["summary"]["epochs"] == 3000

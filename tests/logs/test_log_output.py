@@ -41,11 +41,14 @@ def test_json_is_strict_json(run_log):
         raise AssertionError(f"non-standard JSON constant {name}")
 
     report = json.loads(r.stdout, parse_constant=no_constants)
-    assert set(report) == {"source", "format", "runs", "diagnostics", "summary"}
+    assert set(report) == {"source", "format", "runs", "diagnostics", "summary",
+                           "checked_source"}
+    assert report["checked_source"] is None  # no --source
     assert report["summary"] == {"runs": 1, "epochs": 5, "diagnostics": 1}
     d = report["diagnostics"][0]
     assert set(d) == {"code", "name", "run", "epochs", "message", "explanation", "rules",
-                      "evidence", "fix"}
+                      "evidence", "fix", "source_findings"}
+    assert d["source_findings"] == []
     assert d["rules"] == [{"code": "KER304", "name": "learning-rate-out-of-range"},
                           {"code": "KER207", "name": "layer-after-output"}]
     batches = report["runs"][0]["epochs"][2]["batches"]

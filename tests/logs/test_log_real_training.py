@@ -18,7 +18,8 @@ pytestmark = pytest.mark.proof
 
 # (scenario, variant[, epochs])
 ON_TERMINAL = ["ker101_buggy", "ker101_fixed", "ker304_buggy_5", "ker304_fixed_5",
-               "ker103_buggy_4", "ker103_fixed_4", "overfit_buggy_8", "overfit_fixed_8"]
+               "ker103_buggy_4", "ker103_fixed_4", "overfit_buggy_8", "overfit_fixed_8",
+               "chance5_buggy_6", "chance5_fixed_6"]
 THROUGH_PIPE = ["ker101_buggy", "ker101_fixed", "overfit_buggy_8", "overfit_fixed_8"]
 RUNS = [(name, 1) for name in ON_TERMINAL] + [(name, 2) for name in THROUGH_PIPE]
 
@@ -28,6 +29,7 @@ SIGNATURE = {
     "ker304": ("KER601", "KER304"),  # the loss explodes
     "ker103": ("KER607", "KER103"),  # accuracy pinned at the majority class
     "overfit": ("KER604", "KER306"),  # val_loss turns up at epoch 2
+    "chance5": ("KER606", "KER101"),  # accuracy at 1/5 while the loss stays above ln 5
 }
 
 
@@ -80,6 +82,10 @@ def test_real_run(diagnose_file, tmp_path, on_terminal, through_pipe, name, verb
     assert rule in [r["code"] for d in found for r in d["rules"]]
     if scenario == "overfit":
         assert [d["evidence"]["best_epoch"] for d in found] == [2]
+    if scenario == "chance5":  # the class count is read from the model.summary() it printed
+        assert run["classes"] == {"count": 5, "from": "summary", "text": (
+            "the output shape (None, 5) in the model summary printed in the log")}
+        assert by_code(report, "KER613")
     if scenario == "ker304":
         assert by_code(report, "KER602") and not by_code(report, "KER604")
         if verbose == 1:  # the progress bar shows the loss exploding inside epoch 1

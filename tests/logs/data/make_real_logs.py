@@ -2,7 +2,7 @@
 
 Run by hand with a Python that has tensorflow-cpu installed (about a minute of CPU):
 
-    python tests/logs/data/make_real_logs.py [OUT_DIR]
+    python tests/logs/data/make_real_logs.py [OUT_DIR [SCENARIO...]]
 
 The models and the capture are those of tests/logs/keras_training.py, which the suite also
 trains (test_log_real_training.py); the committed copies let the fast tests run without
@@ -23,7 +23,10 @@ from tests.logs.keras_training import SCENARIOS, train  # noqa: E402
 def main():
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "real"
     out.mkdir(exist_ok=True)
+    only = sys.argv[2:]  # scenario names: regenerate only these
     for scenario in SCENARIOS:
+        if only and scenario not in only:
+            continue
         for variant in ("buggy", "fixed"):
             name = f"{scenario}_{variant}"
             (out / f"{name}_v1.txt").write_bytes(train([name], 1)[name])
