@@ -337,11 +337,13 @@ def test_ker109_linear_head_gets_softmax_too():
 
 
 # -- KER110 --------------------------------------------------------------------------------
+# Two output units and no one-hot labels: accuracy measures nothing whatever the targets (one
+# unit would need targets the file shows to be real-valued).
 def test_ker110_mae_instead_of_accuracy():
     out, applicability = fixed(
         """\
         import keras
-        model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(1)])
+        model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(2)])
         model.compile(loss="mse", optimizer="adam", metrics=['accuracy'])
         """,
         "KER110",
@@ -350,7 +352,7 @@ def test_ker110_mae_instead_of_accuracy():
     assert out == dedent(
         """\
         import keras
-        model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(1)])
+        model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(2)])
         model.compile(loss="mse", optimizer="adam", metrics=['mae'])
         """
     )
@@ -360,7 +362,7 @@ def test_ker110_no_fix_when_mae_is_already_reported():
     found = reports(
         """\
         import keras
-        model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(1)])
+        model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(2)])
         model.compile(loss="mse", optimizer="adam", metrics=["mae", "acc"])
         """,
         "KER110",
