@@ -12,7 +12,8 @@ from collections.abc import Callable
 
 from ..codes import CODES
 from .classes import from_log, noise
-from .model import CLIP_LOSS, ClassCount, Log, Run, is_loss_name, is_val, pinned_loss
+from .model import (CLIP_LOSS, ClassCount, Log, Run, is_accuracy_name, is_loss_name, is_val,
+                    pinned_loss)
 
 FLOOR_MAX = 2.5e-7  # printed 1.1921e-07 and its neighbours
 
@@ -96,6 +97,12 @@ def _loss_names(run: Run) -> list[str]:
 
 def _has_accuracy(run: Run) -> bool:
     return run.acc_key() is not None or run.acc_key(val=True) is not None
+
+
+def _zero_accuracy(run: Run) -> bool:
+    """Every accuracy reading is 0: what `metrics=["accuracy"]` gives a regression."""
+    values = [v for n in run.metric_names() if is_accuracy_name(n) for _, v in run.series(n)]
+    return bool(values) and all(v == 0 for v in values)
 
 
 def _split_name(name: str) -> str:
@@ -275,8 +282,10 @@ def _saturation(run: Run, out: list[Diagnosis]) -> None:
                 parts.append(text)
                 epochs.update(s[0] for s in streak)
                 break
-        # above 16.118 the crossentropy came from logits: their size is the loss
-        if any_acc:
+        # above 16.118 the crossentropy came from logits: their size is the loss (unless the
+        # loss is no crossentropy: a regression, known from the source or from an accuracy of
+        # exactly 0 at every epoch, the exact-match accuracy Keras gives a regression)
+        if any_acc and not run.not_classifier and not _zero_accuracy(run):
             above = [(e, v) for e, v in series if v > CLIP_LOSS * 1.01]
             if above:
                 peak = max(above, key=lambda p: p[1])
@@ -617,11 +626,21 @@ def _loss_above_chance(run: Run, classes: ClassCount | None, out: list[Diagnosis
     if not all(math.isfinite(v) and v >= ln_c for _, v in head):
         return
     acc = run.acc_key()
-    accs = [v for _, v in _finite(run.series(acc))] if acc else []
+    acc_series = _finite(run.series(acc)) if acc else []
+    accs = [v for _, v in acc_series]
     if accs and statistics.median(accs) <= 0.02:
         return  # exact-match accuracy of a regression, which has no classes
-    if not accs and classes.origin == "summary" and run.summary_units == 1:
-        return  # a one-unit head with no accuracy may be a regression
+    if not accs and classes.origin == "summary":
+        return  # a summary's output shape is a regression's too: only an accuracy says classes
+    samples = run.train_samples if run.samples_unit == "samples" else None
+    if any(e <= 3 and a > 1 / count + noise(1 / count, samples) for e, a in acc_series):
+        # the model learns from the start: a penalty added to a sound loss (a large L2
+        # regulariser), not a loss that reads no probabilities
+        return
+    val_key = run.loss_key(val=True)
+    val_first = dict(run.series(val_key)).get(1) if val_key else None
+    if val_first is not None and math.isfinite(val_first) and val_first < 2 * ln_c:
+        return  # the excess is the training loss's own: class or sample weights
     above: list[tuple[int, float]] = []
     for e, v in series:
         if not math.isfinite(v) or v < ln_c or (above and e != above[-1][0] + 1):
@@ -646,8 +665,9 @@ def _loss_above_chance(run: Run, classes: ClassCount | None, out: list[Diagnosis
         "probabilities: a linear output layer under a crossentropy that expects probabilities "
         "(KER101: Keras clips the outputs into [1e-7, 1 - 1e-7] and takes them for "
         "probabilities, so a true class below 1e-7 costs 16.118), or an output activation such "
-        "as relu or tanh (KER107). Inputs far from unit scale also make the first predictions "
-        "confident and wrong.",
+        "as relu or tanh (KER107). Also check for inputs far from unit scale, which make the "
+        "first predictions confident and wrong, and for a regularisation penalty large enough "
+        "to add several ln C to the loss.",
         ["KER101", "KER107"], evidence))
 
 
