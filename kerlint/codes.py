@@ -296,7 +296,8 @@ _TABLE = (
         (
             "the training loss at epoch 1 is at least 2.5 x ln C (and ln C + 1) yet no more than a "
             "clipped probability gives (16.118 + ln C), and stays at or above ln C for the first 3 "
-            "epochs, with C known from `--classes`, the source, a `model.summary()` in the log or "
+            "epochs, while the accuracy stays at chance in them and the first val_loss (if any) is "
+            "2 ln C or more; C known from `--classes`, the source, a `model.summary()` in the log or "
             "binary metric names (not guessed from the accuracy)"
         ),
         "KER101, KER107",
