@@ -28,3 +28,36 @@ def test_log_on_a_collapsed_progress_bar_log(tmp_path):
     assert proc.returncode == 1
     assert "KER601" in proc.stdout
     assert "1.4769" in proc.stdout and "7.5815" in proc.stdout
+
+
+def test_log_reads_several_files_and_a_model_summary(tmp_path):
+    # Keras 2's model.summary() before the run gives the class count: a linear 3-class head
+    # under a probability loss, whose loss starts far above ln 3 and whose accuracy stays at 1/3
+    summary = (
+        "_________________________________________________________________\n"
+        "Layer (type)                 Output Shape              Param #   \n"
+        "=================================================================\n"
+        "dense_1 (Dense)              (None, 64)                1344      \n"
+        "_________________________________________________________________\n"
+        "dense_2 (Dense)              (None, 3)                 195       \n"
+        "=================================================================\n"
+        "Total params: 1,539\nTrainable params: 1,539\nNon-trainable params: 0\n"
+        "_________________________________________________________________\n"
+    )
+    epochs = [(6.1021, 0.3301, 5.9012, 0.3200), (5.8123, 0.3412, 5.8001, 0.3350),
+              (5.6540, 0.3288, 5.7122, 0.3300), (5.5012, 0.3390, 5.6003, 0.3250)]
+    text = summary + "Train on 960 samples, validate on 240 samples\n" + "".join(
+        f"Epoch {i}/4\n960/960 [==============================] - 0s 52us/sample - loss: {l:.4f} - "
+        f"acc: {a:.4f} - val_loss: {vl:.4f} - val_acc: {va:.4f}\n"
+        for i, (l, a, vl, va) in enumerate(epochs, start=1))
+    bad = tmp_path / "keras2.log"
+    bad.write_text(text)
+    clean = tmp_path / "clean.log"
+    clean.write_text(text.replace("(None, 3)", "(None, 100)"))  # 100 classes: 0.33 is no chance
+    proc = run_kerlint("log", str(bad), str(clean))
+    assert proc.returncode == 1, proc.stderr
+    assert "KER606 chance-level (run 1, epochs 1-4)" in proc.stdout
+    assert "KER613 loss-above-chance (run 1, epochs 1-4)" in proc.stdout
+    assert "3 classes from the output shape (None, 3) in the model summary" in " ".join(
+        proc.stdout.split())
+    assert proc.stdout.rstrip().endswith("2 files: 1 with problems (KER606, KER613), 1 clean.")

@@ -183,3 +183,32 @@ def test_perfect_accuracy_at_the_floor_is_leakage_not_saturation(diagnose_file):
     val = [d for d in report["diagnostics"] if d["evidence"]["metric"] == "val_loss"][0]
     assert val["epochs"] == [2, 3, 4]
     assert "leaking into the inputs" in val["explanation"]
+
+
+KERAS3_FUNCTIONAL_SUMMARY = """\
+Model: "functional_1"
+\u250f\u2501\u2501\u2501\u2501\u2533\u2501\u2501\u2501\u2501\u2513
+\u2503 Layer (type)        \u2503 Output Shape      \u2503    Param # \u2503 Connected to      \u2503
+\u2521\u2501\u2501\u2501\u2501\u2547\u2501\u2501\u2501\u2501\u2529
+\u2502 input_layer_1       \u2502 (None, 20)        \u2502          0 \u2502 -                 \u2502
+\u2502 (InputLayer)        \u2502                   \u2502            \u2502                   \u2502
+\u251c\u2500\u2500\u2500\u2500\u253c\u2500\u2500\u2500\u2500\u2524
+\u2502 dense_2 (Dense)     \u2502 (None, 8)         \u2502        168 \u2502 input_layer_1[0]\u2026 \u2502
+\u251c\u2500\u2500\u2500\u2500\u253c\u2500\u2500\u2500\u2500\u2524
+\u2502 out (Dense)         \u2502 (None, 4)         \u2502         36 \u2502 dense_2[0][0]     \u2502
+\u2514\u2500\u2500\u2500\u2500\u2534\u2500\u2500\u2500\u2500\u2518
+ Total params: 204 (816.00 B)
+ Trainable params: 204 (816.00 B)
+ Non-trainable params: 0 (0.00 B)
+"""
+
+
+def test_the_last_model_summary_before_a_run_gives_its_output_units(tmp_path):
+    run_text = "Epoch 1/2\n30/30 - 0s - loss: 1.3 - accuracy: 0.3\nEpoch 2/2\n30/30 - 0s - loss: 1.2 - accuracy: 0.4\n"
+    p = tmp_path / "train.log"
+    # a summary cut short (no Total params) tells nothing, and does not swallow the run after it
+    p.write_text("Layer (type)   Output Shape\ndense (Dense)  (None, 9)\n" + run_text
+                 + KERAS3_FUNCTIONAL_SUMMARY + run_text)
+    first, second = read_log(str(p)).runs
+    assert first.summary_units is None and len(first.epochs) == 2
+    assert second.summary_units == 4 and len(second.epochs) == 2
