@@ -47,6 +47,11 @@ def cause_codes() -> list[str]:
 Place = tuple  # (file, cell or None, row)
 
 
+def _shown(filename: str) -> str:
+    here = os.getcwd() + os.sep
+    return filename[len(here):] if os.path.isabs(filename) and filename.startswith(here) else filename
+
+
 @dataclass
 class Finding:
     """A `kerlint check` diagnostic."""
@@ -59,9 +64,10 @@ class Finding:
     column: int
 
     def where(self) -> str:
-        """As `kerlint check` shows it: train.py:12:5, train.ipynb:cell 3:5:5."""
+        """As `kerlint check` shows it: train.py:12:5, train.ipynb:cell 3:5:5 (relative to the
+        current folder when the file is in it; the JSON keeps `check`'s absolute path)."""
         cell = f"cell {self.cell}:" if self.cell is not None else ""
-        return f"{self.filename}:{cell}{self.row}:{self.column}"
+        return f"{_shown(self.filename)}:{cell}{self.row}:{self.column}"
 
     def place(self) -> Place:
         return (self.filename, self.cell, self.row)

@@ -134,3 +134,17 @@ def test_seed_004_plateau_points_at_multilabel_accuracy(diagnose_file):
     assert [r["code"] for r in d["rules"]] == ["KER305", "KER104"]
     assert "sparse labels inflate" in d["explanation"]
     assert {x["code"] for x in report["diagnostics"]} == {"KER610", "KER612"}
+
+
+def test_seed_000_points_at_its_linear_head(diagnose_file):
+    # examples/sentiment_model.py is seed 000's model: Dense(len(label_to_idx)) under
+    # CategoricalCrossentropy(). Every diagnosis of its log that KER101 usually causes points at it.
+    source = SEEDS.parents[2] / "examples" / "sentiment_model.py"
+    report = diagnose_file(SEEDS / "seed_000.txt", "--source", source)
+    assert report["checked_source"]["error"] is None
+    assert [d["code"] for d in report["diagnostics"]] == ["KER601", "KER602", "KER603", "KER605"]
+    for d in report["diagnostics"]:
+        assert [(f["code"], f["location"]["row"], f["location"]["column"])
+                for f in d["source_findings"]] == [("KER101", 9, 5)]
+    # the output's units are len(label_to_idx): no class count from the source
+    assert report["runs"][0]["classes"] is None
