@@ -36,7 +36,7 @@ def _series(run: Run, name: str) -> tuple[list[int], list[float]]:
     return [e for e, _ in pts], [v for _, v in pts]
 
 
-SPANNED = {"KER603", "KER604", "KER606", "KER607"}  # diagnoses about a stretch of epochs
+SPANNED = {"KER603", "KER604", "KER606", "KER607", "KER613"}  # diagnoses about a stretch of epochs
 
 
 def _mark(ax, run: Run, diags: list[Diagnosis]) -> None:
@@ -77,7 +77,8 @@ def render_plot(log: Log, diags: list[Diagnosis], path: str) -> None:
         ys = [v for n in losses for v in _series(run, n)[1]]
         if ys and min(ys) > 0 and max(ys) / min(ys) > 50:
             ax_loss.set_yscale("log")
-        ax_loss.set_title(f"run {run.index}: loss")
+        title = f"run {run.index}" + (f" (cell {run.cell})" if run.cell is not None else "")
+        ax_loss.set_title(f"{title}: loss")
         ax_loss.set_xlabel("epoch")
         for name in others:
             x, y = _series(run, name)
@@ -85,7 +86,7 @@ def render_plot(log: Log, diags: list[Diagnosis], path: str) -> None:
                         linestyle="--" if is_val(name) else "-")
         if any(is_accuracy_name(n) for n in others):
             ax_acc.set_ylim(-0.02, 1.02)
-        ax_acc.set_title(f"run {run.index}: metrics")
+        ax_acc.set_title(f"{title}: metrics")
         ax_acc.set_xlabel("epoch")
         numbers = [ep.number for ep in run.epochs]
         for ax in (ax_loss, ax_acc):

@@ -115,14 +115,15 @@ def _run_notes(run: Run) -> list[str]:
     return notes
 
 
-def _checked(source: Any) -> str:
+def _checked(log: Log, source: Any) -> str:
     """The header's note on the source: checked, and how many findings it has."""
     if source is None:
         return ""
+    name = "its code" if source.path == log.source else source.path  # a notebook's own
     if source.error and not source.findings and not source.models:
-        return f"; {source.path} not checked"
+        return f"; {name} not checked"
     n = len(source.findings)
-    return f"; {source.path} checked ({n} finding{'s' if n != 1 else ''})"
+    return f"; {name} checked ({n} finding{'s' if n != 1 else ''})"
 
 
 def _check_lines(d: Diagnosis, source: Any, found: list, shown: set) -> list[str]:
@@ -151,7 +152,7 @@ def render_text(log: Log, diags: list[Diagnosis], ascii_only: bool = False, sour
             "json": "History dump", "notebook": "notebook"}[log.format]
     n_epochs = sum(len(r.epochs) for r in log.runs)
     lines.append(f"{log.source}: {kind}, {len(log.runs)} run{'s' if len(log.runs) != 1 else ''}, "
-                 f"{n_epochs} epoch{'s' if n_epochs != 1 else ''}{_checked(source)}")
+                 f"{n_epochs} epoch{'s' if n_epochs != 1 else ''}{_checked(log, source)}")
     for run in log.runs:
         lines.append("")
         lines.append(_run_header(run))

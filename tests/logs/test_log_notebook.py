@@ -178,7 +178,7 @@ def test_the_text_report_names_the_cells_and_points_at_the_line(run_log, noteboo
     r = run_log(notebooks["raw"])
     assert r.exit_code == 1
     out = r.stdout
-    assert "notebook, 3 runs, 36 epochs" in out.splitlines()[0]
+    assert out.splitlines()[0].endswith("notebook, 3 runs, 36 epochs; its code checked (1 finding)")
     assert "Run 1 (cell 5): epochs 1-12 of 12" in out
     assert "Run 2 (cell 7): epochs 1-12 of 12" in out
     assert "KER606 chance-level (run 1, cell 5, epochs 1-12)" in out
