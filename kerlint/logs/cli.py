@@ -96,18 +96,17 @@ def _source_for(log: Log, file: str, option: str | None) -> str | None:
 
 
 def _classes(log: Log, option: int | None, source: SourceCheck | None) -> None:
-    """Give each run the class count the options or the source tell, and mark the runs whose
-    model the source shows trained as a regression."""
+    """Give each run the class count the options, the source or the log tell, and mark the runs
+    whose model the source shows trained with a loss that is no crossentropy."""
     for run in log.runs:
         if source is not None:
             model = model_of(run, source)
             if model is not None:
-                counted, regression = classes_of(model)
-                run.classes, run.not_classifier = counted, regression
+                run.classes, run.non_crossentropy_loss = classes_of(model)
         if option is not None:
+            # the count only: a loss the source shows is no crossentropy stays none
             run.classes = ClassCount(option, "option", f"--classes {option}")
-            run.not_classifier = None
-        if run.classes is None and run.not_classifier is None:
+        if run.classes is None and run.non_crossentropy_loss is None:
             run.classes = from_log(run)
 
 

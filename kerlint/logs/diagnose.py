@@ -285,7 +285,7 @@ def _saturation(run: Run, out: list[Diagnosis]) -> None:
         # above 16.118 the crossentropy came from logits: their size is the loss (unless the
         # loss is no crossentropy: a regression, known from the source or from an accuracy of
         # exactly 0 at every epoch, the exact-match accuracy Keras gives a regression)
-        if any_acc and not run.not_classifier and not _zero_accuracy(run):
+        if any_acc and not run.non_crossentropy_loss and not _zero_accuracy(run):
             above = [(e, v) for e, v in series if v > CLIP_LOSS * 1.01]
             if above:
                 peak = max(above, key=lambda p: p[1])
@@ -496,7 +496,7 @@ def _range_text(values: list[float]) -> str:
 def _accuracy_at_chance(run: Run, classes: ClassCount | None) -> dict[str, Any] | None:
     """Training accuracy at 1/C (or flat at one class's share) over the whole run, 3+ epochs,
     while the training loss never falls below ln C."""
-    if classes is None or run.not_classifier:
+    if classes is None or run.non_crossentropy_loss:
         return None
     aligned = _aligned(run)
     if aligned is None or len(aligned[0]) < 3:
@@ -527,8 +527,8 @@ def _accuracy_at_chance(run: Run, classes: ClassCount | None) -> dict[str, Any] 
 
 
 def _chance(run: Run, classes: ClassCount | None, out: list[Diagnosis]) -> None:
-    if run.not_classifier:
-        return  # the source trains it as a regression: ln C means nothing for its loss
+    if run.non_crossentropy_loss:
+        return  # the source trains it with no crossentropy: ln C means nothing for its loss
     plateaus = _loss_plateaus(run, classes)
     at_chance = _accuracy_at_chance(run, classes)
     if not plateaus and at_chance is None:
@@ -607,7 +607,7 @@ def _classes_note(classes: ClassCount) -> str:
 def _loss_above_chance(run: Run, classes: ClassCount | None, out: list[Diagnosis]) -> None:
     """A first-epoch loss several times ln C (yet one a clipped probability can give) that stays
     above ln C: the loss is not reading probabilities."""
-    if classes is None or classes.origin == "accuracy" or run.not_classifier:
+    if classes is None or classes.origin == "accuracy" or run.non_crossentropy_loss:
         return
     key = run.loss_key()
     if key is None or not _single_output(run):
@@ -823,7 +823,7 @@ def _no_validation(run: Run, out: list[Diagnosis]) -> None:
 
 def diagnose_run(run: Run) -> list[Diagnosis]:
     out: list[Diagnosis] = []
-    classes = run.classes or (None if run.not_classifier else from_log(run))
+    classes = run.classes or (None if run.non_crossentropy_loss else from_log(run))
     broken = _non_finite(run, out)
     _divergence(run, out)
     _saturation(run, out)

@@ -23,16 +23,18 @@ from ..codes import CODES, LOG, of_kind
 from .model import ClassCount, Run
 
 TIMEOUT = 300
-# Losses that measure a regression: a model trained with one has no classes and no chance level.
-REGRESSION_LOSSES = frozenset({
+# The crossentropies whose value for a uniform guess over C classes is ln C (binary: ln 2).
+CATEGORICAL_LOSSES = frozenset({"categorical_crossentropy", "sparse_categorical_crossentropy"})
+BINARY_LOSSES = frozenset({"binary_crossentropy"})
+# Keras losses that are none of them: a regression's, or a classifier's on another scale (hinge,
+# focal crossentropy). A model trained with one has no chance level in ln C.
+OTHER_LOSSES = frozenset({
     "mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
     "mean_squared_logarithmic_error", "huber", "log_cosh", "cosine_similarity", "poisson",
-    "mse", "mae", "mape", "msle", "logcosh",
+    "mse", "mae", "mape", "msle", "logcosh", "hinge", "squared_hinge", "categorical_hinge",
+    "binary_focal_crossentropy", "categorical_focal_crossentropy", "kl_divergence",
+    "kullback_leibler_divergence", "kld", "ctc", "dice", "tversky", "circle",
 })
-CATEGORICAL_LOSSES = frozenset({"categorical_crossentropy", "sparse_categorical_crossentropy",
-                                "categorical_focal_crossentropy", "categorical_hinge"})
-BINARY_LOSSES = frozenset({"binary_crossentropy", "binary_focal_crossentropy", "hinge",
-                           "squared_hinge"})
 
 
 def cause_codes() -> list[str]:
@@ -198,10 +200,11 @@ def model_of(run: Run, source: SourceCheck) -> SourceModel | None:
 
 
 def classes_of(model: SourceModel) -> tuple[ClassCount | None, str | None]:
-    """(the class count the model's output and loss give, the regression loss it is trained
-    with). A multi-label head (binary crossentropy over several units) has neither."""
+    """(the class count the model's output and loss give, the loss it is trained with when that
+    is no crossentropy). A multi-label head (binary crossentropy over several units), a loss per
+    output or one kerlint does not know give neither."""
     loss = model.loss if isinstance(model.loss, str) else None
-    if loss in REGRESSION_LOSSES:
+    if loss in OTHER_LOSSES:
         return None, loss
     units = model.units
     if units is None or loss is None:

@@ -151,8 +151,9 @@ class Run:
     summary_units: int | None = None
     # the number of classes, when the options, the source or the log tell it (see classes.py)
     classes: ClassCount | None = None
-    # the source shows the run's model trained with a loss that is not a crossentropy
-    not_classifier: str | None = None
+    # the loss the source shows the run's model trained with, when it is no plain crossentropy
+    # (a regression loss, hinge, focal): ln C means nothing for it
+    non_crossentropy_loss: str | None = None
 
     def metric_names(self) -> list[str]:
         names: dict[str, None] = {}

@@ -160,3 +160,18 @@ def test_the_log_codes_are_explained_through_the_registry():
     assert "Reported by `kerlint log` on a training log" in proc.stdout
     doc = (REAL.parents[3] / "docs" / "log.md").read_text()
     assert "| KER613 | loss-above-chance |" in doc
+
+
+def test_a_hinge_loss_has_no_chance_level_in_ln_c(diagnose_file, tmp_path):
+    # accuracy at 1/2 with the loss above ln 2 is what a sound hinge-loss model shows at chance:
+    # its loss is on another scale, so neither --classes nor the log makes ln C its yardstick
+    src = tmp_path / "svm.py"
+    src.write_text(TRAIN.replace("layers.Dense(5)", 'layers.Dense(1, activation="tanh")')
+                   .replace('loss="categorical_crossentropy"', 'loss="hinge"'))
+    hist = {"loss": [1.02, 1.01, 1.0, 1.0], "accuracy": [0.5, 0.51, 0.49, 0.5]}
+    log = tmp_path / "h.json"
+    log.write_text(json.dumps(hist))
+    assert by_code(diagnose_file(log), "KER606")  # without the source: chance level for 2 classes
+    for extra in ([], ["--classes", "2"]):
+        report = diagnose_file(log, "--source", src, *extra)
+        assert not by_code(report, "KER606") and not by_code(report, "KER613"), extra
