@@ -117,7 +117,10 @@ def _report(file: str, classes: int | None, source_option: str | None,
     source = None
     if path is not None:
         if path not in checked:
-            checked[path] = check_source(path)
+            try:
+                checked[path] = check_source(path)
+            except Exception as exc:  # the log's report goes on without the source
+                checked[path] = SourceCheck(path, error=f"{type(exc).__name__}: {exc}")
         source = checked[path]
     _classes(log, classes, source)
     try:

@@ -175,3 +175,16 @@ def test_a_hinge_loss_has_no_chance_level_in_ln_c(diagnose_file, tmp_path):
     for extra in ([], ["--classes", "2"]):
         report = diagnose_file(log, "--source", src, *extra)
         assert not by_code(report, "KER606") and not by_code(report, "KER613"), extra
+
+
+def test_a_source_check_that_cannot_run_leaves_the_log_report(monkeypatch, run_log, train_py):
+    from kerlint.logs import join
+
+    def cannot_start(args):
+        raise OSError("no such interpreter")
+
+    monkeypatch.setattr(join, "_kerlint", cannot_start)
+    r = run_log(REAL / "logits5_buggy_v2.txt", "--source", train_py)
+    assert r.exit_code == 1 and "KER613" in r.stdout
+    assert r.stdout.splitlines()[0].endswith(f"; {train_py} not checked")
+    assert f"kerlint log: {train_py}: source not checked: OSError: no such interpreter" in r.stderr
