@@ -252,9 +252,9 @@ RULE = Rule(
     explanation=(
         "`validation_split` holds out the last part of arrays. A `tf.data` dataset, a Python "
         "generator, a `keras.utils.Sequence` or a `PyDataset` has no such part that Keras could "
-        "take, so `fit()` raises at once: `ValueError: Argument \\`validation_split\\` is only "
-        "supported for tensors or NumPy arrays.` (after the data has been loaded, often after "
-        "a long preprocessing step). Split the data before building the dataset, or build a "
+        "take, so `fit()` raises a `ValueError` at once (\"Argument `validation_split` is only "
+        "supported for tensors or NumPy arrays\"), after the data has been loaded, often after "
+        "a long preprocessing step. Split the data before building the dataset, or build a "
         "second dataset for validation, and pass it as `validation_data`; "
         "`image_dataset_from_directory(..., validation_split=0.2, subset=\"training\", seed=...)` "
         "and its `subset=\"validation\"` twin do the split on the files. Silent when "
