@@ -50,7 +50,7 @@ def test_json_has_ruffs_shape(project):
     assert first["end_location"] == {"row": 6, "column": 59}
     assert first["noqa_row"] == 6 and first["cell"] is None
     assert first["url"].endswith("KER203")
-    assert first["message"].startswith("noise_shape [None, 50, 1] does not match")
+    assert first["message"].startswith("noise_shape [None, 50, 1] fixes 50 where")
     fix = first["fix"]
     assert fix["applicability"] == "safe" and fix["message"]
     edit = fix["edits"][0]

@@ -21,10 +21,8 @@ def check(file):
         fix = Fix(SAFE, f'Give the output layer activation="{wanted}"', [edit]) if edit else None
         yield Diagnostic(
             "KER101",
-            f"{compiled.label}output layer {head.layer.kind} is linear (it outputs logits) but the loss "
-            f"{loss.name} expects probabilities (from_logits=False): Keras clips the raw "
-            "outputs into [1e-7, 1 - 1e-7] and training stalls or diverges, with losses near "
-            f'multiples of 16.1 = -log(1e-7); use activation="{wanted}" or from_logits=True',
+            f"{compiled.label}output layer {head.layer.kind} is linear but {loss.name} expects probabilities: "
+            "it trains badly or not at all",
             head.layer.node,
             fix,
             anchors=(compile.node,),
@@ -38,8 +36,11 @@ RULE = Rule(
         "categorical and binary crossentropy (and their focal variants) expect probabilities "
         "unless `from_logits=True`. Keras does not check: it clips the logits into "
         "[1e-7, 1 - 1e-7] (and for categorical losses divides by their sum), so the gradients "
-        "vanish or point the wrong way. Training stalls at a loss near a multiple of "
-        "-log(1e-7) = 16.118, or accuracy falls after the first epochs.\n\n"
+        "vanish or point the wrong way: a sample whose true-class output is clipped to 1e-7 "
+        "costs -log(1e-7) = 16.1 and sends back no gradient. The mean loss mixes such samples "
+        "with the others, so its value says little; what real runs show is a model that trains "
+        "badly or not at all (a 5-class run stayed at a loss near 5.7 with accuracy at chance; "
+        "a binary run's training loss fell while its accuracy dropped).\n\n"
         "The fix gives the output layer the activation the loss expects, so `predict()` keeps "
         "returning probabilities. `from_logits=True` on the loss is the other correct choice."
     ),

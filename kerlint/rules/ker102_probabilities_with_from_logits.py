@@ -36,11 +36,6 @@ def _fix(file, obj: KerasObject):
     return Fix(SAFE, "Remove from_logits=True from the loss", [edit]) if edit else None
 
 
-def _where(head) -> str:
-    layer = head.activation_layer
-    return f"the output layer {layer.kind} applies {head.activation}"
-
-
 def check(file):
     ir = file.ir
     for compiled in file.compiled_heads:
@@ -50,11 +45,8 @@ def check(file):
         fix = _fix(file, loss.obj) if loss.obj is not None and not compiled.loss_shared else None
         yield Diagnostic(
             "KER102",
-            f"{compiled.label}{_where(head)} but the loss {loss.name} has from_logits=True, so the "
-            f"probabilities are activated a second time: on JAX and PyTorch training uses "
-            f"{head.activation}({head.activation}(x)) and learns poorly; on TensorFlow Keras "
-            "warns at fit() and quietly uses the cached logits, so the same file trains "
-            "differently by backend; remove from_logits=True",
+            f"{compiled.label}{loss.name} has from_logits=True on a {head.activation} output: JAX and "
+            f"PyTorch apply {head.activation} twice",
             compiled.loss_node,
             fix,
             about=(head.layer.node,),
@@ -86,11 +78,8 @@ def check(file):
                 continue
             yield Diagnostic(
                 "KER102",
-                f"{_where(head)} but {canonical.rsplit('.', 1)[-1]} applies "
-                f"{TF_LOSSES_ON_LOGITS[canonical]} to its logits argument again: the loss and its "
-                "gradients are computed on doubly activated outputs on every backend; pass "
-                "logits from a linear output layer, or use a Keras loss without from_logits "
-                "on the probabilities",
+                f"{canonical.rsplit('.', 1)[-1]} applies {TF_LOSSES_ON_LOGITS[canonical]} on top of a "
+                f"{head.activation} output: the loss sees doubly activated values",
                 site.node,
                 None,
             )
@@ -104,10 +93,8 @@ def _fed_head(file, args, name):
 def _loop_diagnostic(head, node, fix):
     return Diagnostic(
         "KER102",
-        f"{_where(head)} but this loss has from_logits=True, so it activates the "
-        f"probabilities again and trains on {head.activation}({head.activation}(x)) (always "
-        "on JAX and PyTorch; TensorFlow only warns where it can recover the logits); remove "
-        "from_logits=True",
+        f"this loss has from_logits=True on a {head.activation} output: it applies {head.activation} "
+        "again, always on JAX and PyTorch",
         node,
         fix,
     )
@@ -123,8 +110,12 @@ RULE = Rule(
         "classes) and the model learns poorly. On TensorFlow, Keras notices, warns at "
         "`fit()` and uses the logits it cached, so the same file trains differently by "
         "backend. `tf.nn.softmax_cross_entropy_with_logits` and its sigmoid sibling applied to "
-        "such an output in a custom loop always activate twice.\n\n"
-        "The fix removes `from_logits=True`: bit-identical on TensorFlow, correct elsewhere."
+        "such an output in a custom loop always activate twice, on every backend. A Keras loss "
+        "with `from_logits=True` called on the model's output in a custom loop activates twice "
+        "on JAX and PyTorch; on TensorFlow only where it can recover the cached logits.\n\n"
+        "The fix removes `from_logits=True`: bit-identical on TensorFlow, correct elsewhere. The "
+        "`tf.nn` functions get no fix: pass them the logits of a linear output layer, or use a "
+        "Keras loss without `from_logits` on the probabilities."
     ),
     bad="""\
 import keras

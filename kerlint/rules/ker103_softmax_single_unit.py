@@ -15,13 +15,7 @@ from . import Rule
 
 
 def _message(where: str) -> str:
-    return (
-        f"softmax over {where} a single unit: it normalises one number by itself, so the "
-        "output is 1.0 for every input. Training learns nothing (on TensorFlow the loss may "
-        "still fall while accuracy stays frozen at the share of the positive class) and Keras "
-        "only warns once the model first runs (fit() or predict()); use "
-        'activation="sigmoid" for one yes/no output'
-    )
+    return f"softmax over {where} a single unit: the output is 1.0 for every input, whatever the weights"
 
 
 def _channels_last(layer) -> bool:

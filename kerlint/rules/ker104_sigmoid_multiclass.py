@@ -22,10 +22,8 @@ def check(file):
         units = head.units if head.units is not None else f"`{code_of(head.units_expr)}`"
         yield Diagnostic(
             "KER104",
-            f"{compiled.label}{head.activation} output with {units} units trained with {loss.name}: the "
-            "classes are exclusive, but sigmoid scores each one on its own, so predict() "
-            "returns scores that do not sum to 1 (and on JAX, PyTorch or Keras 2 the loss "
-            'differs from softmax training); use activation="softmax"',
+            f"{compiled.label}{head.activation} output with {units} units trained with {loss.name}: its scores "
+            "for exclusive classes do not sum to 1",
             head.activation_layer.node,
             fix,
             anchors=(compiled.compile.node,),
@@ -38,9 +36,10 @@ RULE = Rule(
         "Categorical and sparse categorical crossentropy treat the outputs as one "
         "probability distribution over exclusive classes. A sigmoid output scores every "
         "class independently: the scores do not sum to 1, so `predict()` is not a "
-        "distribution, and outside the TensorFlow backend the loss itself differs from the "
-        "softmax one. If several labels can be true at once (multi-label), the loss should "
-        "be binary crossentropy instead, and this rule stays silent."
+        "distribution. On the JAX and PyTorch backends and in multi-backend Keras 2 the loss "
+        "itself differs from the softmax one (recent Keras on TensorFlow computes the softmax "
+        "loss from the sigmoid's logits). If several labels can be true at once (multi-label), "
+        "the loss should be binary crossentropy instead, and this rule stays silent."
     ),
     bad="""\
 import keras

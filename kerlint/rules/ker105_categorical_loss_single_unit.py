@@ -34,11 +34,8 @@ def check(file):
             continue
         yield Diagnostic(
             "KER105",
-            f"{compiled.label}{loss.name} over a one-unit output: the loss normalises the single output to "
-            "1.0 (or applies softmax to it), so it is exactly 0 for every sample: it measures "
-            "nothing and gives the model no real training signal (on TensorFlow only a stray "
-            "gradient of the fused softmax op moves a sigmoid head), while Keras only warns once "
-            "fit() runs; for one yes/no output use binary_crossentropy with a sigmoid output",
+            f"{compiled.label}{loss.name} over a one-unit output is 0 for every sample: the model "
+            "gets no real training signal",
             compiled.loss_node,
             _fix(compiled),
             about=(compiled.head.layer.node,) if compiled.head is not None else (),

@@ -27,11 +27,8 @@ def check(file):
             fix = Fix(SAFE, f'Use activation="{wanted}"', [edit]) if edit else None
         yield Diagnostic(
             "KER107",
-            f"{compiled.label}the output activation {head.activation} does not produce probabilities, but "
-            f"{loss.name} (from_logits=False) reads its inputs as probabilities: Keras clips "
-            "them into [1e-7, 1 - 1e-7]"
-            + (" and divides by their sum" if loss.name in CATEGORICAL_LOSSES else "")
-            + f", so the loss and its gradients are wrong; use activation=\"{wanted}\"",
+            f"{compiled.label}{head.activation} output is not a probability but {loss.name} expects one: "
+            "the loss and its gradients are wrong",
             head.activation_layer.node,
             fix,
             anchors=(compile.node,),

@@ -13,11 +13,8 @@ def check(file):
             continue
         yield Diagnostic(
             "KER108",
-            f"{compiled.label}sparse_categorical_crossentropy over a one-unit output: the labels are class "
-            "indices into the output units, so the only valid label is 0 and every label of 1 "
-            "or more is out of range (on TensorFlow fit() fails with an InvalidArgumentError "
-            "about a label outside [0, 1)); give the output one unit per class, or use "
-            "binary_crossentropy with a sigmoid output for two classes",
+            f"{compiled.label}sparse_categorical_crossentropy over a one-unit output: labels 1 and above "
+            "are out of range (fit() raises on TensorFlow)",
             compiled.loss_node,
             about=(compiled.head.layer.node,) if compiled.head is not None else (),
         )

@@ -31,22 +31,13 @@ def check(file):
         edits = [loss_swap(compiled, "categorical_crossentropy", quote)]
         if head.activation == LINEAR:
             edits.append(set_activation(head.activation_layer, "softmax", quote))
-            harm = (
-                "a linear output regressed onto one-hot labels: training minimises the distance "
-                "of unbounded scores to 0/1 instead of the likelihood of the right class, and "
-                "predict() returns no probability distribution"
-            )
+            harm = "regresses a linear output onto one-hot labels: predict() gives no class probabilities"
         else:
-            harm = (
-                "a softmax output: the gradient of the squared or absolute error fades as the "
-                "softmax saturates, so a confidently wrong prediction is corrected slowly, where "
-                "crossentropy's gradient stays large"
-            )
+            harm = "on a softmax output: its gradient fades as the softmax saturates and learning slows"
         fix = Fix(UNSAFE, "Use categorical_crossentropy with a softmax output", edits) if all(edits) else None
         yield Diagnostic(
             "KER109",
-            f"{compiled.label}{loss.name} trains a classifier ({harm}); use categorical_crossentropy on a "
-            "softmax output",
+            f"{compiled.label}{loss.name} {harm}",
             compiled.loss_node,
             fix,
         )

@@ -57,34 +57,28 @@ def check(file):
                 fix = Fix(SAFE, f"Set return_sequences=True on the previous {rnn.kind}", [NodeEdit(rnn.node, new)])
             prev = next(_kind(p) for p in issue.producers if p is rnn or p.inner is rnn)
             message = (
-                f"{_kind(layer)} gets the output of the previous {prev}, {fmt_shape(shape)}: "
-                "without return_sequences=True an RNN returns only its last step, but "
-                f"{_kind(layer)} needs (batch, timesteps, features), so Keras raises a ValueError "
-                f"(expected ndim={wanted}, found ndim={len(shape)}) when the model is built"
+                f"{_kind(layer)} gets {fmt_shape(shape)} because {prev} lacks return_sequences=True: "
+                f"building it raises ({_keras_says(layer, wanted, len(shape))})"
             )
         else:
             source = _source(issue.producers)
             came = f" from {source}" if source else ""
-            hint = ""
-            if not source and layer_family(layer) in ("conv", "pool") and len(shape) + 1 == wanted:
-                hint = "; images need a channel axis, e.g. (28, 28, 1) for grayscale"
+            said = _keras_says(layer, wanted, len(shape))
             message = (
-                f"{_kind(layer)} takes a rank-{wanted} input (batch included) but receives "
-                f"{fmt_shape(shape)}{came}, rank {len(shape)}: Keras raises a ValueError "
-                f"({_keras_says(layer, wanted, len(shape))}) when the model is built, "
-                f"often only after the data has loaded{hint}"
+                f"{_kind(layer)} takes rank {wanted} but gets {fmt_shape(shape)}{came}: building it raises"
+                + (f" ({said})" if said else " a ValueError")
             )
         yield Diagnostic("KER202", message, issue.node, fix)
 
 
-def _keras_says(layer, wanted: int, got: int) -> str:
-    """The words of Keras 3's own error, as the proofs observed them."""
+def _keras_says(layer, wanted: int, got: int) -> str | None:
+    """The words of Keras 3's own error, as the proofs observed them (None: too long to quote)."""
     if layer_family(layer) == "conv":
         if got > wanted:
             return "Kernel shape must have the same length as input"
         return f"expected min_ndim={wanted}, found ndim={got}"
     if layer_family(layer) == "time_distributed":
-        return "`TimeDistributed` Layer should be passed an `input_shape` with at least 3 dimensions"
+        return None  # "`TimeDistributed` Layer should be passed an `input_shape` with at least 3 dimensions"
     return f"expected ndim={wanted}, found ndim={got}"
 
 
@@ -102,7 +96,9 @@ RULE = Rule(
         "pooling rank 4, global pooling one rank above its output. A `Dense`, `Flatten` or "
         "global pooling layer gives rank 2, and an RNN without `return_sequences=True` "
         "returns only its last step, also rank 2. Keras checks the rank only when the model "
-        "is built, which in scripts that load data first happens minutes into the run.\n\n"
+        "is built, which in scripts that load data first happens minutes into the run. Images "
+        "need a channel axis: a grayscale 28x28 input is `(28, 28, 1)` for `Conv2D`, not "
+        "`(28, 28)`.\n\n"
         "For stacked RNNs the fix sets `return_sequences=True` on the previous RNN, which is "
         "what stacking them means."
     ),

@@ -41,23 +41,21 @@ def check(file):
         if len(entries) != len(shape):
             yield Diagnostic(
                 "KER203",
-                f"noise_shape has {len(entries)} entries but the Dropout's input {fmt_shape(shape)} "
-                f"has rank {len(shape)} (batch included): the mask cannot broadcast, and Keras "
-                "raises only inside fit() (training=True), not when the model is built",
+                f"noise_shape has {len(entries)} entries but the Dropout's input {fmt_shape(shape)} has rank "
+                f"{len(shape)}: fit() raises, though predict() runs",
                 arg.node.value,
             )
             continue
-        bad = []
-        reasons = []
+        fixed = []  # entries that differ from a known size: fit() always raises
+        variable = []  # entries that fix a size the model leaves variable: raises on other sizes
         for i, (n, dim) in enumerate(zip(entries, shape)):
             if i == 0 or not isinstance(n, int) or n == 1:
                 continue
             if dim is VAR:
-                bad.append(i)
-                reasons.append(f"entry {i} fixes {n} on an axis the model leaves variable")
+                variable.append(i)
             elif isinstance(dim, int) and dim != n:
-                bad.append(i)
-                reasons.append(f"entry {i} is {n} but that axis has size {dim}")
+                fixed.append(i)
+        bad = sorted(fixed + variable)
         if not bad:
             continue
         # The literal may be written elsewhere and passed in (a builder's parameter): point at it.
@@ -68,13 +66,21 @@ def check(file):
             fix = Fix(SAFE, "Replace the mismatching noise_shape entries with None", edits)
         yield Diagnostic(
             "KER203",
-            f"noise_shape {_fmt(entries)} does not match the Dropout's input {fmt_shape(shape)} "
-            f"({'; '.join(reasons)}): Keras checks nothing when the model is built, and fit() "
-            "fails with an incompatible-shapes error when Dropout runs with training=True; "
-            "use None to let Keras take the size from the input",
+            _mismatch_message(entries, shape, fixed, variable),
             written if written is not None else arg.node.value,
             fix,
         )
+
+
+def _mismatch_message(entries, shape, fixed, variable) -> str:
+    said = f"noise_shape {_fmt(entries)}"
+    if fixed:
+        return f"{said} does not match the Dropout's input {fmt_shape(shape)}: fit() raises, though predict() runs"
+    if len(variable) == 1:
+        what, other = f"fixes {entries[variable[0]]}", "other lengths"
+    else:
+        what, other = "fixes sizes", "other sizes"
+    return f"{said} {what} where the Dropout's input {fmt_shape(shape)} is variable: fit() raises on {other}"
 
 
 def _literal_node(arg):

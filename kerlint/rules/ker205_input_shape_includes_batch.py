@@ -37,10 +37,8 @@ def check(file):
                 ])
             yield Diagnostic(
                 "KER205",
-                f"input_shape has {takes + 1} entries but {candidate.kind} takes {takes} per "
-                "sample: input_shape leaves out the batch axis, so the leading None becomes an "
-                f"extra axis, the model expects rank-{takes + 2} inputs and Keras raises a "
-                "ValueError when it is built; drop the leading None (or use batch_input_shape)",
+                f"input_shape has {takes + 1} entries but {candidate.kind} takes {takes} per sample: the "
+                "leading None adds an axis and building the model raises",
                 value,
                 fix,
             )

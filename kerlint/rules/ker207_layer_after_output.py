@@ -22,18 +22,11 @@ _INPUT_ARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_size", "i
 
 
 def _harm(layer, act: str) -> str:
-    what = "probabilities" if act == "softmax" else "[0, 1] scores"
-    if layer.kind == "GaussianNoise":
-        change = f"adds noise to the {what}"
-    elif layer.kind in _NOISE:
-        change = f"zeroes some of the {what} and scales the rest up"
-    else:
-        change = f"recentres and rescales the {what} with batch statistics"
-    return (
-        f"during training it {change}, so the loss sees values that are not probabilities "
-        "(negative or above 1): the training loss can turn NaN or accuracy stay at chance, "
-        "while predict() looks normal"
-    )
+    what = "probabilities" if act == "softmax" else "scores"
+    if layer.kind in _NOISE:  # active in training only
+        change = "zeroes and rescales" if layer.kind == "Dropout" else "adds noise to"
+        return f"{change} the {what} in training: the loss no longer gets probabilities"
+    return f"rescales the {what}: the loss and predict() no longer get probabilities"
 
 
 def check(file):
@@ -56,8 +49,7 @@ def check(file):
             if layer.kind in _NOISE or layer.kind in _NORMALIZATION:
                 yield Diagnostic(
                     "KER207",
-                    f"{layer.kind} after the output {applied}: {_harm(layer, applied)}; Keras says "
-                    f"nothing. Put it before the output {head.layer.kind}",
+                    f"{layer.kind} after the output {applied} {_harm(layer, applied)}",
                     layer.node,
                     _move_fix(file, model, links, i),
                 )
@@ -68,11 +60,9 @@ def check(file):
                     continue  # the same activation repeated right away: KER209
                 yield Diagnostic(
                     "KER207",
-                    f"{_label(layer, act)} after the output {applied}: the loss sees {act} of "
-                    "values in [0, 1], squashed into a range that is no longer a probability (a "
-                    "sigmoid maps [0, 1] into [0.5, 0.73]), so the loss cannot approach 0 and "
-                    "predict() returns no probabilities; Keras says nothing. Remove the second "
-                    "activation",
+                    f"{_label(layer, act)} after the output {applied} transforms its "
+                    f"{'probabilities' if applied == 'softmax' else 'scores'} again: the loss and predict() "
+                    "get distorted values",
                     layer.node,
                     _remove_fix(file, model, link),
                 )
@@ -105,11 +95,13 @@ RULE = Rule(
     explanation=(
         "The output activation turns scores into probabilities, and the loss compares "
         "exactly those with the labels. A layer after it changes them: `Dropout` zeroes some "
-        "and scales the rest by 1/(1 - rate) during training (observed: a NaN training loss "
-        "every epoch after a softmax), `BatchNormalization` recentres them (validation "
-        "accuracy stays at chance), and a second activation squashes them into a narrow "
-        "range (a sigmoid of a sigmoid lies in [0.5, 0.73], and accuracy freezes at the "
-        "share of the majority class). Keras accepts all of these without a warning.\n\n"
+        "and scales the rest by 1/(1 - rate) during training, so the loss sees values above 1 "
+        "(observed: a NaN training loss every epoch after a softmax) while `predict()`, where "
+        "Dropout and noise layers do nothing, looks normal; `BatchNormalization` recentres "
+        "and rescales them, in training and in `predict()` (validation accuracy stays at "
+        "chance); a second activation squashes them into a narrow range (a sigmoid maps "
+        "[0, 1] into [0.5, 0.73]; observed after a 3-class softmax: the loss never went below "
+        "0.55). Keras accepts all of these without a warning.\n\n"
         "The fix (unsafe) moves Dropout or normalization before the output layer, or "
         "removes the second activation."
     ),

@@ -114,10 +114,8 @@ def check(file):
             continue
         yield Diagnostic(
             "KER208",
-            f"Dense({u1}) has no activation and feeds Dense({u2}) directly: two linear maps "
-            f"compose into one, so the pair is no more expressive than a single Dense({u2}) and "
-            "the extra layer only adds parameters; give the first one an activation (e.g. "
-            'activation="relu") or remove it',
+            f"Dense({u1}) has no activation and feeds Dense({u2}): the two are one linear map, no more "
+            f"expressive than a single Dense({u2})",
             first.node,
         )
 
@@ -131,7 +129,8 @@ RULE = Rule(
         "Dropout between them does not change that. A narrower first layer (a bottleneck or "
         "latent code) is a deliberate low-rank factorization and is not reported, nor is a "
         "first layer with `use_bias=False` (a projection), nor a model the file never "
-        "compiles (test scaffolding)."
+        "compiles (test scaffolding). Give the first layer an activation "
+        "(`activation=\"relu\"`), or remove it."
     ),
     bad="""\
 import keras

@@ -9,11 +9,12 @@ from . import Rule
 
 # f(f(x)) == f(x): the repeated layer does nothing.
 _IDEMPOTENT = {"relu", "relu6"}
+# Where the values end up after the activation is applied twice.
 _TWICE = {
-    "sigmoid": "a sigmoid of a sigmoid lies in [0.5, 0.73]",
-    "softmax": "a softmax of probabilities is nearly uniform",
-    "tanh": "tanh of tanh lies in [-0.76, 0.76]",
-    "hard_sigmoid": "hard_sigmoid of hard_sigmoid lies in [0.5, 0.67]",
+    "sigmoid": "in [0.5, 0.73]",
+    "softmax": "nearly uniform",
+    "tanh": "in [-0.76, 0.76]",
+    "hard_sigmoid": "in [0.5, 0.67]",
 }
 
 
@@ -45,20 +46,19 @@ def check(file):
         if not repeats_activation(prev, layer):
             continue
         act = layer_activation(layer)
-        if act in _IDEMPOTENT:
-            harm = f"{act}({act}(x)) is {act}(x), so the layer does nothing"
-        else:
-            harm = f"the values go through {act} twice ({_TWICE.get(act, 'a narrower range')})"
-            if _at_output(ir, entry, call, model):
-                harm += ", so the outputs cannot reach the labels and accuracy freezes"
-            else:
-                harm += ", which shrinks the gradients"
         label = f'Activation("{act}")' if layer.kind == "Activation" else f"{layer.kind}()"
+        if act in _IDEMPOTENT:
+            message = f"{label} repeats the {act} of the {prev.kind} before it: {act}({act}(x)) = {act}(x), so it does nothing"
+        else:
+            message = f"{label} applies {act} a second time after {prev.kind}: the values end up {_TWICE.get(act, 'in a narrower range')}"
+            if _at_output(ir, entry, call, model):
+                message += ", out of reach of the labels"
+            else:
+                message += ", which shrinks the gradients"
         edits = remove(file, model, entry) if entry is not None else remove_call(file, call)
         yield Diagnostic(
             "KER209",
-            f"{label} repeats the {act} that the {prev.kind} before it already applies: {harm}; "
-            "remove it",
+            message,
             layer.node if entry is not None else call.node,
             Fix(SAFE, f"Remove the repeated {label}", edits) if edits else None,
         )

@@ -43,10 +43,8 @@ def check(file):
             where = f"`{shown}`" if not arg.name.startswith("#") else "a positional argument"
             yield Diagnostic(
                 "KER210",
-                f"{_describe(arg.value)} is passed as {where} of {layer.kind}, which takes a "
-                "value such as a number there, not a layer: Keras raises a TypeError or "
-                "ValueError when the layer is created or first called; pass the value itself "
-                "(e.g. the rate), and chain layers by calling them or listing them in order",
+                f"{_describe(arg.value)} is passed as {where} of {layer.kind}, which takes a value, not a "
+                "layer: Keras raises on creation or first call",
                 arg.node.value,
             )
     # Layers called on a layer.
@@ -71,13 +69,10 @@ def check(file):
 
 
 def _not_called(value, node, where):
-    model = isinstance(value, Model)
-    hint = "use its .output, or call it on a tensor" if model else "call it on a tensor, e.g. Dense(10)(x)"
     return Diagnostic(
         "KER210",
-        f"{_describe(value)} is given as {where} where a tensor is expected: "
-        f"{'it' if model else 'the layer'} was created but never called on a tensor, and Keras "
-        f"raises a ValueError when this line runs; {hint}",
+        f"{_describe(value)} is given as {where} but was never called on a tensor: Keras raises a "
+        "ValueError on this line",
         node,
     )
 
@@ -89,7 +84,9 @@ RULE = Rule(
         "passes a layer as the rate (Keras raises a TypeError comparing it with 0), and in "
         "the functional API `x = Dense(64)` without `(x)` leaves a layer that was never "
         "applied: the next `Dense(10)(x)` or `Model(inputs, x)` raises a ValueError. "
-        "Layers are chained by calling them on tensors, or listed in a `Sequential` model."
+        "Layers are chained by calling them on tensors (`Dense(10)(x)`), or listed in a "
+        "`Sequential` model; a model given where a tensor is expected needs its `.output`, or a "
+        "call on a tensor."
     ),
     bad="""\
 import keras

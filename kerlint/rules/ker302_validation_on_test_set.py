@@ -58,11 +58,9 @@ def check(file):
             continue
         yield Diagnostic(
             "KER302",
-            f"validation_data is built from {', '.join(f'`{n}`' for n in names)}, which by "
-            f"{'their names are' if len(names) > 1 else 'its name is'} the test set: "
-            "whatever is chosen by watching val_loss (the epoch to stop at, EarlyStopping, "
-            "checkpoints, hyperparameters) is then fitted to the test set, and the final test "
-            "score overstates how the model does on new data; hold out a separate validation set",
+            f"validation_data is built from {', '.join(f'`{n}`' for n in names)}, by "
+            f"{'their names' if len(names) > 1 else 'its name'} the test set: tuning on it "
+            "inflates the test score",
             arg.node.value,
         )
 

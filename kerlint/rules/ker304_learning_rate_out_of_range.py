@@ -75,19 +75,13 @@ def check(file):
         deep = any(_hidden_nonlinearity(file, m) for m in models)
         adaptive = obj.kind in ADAPTIVE
         if (adaptive and lr >= 1.0) or (obj.kind in HIGH and lr >= HIGH[obj.kind] and deep):
-            kind = "adaptive optimizer" if adaptive else "optimizer"
+            usual = "1e-3" if adaptive else "1e-2 to 1e-1"
             message = (
-                f"learning rate {lr:g} is too high for {obj.kind} (an {kind} that trains at about "
-                f"{'1e-3' if adaptive else '1e-2 to 1e-1'}): each update moves the "
-                "weights so far that the loss jumps around or becomes NaN, or the model settles "
-                "on predicting one class, and Keras reports nothing but the loss curve"
+                f"learning rate {lr:g} is far above {obj.kind}'s usual {usual}: the loss can jump or turn "
+                "NaN, or the model collapse to one class"
             )
         elif lr <= LOW and not _fine_tuning(ir):
-            message = (
-                f"learning rate {lr:g} is so small that {obj.kind} barely changes the weights: "
-                "the loss stays almost flat for many epochs and the model looks as if it cannot "
-                "learn"
-            )
+            message = f"learning rate {lr:g} is so small that {obj.kind} barely moves the weights: the loss stays almost flat"
         else:
             continue
         yield Diagnostic("KER304", message, arg.node.value)

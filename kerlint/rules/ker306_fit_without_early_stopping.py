@@ -72,9 +72,8 @@ def check(file):
             continue
         yield Diagnostic(
             "KER306",
-            f"fit() runs all {epochs} epochs with validation but no EarlyStopping callback: "
-            "training goes on after val_loss stops improving, and the model you keep is the "
-            "last epoch's, usually more overfitted than the best one",
+            f"fit() runs all {epochs} epochs with validation but no EarlyStopping: the weights kept are "
+            "the last epoch's, not the best",
             fit.node,
             _fix(ir, fit),
         )

@@ -35,9 +35,8 @@ def check(file):
             continue
         yield Diagnostic(
             "KER401",
-            f"{obj.kind}(lr=...): Keras 3 optimizers have no `lr` argument and raise "
-            "\"ValueError: Argument(s) not recognized: {'lr': ...}\" when constructed; "
-            "use learning_rate=",
+            f"{obj.kind}(lr=...): Keras 3 optimizers have no `lr` and raise "
+            "\"Argument(s) not recognized: {'lr': ...}\"",
             arg.node,
             Fix(SAFE, "Rename lr= to learning_rate=", [NodeEdit(arg.node.keyword, cst.Name("learning_rate"))]),
         )
@@ -48,15 +47,13 @@ def check(file):
         if _keras2(file, access.base):
             continue
         seen.add(id(access.node))
-        what = "setting" if access.store else "reading"
-        harm = (
-            "only adds an unused attribute: the learning rate does not change"
-            if access.store
-            else "raises AttributeError: 'Adam' object has no attribute 'lr' (or the class in use)"
-        )
+        if access.store:
+            message = "setting `optimizer.lr` leaves the learning rate unchanged on Keras 3: it only has `learning_rate`"
+        else:
+            message = "reading `optimizer.lr` raises AttributeError on Keras 3: it only has `learning_rate`"
         yield Diagnostic(
             "KER401",
-            f"{what} `optimizer.lr`: Keras 3 optimizers only have `learning_rate`, so this {harm}",
+            message,
             access.node,
             Fix(SAFE, "Use optimizer.learning_rate", [NodeEdit(access.node.attr, cst.Name("learning_rate"))]),
         )
@@ -67,7 +64,9 @@ RULE = Rule(
     explanation=(
         "Keras 2 accepted `lr` as an alias of `learning_rate` (with a deprecation warning). "
         "Keras 3 optimizers raise `ValueError: Argument(s) not recognized: {'lr': 0.01}` when "
-        "constructed, and `model.optimizer.lr` raises `AttributeError`. The fix renames it to "
+        "constructed; reading `model.optimizer.lr` raises `AttributeError` (\"'Adam' object has "
+        "no attribute 'lr'\"), and setting it only adds an attribute nothing reads, so the "
+        "learning rate does not change. The fix renames it to "
         "`learning_rate`, which means the same on Keras 2 and 3."
     ),
     bad="""\

@@ -68,11 +68,8 @@ def check(file):
             continue  # nothing to lose: no schedule was asked for
         yield Diagnostic(
             "KER402",
-            f"{obj.kind}(decay=...): Keras 3 optimizers no longer take `decay`; they warn "
-            "\"Argument `decay` is no longer supported and will be ignored\" and train with a "
-            "constant learning rate, so the decay schedule silently disappears; use "
-            "learning_rate=keras.optimizers.schedules.InverseTimeDecay(lr, decay_steps=1, "
-            "decay_rate=decay), which is the formula `decay` applied",
+            f"{obj.kind}(decay=...): Keras 3 warns that `decay` is ignored and trains at a constant "
+            "learning rate",
             decay.node,
             _fix(ir, obj, decay),
         )
@@ -82,7 +79,8 @@ RULE = Rule(
     code="KER402",
     explanation=(
         "Keras 2 optimizers applied `decay` as `lr / (1 + decay * iterations)` after every "
-        "batch. Keras 3 removed the argument: it prints a warning, ignores it, and trains "
+        "batch. Keras 3 removed the argument: it warns (\"Argument `decay` is no longer "
+        "supported and will be ignored\"), ignores it, and trains "
         "with a constant learning rate, so old code silently trains differently. "
         "`keras.optimizers.schedules.InverseTimeDecay(lr, decay_steps=1, decay_rate=decay)` "
         "is the same formula, step for step; the fix passes it as `learning_rate`, reusing "

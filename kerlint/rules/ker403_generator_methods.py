@@ -86,16 +86,11 @@ def check(file):
         if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Attribute):
             continue
         new = REPLACEMENT[mc.name]
-        moved = sorted(a.keyword.value for a in call.args if a.keyword is not None and a.keyword.value in _MOVED)
-        extra = (
-            f"; {', '.join(moved)} moved to the data: pass a keras.utils.PyDataset built with them"
-            if moved
-            else ""
-        )
+        moved = any(a.keyword is not None and a.keyword.value in _MOVED for a in call.args)
         yield Diagnostic(
             "KER403",
-            f"{mc.name}() was removed in Keras 3 and raises AttributeError; {new}() takes "
-            f"generators, tf.data datasets and PyDataset objects directly{extra}",
+            f"{mc.name}() was removed in Keras 3 (AttributeError); {new}() takes generators"
+            + (", and worker settings move to a PyDataset" if moved else " directly"),
             call.func.attr,
             _fix(call, mc.name),
         )
@@ -106,7 +101,8 @@ RULE = Rule(
     explanation=(
         "Keras 2.1 made `fit`, `evaluate` and `predict` accept generators and deprecated the "
         "`*_generator` methods; Keras 3 removed them, so `model.fit_generator(...)` raises "
-        "`AttributeError`. The fix renames the call and turns Keras 2 positional arguments "
+        "`AttributeError`. `fit`, `evaluate` and `predict` take generators, `tf.data` datasets "
+        "and `keras.utils.PyDataset` objects directly. The fix renames the call and turns Keras 2 positional arguments "
         "(`fit_generator(gen, steps_per_epoch, epochs)`) into keywords, because `fit`'s second "
         "parameter is `y`. No fix is offered when the call passes `workers`, "
         "`use_multiprocessing` or `max_queue_size`: Keras 3 takes those from a "

@@ -62,17 +62,10 @@ def check(file):
         call = mc.node
         if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Attribute):
             continue
-        if mc.name == "predict_classes":
-            what = (
-                "use np.argmax(model.predict(x), axis=-1) for a softmax output, or "
-                '(model.predict(x) > 0.5).astype("int32") for a sigmoid one'
-            )
-        else:
-            what = "predict() returns the same probabilities"
+        said = f"{mc.name}() was removed in TensorFlow 2.6 and Keras 3: the call raises AttributeError"
         yield Diagnostic(
             "KER404",
-            f"{mc.name}() was removed (TensorFlow 2.6 / Keras 2.6, and Keras 3): the call raises "
-            f"AttributeError; {what}",
+            said if mc.name == "predict_classes" else f"{said}; predict() gives the same",
             call.func.attr,
             _fix(file, mc),
         )

@@ -94,24 +94,28 @@ def check(file):
         if arg is None or arg.written != "input_length":
             continue
         call = layer.node
+        has_input, model, entry = _has_input(ir, layer)
         fix = None
         if isinstance(call, cst.Call) and any(a is arg.node for a in call.args):
             new_call = remove_arg(call, arg.node)
-            has_input, model, entry = _has_input(ir, layer)
             if has_input:
-                fix = Fix(SAFE, "Remove input_length (the model's Input already fixes the length)", [NodeEdit(call, new_call)])
+                fix = Fix(SAFE, "Remove input_length, which Keras 3 ignores", [NodeEdit(call, new_call)])
             elif has_input is False:
                 fix = _input_fix(file, model, entry, call, new_call, arg.node.value)
         yield Diagnostic(
             "KER405",
-            "Embedding(input_length=...) is deprecated in Keras 3 and ignored (it warns "
-            "\"Argument `input_length` is deprecated. Just remove it.\"): it no longer gives "
-            "the model its input shape, so a Sequential model without an Input stays unbuilt "
-            "until it sees data (summary() shows no shapes, count_params() fails); give the "
-            "length to keras.Input(shape=(n,)) instead",
+            _message(has_input),
             arg.node,
             fix,
         )
+
+
+def _message(has_input) -> str:
+    """What Keras 3 ignoring the argument means for this model: a Sequential model without an
+    Input stays unbuilt; any other model takes its length from its input shape alone."""
+    if has_input is False:
+        return "Keras 3 ignores Embedding(input_length=...): without an Input this Sequential model stays unbuilt"
+    return "Keras 3 ignores Embedding(input_length=...) with a warning: the length comes from the input shape alone"
 
 
 RULE = Rule(
@@ -119,7 +123,12 @@ RULE = Rule(
     explanation=(
         "In Keras 2, `input_length` told the first layer of a Sequential model the sequence "
         "length, so the model was built at once and `Flatten()` after the Embedding knew its "
-        "size. Keras 3 accepts the argument only to warn and drop it. When the model already "
+        "size. Keras 3 accepts the argument only to warn (\"Argument `input_length` is "
+        "deprecated. Just remove it.\") and drop it. A Sequential model without an Input then "
+        "stays unbuilt until it sees data: `summary()` shows no shapes and `count_params()` "
+        "raises. In any other model the length comes from the input shape alone: after "
+        "`keras.Input(shape=(None,))` the Embedding's output length is `None`, and a `Flatten` "
+        "then `Dense` after it raise when the model is built. When the model already "
         "starts with `keras.Input(shape=(n,))` the fix simply removes it (safe). Otherwise the "
         "fix moves the length into a new `keras.Input(shape=(n,))` before the Embedding; that "
         "is unsafe because the model is then built with a fixed length, which rejects inputs "

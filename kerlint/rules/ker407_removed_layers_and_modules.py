@@ -30,16 +30,16 @@ REMOVED = {
     "optimizers.nadam": "Nadam",
 }
 _WHY = {
-    "layers.CuDNNLSTM": "LSTM uses the cuDNN kernel by itself on a GPU",
-    "layers.CuDNNGRU": "GRU uses the cuDNN kernel by itself on a GPU",
+    "layers.CuDNNLSTM": "LSTM uses cuDNN by itself",
+    "layers.CuDNNGRU": "GRU uses cuDNN by itself",
     "layers.Merge": "use Concatenate, Add, Multiply, Average or Dot",
-    "models.Graph": "build the model with the functional API (keras.Model(inputs, outputs))",
-    "backend.set_image_dim_ordering": 'use keras.backend.set_image_data_format("channels_first"/"channels_last")',
-    "backend.image_dim_ordering": "use keras.backend.image_data_format()",
+    "models.Graph": "use the functional API",
+    "backend.set_image_dim_ordering": "use set_image_data_format()",
+    "backend.image_dim_ordering": "use image_data_format()",
 }
 # Removed modules with no direct replacement.
 REMOVED_MODULES = {
-    "wrappers.scikit_learn": "use scikeras (KerasClassifier/KerasRegressor) or keras.wrappers.SKLearnClassifier",
+    "wrappers.scikit_learn": "use scikeras or keras.wrappers",
 }
 # Modules imported as a name (``from keras.utils import np_utils``) that can be aliased.
 _ALIASABLE = {"utils.np_utils"}
@@ -100,34 +100,19 @@ def _removed_name(rest: str):
 def _module_message(root, old):
     path = f"{root}.{old}"
     if old == "layers.merge":
-        return (
-            f"`{path}` (the Keras 1 merge() function, later a Keras 2 module) is gone in Keras 3: "
-            "the import fails; use the Concatenate/Add/Multiply/Average/Dot layers, or "
-            "concatenate()/add() from keras.layers"
-        )
+        return f"`{path}` is gone in Keras 3 and its import fails; use Concatenate, Add, Multiply, Average or Dot"
     if old == _STUB:
-        return (
-            f"`{path}` holds only stubs in Keras 3: creating an optimizer from it raises "
-            "ImportError (\"`keras.optimizers.legacy` is not supported in Keras 3\"); use the "
-            f"optimizers of `{root}.optimizers`"
-        )
+        return f"`{path}` holds only stubs in Keras 3: creating an optimizer from it raises ImportError"
     if old in REMOVED_MODULES:
         return f"`{path}` was removed in Keras 3 (ModuleNotFoundError); {REMOVED_MODULES[old]}"
     new = f"{root}.{legacy.LEGACY_SUBMODULES[old]}"
-    return (
-        f"`{path}` is a Keras 2 module path that Keras 3 removed: the import raises "
-        f"ModuleNotFoundError; import from `{new}`"
-    )
+    return f"`{path}` is a Keras 2 path that Keras 3 removed (ModuleNotFoundError); use `{new}`"
 
 
 def _name_message(canon, written):
-    new = REMOVED[canon]
-    if new is not None:
-        advice = _WHY.get(canon) or f"use {new}"
-        if canon not in _WHY:
-            return f"`{written}` was removed from Keras: on Keras 3 it raises AttributeError or ImportError; use `{new}`"
-        return f"`{written}` was removed from Keras: on Keras 3 it raises AttributeError or ImportError; {advice}, use `{new}`"
-    return f"`{written}` was removed from Keras: on Keras 3 it raises AttributeError or ImportError; {_WHY[canon]}"
+    said = f"`{written}` is gone from Keras: Keras 3 raises AttributeError or ImportError"
+    why = _WHY.get(canon) or (f"use `{REMOVED[canon]}`" if REMOVED[canon] else None)
+    return f"{said}; {why}" if why else said
 
 
 def _import_from(node: cst.ImportFrom):
@@ -258,12 +243,20 @@ RULE = Rule(
         "Keras 3 dropped the Keras 2 sub-module paths (`keras.layers.core`, "
         "`keras.layers.advanced_activations`, `keras.utils.np_utils`, `keras.engine`, ...): "
         "importing them raises `ModuleNotFoundError`, and everything they held is in the "
-        "public module (`keras.layers`, `keras.utils`). It also dropped `CuDNNLSTM`/`CuDNNGRU` "
-        "(`LSTM`/`GRU` pick the cuDNN kernel themselves), the Keras 1 `Merge` layer and "
-        "`Graph` model, the lowercase optimizer aliases (`keras.optimizers.rmsprop`), "
-        "`keras.optimizers.legacy`, `keras.wrappers.scikit_learn` and "
-        "`K.set_image_dim_ordering`. The fix rewrites the import or name where a direct "
-        "replacement exists and reports the rest."
+        "public module (`keras.layers`, `keras.utils`). Other names are gone too, some since "
+        "Keras 2 or TensorFlow 2: `CuDNNLSTM`/`CuDNNGRU` (`LSTM`/`GRU` pick the cuDNN kernel "
+        "themselves on a GPU), the Keras 1 `Merge` layer and `keras.layers.merge` (use "
+        "`Concatenate`, `Add`, `Multiply`, `Average` or `Dot`, or the `concatenate()`/`add()` "
+        "functions of `keras.layers`), the `Graph` model (build the model with the functional "
+        "API, `keras.Model(inputs, outputs)`), the lowercase optimizer aliases "
+        "(`keras.optimizers.rmsprop`: use `RMSprop`), and `K.set_image_dim_ordering`/"
+        "`K.image_dim_ordering` (`keras.backend.set_image_data_format(\"channels_first\")` and "
+        "`image_data_format()`). `keras.wrappers.scikit_learn` is gone: scikeras has "
+        "`KerasClassifier`/`KerasRegressor`, and Keras 3 has `keras.wrappers.SKLearnClassifier`. "
+        "`keras.optimizers.legacy` still imports but holds stubs: creating an optimizer from it "
+        "raises ImportError (\"`keras.optimizers.legacy` is not supported in Keras 3\"); the "
+        "optimizers of `keras.optimizers` replace them. The fix rewrites the import or name "
+        "where a direct replacement exists and reports the rest."
     ),
     bad="""\
 from keras.layers import CuDNNLSTM, Embedding

@@ -47,9 +47,7 @@ def check(file):
         listed = ", ".join(r for r, _ in reasons)
         yield Diagnostic(
             "KER501",
-            f"{layer.kind} with {listed} cannot use the fused cuDNN kernel: on a GPU it runs the "
-            "generic step-by-step kernel, which trains several times slower (and with "
-            "use_cudnn=True Keras raises instead)",
+            f"{layer.kind} with {listed} cannot use cuDNN: on a GPU it trains several times slower",
             reasons[0][1].node,
         )
 
@@ -63,7 +61,9 @@ RULE = Rule(
         "`use_bias=True` and, for GRU, `reset_after=True`. Any other value falls back to "
         "the generic kernel, several times slower. `recurrent_dropout` is the usual cause; "
         "`dropout` (on the inputs) or a `Dropout`/`SpatialDropout1D` layer regularise without "
-        "the cost. Silent when `use_cudnn=False` asks for the generic kernel explicitly."
+        "the cost. With `use_cudnn=True` Keras raises instead (\"use_cudnn=True was specified, "
+        "but cuDNN is not supported for this layer configuration\"). Silent when "
+        "`use_cudnn=False` asks for the generic kernel explicitly."
     ),
     bad="""\
 import keras

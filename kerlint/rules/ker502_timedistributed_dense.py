@@ -20,9 +20,8 @@ def check(file):
             fix = Fix(SAFE, "Unwrap to the Dense layer", [NodeEdit(call, call.args[0].value)])
         yield Diagnostic(
             "KER502",
-            "TimeDistributed(Dense(...)) does what Dense does alone: Dense applies to the last "
-            "axis of an input of any rank, so the wrapper only adds a reshape around it and an "
-            "extra layer in the model; use the Dense layer directly",
+            "TimeDistributed(Dense(...)) computes what Dense(...) alone does: Dense already maps the "
+            "last axis of any rank",
             call,
             fix,
         )
