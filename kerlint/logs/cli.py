@@ -86,6 +86,38 @@ def _read(file: str) -> Log:
     return parsed
 
 
+def _runner(ctx: click.Context):
+    """Runs a sibling command of the `kerlint` program this command belongs to (`check`,
+    `summary`), in this process, and gives (exit status, stdout, stderr). None when `log` runs
+    outside that program (called on its own, as a library), where there is no `check` to run."""
+    root = ctx.find_root().command
+    if not isinstance(root, click.Group):
+        return None
+
+    def run(args: list[str]) -> tuple[int, str, str]:
+        import contextlib
+        import io
+
+        command = root.get_command(ctx, args[0])
+        if command is None:
+            return 2, "", f"no `{args[0]}` command"
+        out, err = io.StringIO(), io.StringIO()
+        status = 0
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                result = command.main(args[1:], prog_name=f"kerlint {args[0]}",
+                                      standalone_mode=False)
+                status = result if isinstance(result, int) else 0
+            except SystemExit as exc:
+                status = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+            except click.ClickException as exc:
+                err.write(exc.format_message() + "\n")
+                status = exc.exit_code
+        return status, out.getvalue(), err.getvalue()
+
+    return run
+
+
 def _source_for(log: Log, file: str, option: str | None) -> str | None:
     """The source to check: --source, or the notebook the log came from."""
     if option:
@@ -110,17 +142,24 @@ def _classes(log: Log, option: int | None, source: SourceCheck | None) -> None:
             run.classes = from_log(run)
 
 
+def _check(path: str, runner) -> SourceCheck:
+    if runner is None:
+        return SourceCheck(path, error="`kerlint check` is not at hand: run `kerlint log`")
+    try:
+        return check_source(path, runner)
+    except Exception as exc:  # the log's report goes on without the source
+        return SourceCheck(path, error=f"{type(exc).__name__}: {exc}")
+
+
 def _report(file: str, classes: int | None, source_option: str | None,
-            checked: dict[str, SourceCheck], selected: list[str], ignored: list[str]) -> Report:
+            checked: dict[str, SourceCheck], selected: list[str], ignored: list[str],
+            runner) -> Report:
     log = _read(file)
     path = _source_for(log, file, source_option)
     source = None
     if path is not None:
         if path not in checked:
-            try:
-                checked[path] = check_source(path)
-            except Exception as exc:  # the log's report goes on without the source
-                checked[path] = SourceCheck(path, error=f"{type(exc).__name__}: {exc}")
+            checked[path] = _check(path, runner)
         source = checked[path]
     _classes(log, classes, source)
     try:
@@ -194,9 +233,11 @@ def log(files: tuple[str, ...], source_path: str | None, classes: int | None, ou
             _fail(str(exc))
     checked: dict[str, SourceCheck] = {}
     reports: list[Report | Unreadable] = []
+    runner = _runner(click.get_current_context())
     for file in files:
         try:
-            reports.append(_report(file, classes, source_path, checked, selected, ignored))
+            reports.append(_report(file, classes, source_path, checked, selected, ignored,
+                                   runner))
         except Unreadable as exc:
             reports.append(exc)
     for source in checked.values():

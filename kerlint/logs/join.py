@@ -1,12 +1,13 @@
 """Point a log's diagnoses at the source that trained it.
 
 `kerlint log run.log --source train.py` (and `kerlint log train.ipynb`, whose cells hold both)
-runs `kerlint check` and `kerlint summary` on the source, as programs: the log reader depends
-on the code registry only, never on the linter's engine (tests/test_architecture.py), and both
-commands print a documented, stable JSON. From the summary it takes, for each run, the model
-that the run's `fit()` trained: its output layer gives the class count (what chance level
-is) and its loss says whether it is a classifier at all. From `check` it takes the findings
-whose codes the diagnoses name as their usual causes, and joins them to the diagnoses.
+runs `kerlint check` and `kerlint summary` on the source, as commands of the same `kerlint`
+program (the caller hands over a way to run them): the log reader depends on the code registry
+only, never on the linter's engine (tests/test_architecture.py), and both commands print a
+documented, stable JSON. From the summary it takes, for each run, the model that the run's
+`fit()` trained: its output layer gives the class count (what chance level is) and its loss
+says whether ln C measures it at all. From `check` it takes the findings whose codes the
+diagnoses name as their usual causes, and joins them to the diagnoses.
 """
 
 from __future__ import annotations
@@ -14,15 +15,15 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..codes import CODES, LOG, of_kind
 from .model import ClassCount, Run
 
-TIMEOUT = 300
+# Runs `kerlint ARGS...` and gives (exit status, stdout, stderr).
+Runner = Callable[[list[str]], "tuple[int, str, str]"]
 # The crossentropies whose value for a uniform guess over C classes is ln C (binary: ln 2).
 CATEGORICAL_LOSSES = frozenset({"categorical_crossentropy", "sparse_categorical_crossentropy"})
 BINARY_LOSSES = frozenset({"binary_crossentropy"})
@@ -101,24 +102,14 @@ class SourceCheck:
     error: str | None = None
 
 
-def _kerlint(args: list[str]) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONIOENCODING="utf-8")
-    return subprocess.Popen([sys.executable, "-m", "kerlint", *args], stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-
-
-def _collect(proc: subprocess.Popen, what: str, timeout: float) -> tuple[Any, str | None]:
+def _run(runner: Runner, args: list[str]) -> tuple[Any, str | None]:
+    what = args[0]
+    status, out, err = runner(args)
+    if status not in (0, 1):
+        lines = err.strip().splitlines()
+        return None, f"`kerlint {what}` failed: {lines[-1] if lines else f'exit {status}'}"
     try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
-        return None, f"`kerlint {what}` did not finish in {timeout:.0f} s"
-    if proc.returncode not in (0, 1):
-        lines = err.decode("utf-8", "replace").strip().splitlines()
-        return None, f"`kerlint {what}` failed: {lines[-1] if lines else f'exit {proc.returncode}'}"
-    try:
-        return json.loads(out.decode("utf-8", "replace") or "[]"), None
+        return json.loads(out or "[]"), None
     except ValueError:
         return None, f"`kerlint {what}` printed no JSON"
 
@@ -159,15 +150,13 @@ def _model(entry: dict) -> SourceModel:
     return SourceModel(filename, entry.get("name"), units, output, loss, places, fits)
 
 
-def check_source(path: str, timeout: float = TIMEOUT) -> SourceCheck:
-    """`kerlint check` and `kerlint summary` on ``path`` (a file, a notebook or a folder), run
-    side by side."""
+def check_source(path: str, runner: Runner) -> SourceCheck:
+    """`kerlint check` (with the opt-in rules a log code names) and `kerlint summary` on ``path``
+    (a file, a notebook or a folder)."""
     result = SourceCheck(path)
-    check = _kerlint(["check", "--output-format", "json", "--exit-zero", "--no-cache",
-                      "--extend-select", ",".join(cause_codes()), "--", path])
-    summary = _kerlint(["summary", "--output-format", "json", "--", path])
-    found, error = _collect(check, "check", timeout)
-    entries, summary_error = _collect(summary, "summary", timeout)
+    found, error = _run(runner, ["check", "--output-format", "json", "--exit-zero", "--no-cache",
+                                 "--extend-select", ",".join(cause_codes()), "--", path])
+    entries, summary_error = _run(runner, ["summary", "--output-format", "json", "--", path])
     result.error = error or summary_error
     for d in found if isinstance(found, list) else []:
         loc = d.get("location") if isinstance(d, dict) else None

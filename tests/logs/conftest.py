@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kerlint.logs.cli import log
+from kerlint.cli import main
 
 DATA = Path(__file__).parent / "data"
 REAL = DATA / "real"
@@ -28,10 +28,12 @@ class Result:
 
 @pytest.fixture
 def run_log():
-    """Invoke `kerlint log ARGS` in-process; stdin may be given as bytes."""
+    """Invoke `kerlint log ARGS` in-process, through the `kerlint` program (whose `check` and
+    `summary` commands --source runs); stdin may be given as bytes."""
 
     def run(*args, input=None):
-        r = CliRunner().invoke(log, [str(a) for a in args], input=input, catch_exceptions=True)
+        r = CliRunner().invoke(main, ["log", *[str(a) for a in args]], input=input,
+                               catch_exceptions=True, env={"KERLINT_DEBUG": "1"})
         if r.exception is not None and not isinstance(r.exception, SystemExit):
             raise r.exception
         return Result(r)

@@ -180,11 +180,23 @@ def test_a_hinge_loss_has_no_chance_level_in_ln_c(diagnose_file, tmp_path):
 def test_a_source_check_that_cannot_run_leaves_the_log_report(monkeypatch, run_log, train_py):
     from kerlint.logs import join
 
-    def cannot_start(args):
+    def cannot_run(path, runner):
         raise OSError("no such interpreter")
 
-    monkeypatch.setattr(join, "_kerlint", cannot_start)
+    monkeypatch.setattr(join, "check_source", cannot_run)
+    monkeypatch.setattr("kerlint.logs.cli.check_source", cannot_run)
     r = run_log(REAL / "logits5_buggy_v2.txt", "--source", train_py)
     assert r.exit_code == 1 and "KER613" in r.stdout
     assert r.stdout.splitlines()[0].endswith(f"; {train_py} not checked")
     assert f"kerlint log: {train_py}: source not checked: OSError: no such interpreter" in r.stderr
+
+
+def test_log_called_on_its_own_has_no_check_to_run(train_py):
+    # the command object alone, as a library would call it: no `kerlint` program around it
+    from click.testing import CliRunner
+
+    from kerlint.logs.cli import log
+
+    r = CliRunner().invoke(log, [str(REAL / "logits5_buggy_v2.txt"), "--source", str(train_py)])
+    assert r.exit_code == 1
+    assert "source not checked: `kerlint check` is not at hand: run `kerlint log`" in r.stderr
