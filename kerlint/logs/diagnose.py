@@ -663,8 +663,9 @@ def _loss_above_chance(run: Run, classes: ClassCount | None, out: list[Diagnosis
         "epoch's loss is about ln C or lower. A loss several times ln C from the first epoch on, "
         "yet no more than a clipped probability gives, means the loss is fed values that are not "
         "probabilities: a linear output layer under a crossentropy that expects probabilities "
-        "(KER101: Keras clips the outputs into [1e-7, 1 - 1e-7] and takes them for "
-        "probabilities, so a true class below 1e-7 costs 16.118), or an output activation such "
+        "(KER101: Keras clips the outputs into [1e-7, 1 - 1e-7] and normalises them as if they "
+        "were probabilities, so a true class at the clip costs about 16.1), or an output "
+        "activation such "
         "as relu or tanh (KER107). Also check for inputs far from unit scale, which make the "
         "first predictions confident and wrong, and for a regularisation penalty large enough "
         "to add several ln C to the loss.",
