@@ -116,7 +116,7 @@ def test_rule_with_a_prefix_lists_the_family():
     assert [line.split()[2] for line in lines[2:] if line.split()[0] in ("KER220", "KER221")] == ["opt-in"] * 2
     assert lines[2].endswith("Dense head on a sequence or feature map of a per-sample model")
     logs = json.loads(run_kerlint("rule", "KER61", "--output-format", "json").stdout)
-    assert [e["code"] for e in logs] == ["KER610", "KER611", "KER612"]
+    assert [e["code"] for e in logs] == ["KER610", "KER611", "KER612", "KER613"]
     unknown = run_kerlint("rule", "KER7")
     assert unknown.returncode == 2 and "unknown rule code: KER7" in unknown.stderr
 

@@ -53,7 +53,7 @@ async def test_diagnostics_fix_hover_and_a_change_that_fixes_it(client: Language
             for d in diagnostics] == [("KER101", 6, 4, 6, 19)]
     [diag] = diagnostics
     assert diag.severity == lsp.DiagnosticSeverity.Error and diag.source == "kerlint"
-    assert diag.code_description.href.endswith("KER101") or "ker101" in diag.code_description.href.lower()
+    assert diag.code_description.href.endswith("docs/rules.md#ker101")
 
     actions = await client.text_document_code_action_async(lsp.CodeActionParams(
         text_document=lsp.TextDocumentIdentifier(uri=uri), range=diag.range,
