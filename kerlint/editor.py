@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .codes import CODES
 from .diagnostics import SAFE
-from .fix import FixMode, applies, crosses_files
+from .fix import FixMode, crosses_files
 from .source import NotebookSource, PythonSource
 
 # What a hover over a diagnostic shows of its rule's explanation.
@@ -271,10 +271,6 @@ def noqa_edit(doc: Document, report) -> Edit | None:
     end = utf16(line, len(line))
     gap = "" if not line.strip() else "  "
     return Edit(Span(uri, (row - 1, end), (row - 1, end)), f"{gap}# noqa: {report.code}")
-
-
-def fixable(report, unsafe: bool = True) -> bool:
-    return applies(report, unsafe)
 
 
 def is_safe(report) -> bool:
