@@ -34,19 +34,26 @@ def with_noqa(text: str, reports) -> tuple[str, int]:
         line = lines[row - 1]
         body = _LINE_END.sub("", line)
         end = line[len(body):]
-        directive = found.get(row)
-        if directive is not None and directive.codes is None:
-            continue  # a bare noqa already silences every code there
-        new = sorted(codes - set(directive.codes or ()) if directive is not None else codes)
-        if not new:
+        body = line_with_noqa(body, found.get(row), codes)
+        if body is None:
             continue
-        if directive is not None:
-            body = body[:directive.end] + "".join(f", {c}" for c in new) + body[directive.end:]
-        else:
-            body = body.rstrip() + ("  " if body.strip() else "") + f"# noqa: {', '.join(new)}"
         lines[row - 1] = body + end
         changed += 1
     return "".join(lines), changed
+
+
+def line_with_noqa(body: str, directive, codes) -> str | None:
+    """A line (without its line end) with ``codes`` added to its noqa ``directive`` (a
+    ``noqa.Directive``, or None: a new ``# noqa: ...`` comment); None when nothing is added,
+    every code listed already or a bare noqa silencing them all."""
+    if directive is not None and directive.codes is None:
+        return None
+    new = sorted(set(codes) - set(directive.codes or ()) if directive is not None else set(codes))
+    if not new:
+        return None
+    if directive is not None:
+        return body[:directive.end] + "".join(f", {c}" for c in new) + body[directive.end:]
+    return body.rstrip() + ("  " if body.strip() else "") + f"# noqa: {', '.join(new)}"
 
 
 def add_noqa(results) -> tuple[int, list[str]]:

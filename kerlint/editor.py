@@ -248,7 +248,9 @@ def _cell_rewrites(doc: Document, program: str) -> list[Edit]:
 
 
 def noqa_edit(doc: Document, report) -> Edit | None:
-    """``# noqa: CODE`` at the end of the report's line, or the code added to one there."""
+    """``# noqa: CODE`` at the end of the report's line, or the code added to one there: what
+    ``check --add-noqa`` writes, as the edit of the part of the line that changes."""
+    from .add_noqa import line_with_noqa
     from .noqa import directives
 
     if doc.is_notebook:
@@ -262,15 +264,13 @@ def noqa_edit(doc: Document, report) -> Edit | None:
     if not 1 <= row <= len(lines):
         return None
     line = lines[row - 1]
-    found = directives(text).get(row)
-    if found is not None and found.codes is None:
-        return None  # a bare noqa already silences the line
-    if found is not None:
-        end = utf16(line, found.end)
-        return Edit(Span(uri, (row - 1, end), (row - 1, end)), f", {report.code}")
-    end = utf16(line, len(line))
-    gap = "" if not line.strip() else "  "
-    return Edit(Span(uri, (row - 1, end), (row - 1, end)), f"{gap}# noqa: {report.code}")
+    new = line_with_noqa(line, directives(text).get(row), {report.code})
+    if new is None:
+        return None
+    start = len(os.path.commonprefix([line, new]))
+    kept = len(os.path.commonprefix([line[start:][::-1], new[start:][::-1]]))
+    span = Span(uri, (row - 1, utf16(line, start)), (row - 1, utf16(line, len(line) - kept)))
+    return Edit(span, new[start:len(new) - kept])
 
 
 def is_safe(report) -> bool:
