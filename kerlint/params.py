@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .catalog import param_rules
 from .ir import Const, Layer
-from .shapes import const, infer, int_or_none
+from .shapes import const, conv_kernel, infer, int_or_none
 
 
 @dataclass(frozen=True)
@@ -271,7 +271,10 @@ def _conv(layer, in_shapes, params):
     if len(s) != rank + 2:
         raise _Unknown("rank")
     chans = _dim(s, -1 if _channels_last(layer) else 1)
-    window = math.prod(_tuple(layer, "kernel_size", rank))
+    kernel = conv_kernel(layer, rank)
+    if kernel is None:
+        raise _Unknown("kernel_size")
+    window = math.prod(kernel)
     bias = _flag(layer, "use_bias")
     if params.get("depthwise"):
         out = chans * _int(layer, "depth_multiplier")

@@ -190,6 +190,20 @@ def _positional_strides(layer: Layer, rank: int) -> bool:
     return arg is not None and arg.positional and rank >= 2
 
 
+def conv_kernel(layer: Layer, rank: int) -> tuple | None:
+    """The kernel size per spatial axis as the author meant it, or None when unknown.
+
+    Only a Keras 1 name or keyword says which reading was meant: ``Convolution2D(n, 5, 3)`` is
+    Keras 1's 5x3 kernel, while ``Conv2D(n, 5, 3)`` alone (KER406 reports it) may be either, so
+    its kernel stays unknown. Shapes and parameter counts both read the kernel here."""
+    keras1 = keras1_kernel(layer, by_size=False)
+    if keras1 is not None:
+        return _keras1_conv_args(layer, keras1, rank)[0]
+    if _positional_strides(layer, rank):
+        return None
+    return _tuple_arg(layer, "kernel_size", rank, None)
+
+
 def _keras1_conv_args(layer: Layer, dims: list, rank: int):
     """(kernel, strides, padding) of a Keras 1 form convolution, read as Keras 3 receives the
     converted call ``Conv2D(n, (rows, cols), strides=subsample, padding=border_mode)``."""
@@ -332,7 +346,10 @@ def _reshape(layer, in_shapes, params, kw):
     if -1 in dims:
         fixed = math.prod(d for d in dims if d != -1)
         if s is not None and all(isinstance(d, int) for d in s[1:]) and fixed:
-            dims[dims.index(-1)] = math.prod(s[1:]) // fixed
+            size = math.prod(s[1:])
+            if size % fixed:
+                return None, None  # Keras refuses the reshape: no shape comes out
+            dims[dims.index(-1)] = size // fixed
         else:
             dims[dims.index(-1)] = None
     return [((s[0] if s else None),) + tuple(dims)], None
@@ -470,17 +487,13 @@ def _conv(layer, in_shapes, params, kw):
         return None, None
     spatial = s[1:-1] if last else s[2:]
     chans = s[-1] if last else s[1]
-    kernel = _tuple_arg(layer, "kernel_size", rank, None)
+    kernel = conv_kernel(layer, rank)
     strides = _tuple_arg(layer, "strides", rank, 1)
     dil = _tuple_arg(layer, "dilation_rate", rank, 1)
     padding = _padding_mode(layer)
-    # Only a Keras 1 name or keyword says which reading the author meant: ``Conv2D(n, 3, 3)``
-    # alone (KER406 reports it) may be either, and its shapes stay unknown.
     keras1 = keras1_kernel(layer, by_size=False)
     if keras1 is not None:
-        kernel, strides, padding = _keras1_conv_args(layer, keras1, rank)
-    elif _positional_strides(layer, rank):
-        kernel = None
+        _, strides, padding = _keras1_conv_args(layer, keras1, rank)
     if padding == "causal" and rank != 1:
         padding = None
     if params.get("depthwise"):

@@ -135,11 +135,18 @@ def test_merges_count_zero():
     ("layers.Bidirectional(layers.LSTM(4), backward_layer=layers.LSTM(4, go_backwards=True))", [(None, 10, 8)]),
     ("layers.TimeDistributed(layers.Lambda(lambda t: t))", [(None, 10, 8)]),
     ("layers.Conv2D(8, 3, groups=3)", [(None, 28, 28, 4)]),  # Keras refuses it
+    ("layers.Conv2D(8, 5, 3)", [(None, 28, 28, 3)]),  # kernel 5 and strides 3, or Keras 1's 5x3?
     ("layers.GroupQueryAttention(4, 2, 1)", [(None, 5, 8), (None, 6, 7)]),  # Keras refuses it
     ("layers.Dense(4, kernel_quantizer=q)", [(None, 4)]),  # a keyword kerlint does not know
 ])
 def test_unknown_is_none_never_a_guess(code, shapes):
     assert count(code, *shapes) is None
+
+
+def test_a_keras1_convolution_counts_the_kernel_its_shapes_use():
+    # Convolution2D(4, 5, 3) is Keras 1's 5x3 kernel (KER406 converts it); the shapes read it so
+    # too, and the count must agree with them: 5 * 3 * 2 * 4 + 4
+    assert count("layers.Convolution2D(4, 5, 3)", (None, 9, 9, 2)).trainable == 124
 
 
 def test_every_rule_in_the_catalog_has_a_computation():

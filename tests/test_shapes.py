@@ -58,6 +58,12 @@ def test_identity_layers_keep_the_shape():
         assert out(code, (B, 4, 5, 3)) == (B, 4, 5, 3), code
 
 
+def test_a_reshape_keras_refuses_gives_no_shape():
+    # 10 values cannot make rows of 3: Keras raises, and no shape follows
+    assert out("layers.Reshape((3, -1))", (B, 10)) is None
+    assert out("layers.Reshape((5, -1))", (B, 10)) == (B, 5, 2)
+
+
 def test_lambda_and_unknown_layers_give_an_unknown_shape():
     outs, err = shapes.infer(make("layers.Lambda(lambda t: t)"), [(B, 4)])
     assert outs is None and err is None
