@@ -59,6 +59,36 @@ class Code:
     def url(self) -> str:
         return f"{docs_url()}#{self.code.lower()}"
 
+    @property
+    def severity(self) -> str:
+        """``error``, ``warning`` or ``note``: the level SARIF, GitHub, JUnit, JSON, the editor
+        and the text output give this code's diagnostics (a report may override it)."""
+        return SEVERITIES.get(self.code, ERROR)
+
+
+ERROR, WARNING, NOTE = "error", "warning", "note"
+# Every code is an error unless listed here. An error is a program that raises, or that trains,
+# validates or measures wrongly. A warning is code that runs as its author meant but wastes or
+# risks something: smells, the opt-in advice, and APIs Keras 3 warns about or ignores but runs.
+# A note is a speed hint (KER5). Severity never changes the exit status: any diagnostic gives 1.
+SEVERITIES = {
+    "KER208": WARNING,  # a Dense that adds parameters and no capacity
+    "KER209": WARNING,  # mostly relu after relu, which does nothing
+    "KER220": WARNING,  # opt-in
+    "KER221": WARNING,  # opt-in
+    "KER301": WARNING,  # no validation: nothing is wrong yet, nothing would tell
+    "KER302": WARNING,  # opt-in
+    "KER303": WARNING,  # opt-in
+    "KER306": WARNING,  # opt-in
+    "KER402": WARNING,  # Keras 3 warns and ignores decay=
+    "KER405": WARNING,  # Keras 3 warns and ignores input_length=
+    "KER501": NOTE,
+    "KER502": NOTE,
+    "KER604": WARNING,  # log: trained past its best epoch
+    "KER612": WARNING,  # log: no validation metric
+    "KER900": WARNING,  # an unused noqa comment
+}
+
 
 @dataclass(frozen=True)
 class Explained(Code):
