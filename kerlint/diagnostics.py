@@ -52,6 +52,9 @@ class Diagnostic:
     # Nodes the fault involves besides ``node`` (the output layer a loss here disagrees with):
     # one in an imported module is named in the message and listed as related.
     about: tuple = ()
+    # The code's severity (``codes.SEVERITIES``) unless set: a rule may lower one report, such
+    # as a Keras 3 error that is only a deprecation note in a project pinned to Keras 2.
+    severity: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,8 @@ class Report:
     extra: dict = field(default_factory=dict)
     # (filename, row, column) of the other places the fault involves: a layer in an imported module.
     related: tuple = ()
+    # The Diagnostic's severity override, if any; ``report.severity()`` resolves the level.
+    severity: str | None = None
 
     def sort_key(self):
         return (self.row, self.column, self.code)

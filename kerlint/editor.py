@@ -153,9 +153,13 @@ def span_of(doc: Document, report) -> Span:
     return Span(doc.uri, _point(lines, report.row, report.column), _point(lines, report.end_row, report.end_column))
 
 
-def severity(code: str) -> str:
-    """Errors for what crashes or trains wrongly (KER1, KER2, KER000); warnings for the rest."""
-    return "error" if code[:4] in ("KER1", "KER2") or code == "KER000" else "warning"
+def severity(report) -> str:
+    """The report's level, as every output format gives it (``codes.SEVERITIES``): "error" or
+    "warning". A note (a KER5 speed hint) is shown as a warning: the server maps only those two."""
+    from .report import severity as level
+
+    found = level(report)
+    return "warning" if found == "note" else found
 
 
 # -- diagnostics -----------------------------------------------------------------------------
@@ -168,7 +172,7 @@ def diagnose(doc: Document, codes) -> list[Shown]:
     shown = []
     for report in result.reports:
         entry = CODES.get(report.code)
-        shown.append(Shown(report, span_of(doc, report), severity(report.code), entry.url if entry else ""))
+        shown.append(Shown(report, span_of(doc, report), severity(report), entry.url if entry else ""))
     return shown
 
 

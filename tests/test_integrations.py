@@ -73,6 +73,74 @@ def test_flake8_noqa_comments(tmp_path):
     assert ours.returncode == 0, ours.stdout
 
 
+
+# An LSTM that cannot use cuDNN (KER501, on by default) and a long validated run without
+# EarlyStopping (KER306, opt-in), written over several lines as people write fit().
+TRAIN = """\
+import numpy as np
+import keras
+from keras import layers
+
+x_train = np.load("x_train.npy")
+y_train = np.load("y_train.npy")
+
+model = keras.Sequential([
+    keras.Input(shape=(40, 8)),
+    layers.LSTM(64, recurrent_dropout=0.2),
+    layers.Dense(1, activation="sigmoid"),
+])
+model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+history = model.fit(
+    x_train,
+    y_train,
+    epochs=50,
+    validation_split=0.2,
+)
+"""
+
+
+def _codes(proc) -> list[str]:
+    return [line.split()[1] for line in DIAG.findall(proc.stdout)]
+
+
+def test_flake8_select_turns_on_an_opt_in_rule(tmp_path):
+    (tmp_path / "train.py").write_text(TRAIN)
+    # KER alone, which flake8 needs to show any kerlint code, keeps kerlint's default set.
+    assert _codes(flake8(tmp_path, "--select", "KER", "train.py")) == ["KER501"]
+    # Naming the opt-in rule in flake8 runs it, as `kerlint check --extend-select KER306` would.
+    assert _codes(flake8(tmp_path, "--select", "KER306", "train.py")) == ["KER306"]
+    assert _codes(flake8(tmp_path, "--extend-select", "KER306", "train.py")) == ["KER501", "KER306"]
+    assert "KER306" in _codes(flake8(tmp_path, "--select", "KER3", "train.py"))
+    # A flake8 configuration file selects the same way.
+    (tmp_path / ".flake8").write_text("[flake8]\nextend-select = KER306\n")
+    assert _codes(flake8(tmp_path, "--select", "KER", "train.py")) == ["KER501", "KER306"]
+
+
+def test_flake8_ignore_still_wins_over_its_select(tmp_path):
+    (tmp_path / "train.py").write_text(TRAIN)
+    assert _codes(flake8(tmp_path, "--select", "KER306", "--extend-ignore", "KER306", "train.py")) == []
+    assert "KER306" not in _codes(flake8(tmp_path, "--select", "KER3", "--ignore", "KER306", "train.py"))
+    assert _codes(flake8(tmp_path, "--select", "KER", "--ignore", "KER501", "train.py")) == []
+
+
+def test_noqa_on_a_multi_line_call_goes_on_its_first_line(tmp_path):
+    # KER306 is reported at `history = model.fit(`, the call's first line.
+    lines = TRAIN.splitlines()
+    first, last = lines.index("history = model.fit("), len(lines) - 1
+    on_first = lines.copy()
+    on_first[first] += "  # noqa: KER306"
+    on_last = lines.copy()
+    on_last[last] += "  # noqa: KER306"
+    (tmp_path / "first.py").write_text("\n".join(on_first) + "\n")
+    (tmp_path / "last.py").write_text("\n".join(on_last) + "\n")
+    select = ("--select", "KER306")
+    assert _codes(flake8(tmp_path, *select, "first.py")) == []
+    assert run_kerlint("check", *select, "first.py", cwd=tmp_path).returncode == 0
+    # flake8 reads only the reported line; kerlint also accepts the call's last line.
+    assert _codes(flake8(tmp_path, *select, "last.py")) == ["KER306"]
+    assert run_kerlint("check", *select, "last.py", cwd=tmp_path).returncode == 0
+
+
 # --- ruff --------------------------------------------------------------------------------
 
 RUFF_SNIPPET = '[tool.ruff.lint]\nexternal = ["KER"]\n'

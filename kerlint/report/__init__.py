@@ -48,6 +48,15 @@ def fixable(report, unsafe: bool = False) -> bool:
     return fix is not None and bool(fix.edits) and (fix.applicability == "safe" or (unsafe and fix.applicability == "unsafe"))
 
 
+def severity(report) -> str:
+    """``error``, ``warning`` or ``note``: the report's own override, else its code's level in
+    the registry (``codes.SEVERITIES``)."""
+    from ..codes import CODES, ERROR
+
+    entry = CODES.get(report.code)
+    return report.severity or (entry.severity if entry is not None else ERROR)
+
+
 def file_rows(report) -> tuple[int, int, bool]:
     """(row, end row, columns apply) in the file itself: a notebook report's lines of the
     .ipynb JSON that hold its source lines (columns there mean nothing), else its own."""

@@ -24,6 +24,26 @@ def default_column(entry) -> str:
     return "on" if entry.default else "opt-in"
 
 
+# What each severity means, in `kerlint rule CODE` and docs/rules.md.
+SEVERITY_MEANING = {
+    "error": "the code raises, or trains, validates or measures wrongly",
+    "warning": "the code runs as meant but wastes or risks something",
+    "note": "a speed hint",
+}
+
+
+def severity_sentence(entry) -> str:
+    """``Severity: warning (...).`` for what a selection names. A log code has none (``kerlint
+    log`` prints no levels), and KER000, a file not checked, is always an error."""
+    if not entry.selectable:
+        return ""
+    return f" Severity: {entry.severity} ({SEVERITY_MEANING[entry.severity]})."
+
+
+def severity_column(entry) -> str:
+    return "" if entry.kind == LOG else entry.severity
+
+
 def fix_sentence(entry) -> str:
     """ruff's two facts about fixes: whether the reports carry one, and how safe it is."""
     if entry.fix_availability == "never":
@@ -64,15 +84,15 @@ def markdown() -> str:
         "`kerlint rule CODE` prints the same text. Besides the rules it lists every other code kerlint "
         "prints: KER000 (a file it could not check), the `kerlint log` codes KER6xx and KER900.",
         "",
-        "| code | name | summary | fix | default |",
-        "|---|---|---|---|---|",
+        "| code | name | summary | fix | default | severity |",
+        "|---|---|---|---|---|---|",
     ]
     for e in entries:
         lines.append(
-            f"| [{e.code}](#{e.code.lower()}) | {e.name} | {e.summary} | {e.fix} | {default_column(e)} |"
+            f"| [{e.code}](#{e.code.lower()}) | {e.name} | {e.summary} | {e.fix} | {default_column(e)} | {severity_column(e)} |"
         )
     for e in entries:
-        lines += ["", f"## {e.code}", "", f"**{e.name}**: {e.summary}. {fix_sentence(e)} {default_word(e)}"]
+        lines += ["", f"## {e.code}", "", f"**{e.name}**: {e.summary}. {fix_sentence(e)} {default_word(e)}{severity_sentence(e)}"]
         for paragraph in _paragraphs(e):
             lines += ["", paragraph]
         if e.bad:
@@ -98,7 +118,7 @@ def text(entry) -> str:
         if entry.fixed:
             out += f"`{fix_command(entry)}` changes it:\n\n{_indent(fix_diff(entry))}\n\n"
         out += f"Use instead:\n\n{_indent(entry.good)}\n\n"
-    return out + f"{fix_sentence(entry)} {default_word(entry)}\n"
+    return out + f"{fix_sentence(entry)} {default_word(entry)}{severity_sentence(entry)}\n"
 
 
 def as_dict(entry, *, full: bool = True) -> dict:
@@ -123,7 +143,7 @@ def as_dict(entry, *, full: bool = True) -> dict:
 
 def listing_line(entry, name_width: int, fix_width: int) -> str:
     return (f"{entry.code}  {entry.name:<{name_width}}  {default_column(entry):<6}  "
-            f"fix: {entry.fix:<{fix_width}}  {entry.summary}")
+            f"fix: {entry.fix:<{fix_width}}  {severity_column(entry):<7}  {entry.summary}")
 
 
 def listing(entries) -> str:

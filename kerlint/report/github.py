@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 
-from . import file_rows
+from . import file_rows, severity
+
+# GitHub's annotation levels: its "notice" is SARIF's "note".
+COMMANDS = {"error": "error", "warning": "warning", "note": "notice"}
 
 
 def _data(text: str) -> str:
@@ -32,4 +35,4 @@ def render(results, out):
             where = f"line={row},col={r.column},endLine={end_row},endColumn={r.end_column}" if columns else (
                 f"line={row},endLine={end_row}")
             message = r.message if r.cell is None else f"cell {r.cell}, line {r.cell_row}: {r.message}"
-            out.write(f"::error file={_prop(path)},{where},title={_prop(r.code)}::{_data(message)}\n")
+            out.write(f"::{COMMANDS[severity(r)]} file={_prop(path)},{where},title={_prop(r.code)}::{_data(message)}\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from . import file_rows
+from . import file_rows, severity
 
 
 def render(results, out):
@@ -25,7 +25,7 @@ def render(results, out):
                 suite, "testcase", name=f"org.kerlint.{r.code}", classname=classname, line=str(file_rows(r)[0]),
                 column=str(r.column),
             )
-            failure = ET.SubElement(case, "failure", message=r.message)
+            failure = ET.SubElement(case, "failure", message=r.message, type=severity(r))  # error, warning, note
             failure.text = f"{where}, col {r.column}, {r.message}"
     if not total:
         suite = ET.SubElement(root, "testsuite", name="kerlint", tests="1", disabled="0", errors="0", failures="0",

@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .. import __version__, codes
-from . import file_rows
+from . import file_rows, severity
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://kerlint.invalid/kerlint"  # [project.urls] Homepage
@@ -31,7 +31,7 @@ def _descriptor(rule) -> dict:
         "fullDescription": {"text": rule.explanation},
         "help": {"text": f"{rule.summary}. {rule.explanation}", "markdown": markdown},
         "helpUri": rule.url,
-        "defaultConfiguration": {"level": "error", "enabled": bool(rule.default)},
+        "defaultConfiguration": {"level": rule.severity, "enabled": bool(rule.default)},
         "properties": {"fix": rule.fix, "tags": [rule.name]},
     }
 
@@ -87,7 +87,7 @@ def log(results, root: Path | None = None) -> dict:
             res = {
                 "ruleId": r.code,
                 "ruleIndex": index[r.code],
-                "level": "error",
+                "level": severity(r),  # SARIF's names: error, warning, note
                 "message": {"text": r.message},
                 "locations": [{"physicalLocation": {
                     "artifactLocation": artifact,
