@@ -84,6 +84,32 @@ async def test_diagnostics_fix_hover_and_a_change_that_fixes_it(client: Language
     assert list(client.diagnostics[uri]) == []
 
 
+
+@pytest.mark.asyncio
+async def test_severities_are_the_ones_every_output_format_gives(client: LanguageClient, tmp_path):
+    # KER501 is a note (a warning to the editor), KER301 a warning, KER101 an error.
+    text = textwrap.dedent("""\
+        import numpy as np
+        import keras
+        from keras import layers
+
+        x, y = np.load("x.npy"), np.load("y.npy")
+        model = keras.Sequential([
+            keras.Input(shape=(40, 8)),
+            layers.LSTM(64, recurrent_dropout=0.2),
+            layers.Dense(5),
+        ])
+        model.compile(loss="categorical_crossentropy", optimizer="adam")
+        model.fit(x, y, epochs=10)
+    """)
+    path = tmp_path / "levels.py"
+    path.write_text(text)
+    diagnostics = await _open(client, path.as_uri(), text)
+    assert {d.code: d.severity for d in diagnostics} == {
+        "KER501": lsp.DiagnosticSeverity.Warning, "KER101": lsp.DiagnosticSeverity.Error,
+        "KER301": lsp.DiagnosticSeverity.Warning}
+
+
 @pytest.mark.asyncio
 async def test_a_file_that_does_not_parse_shows_why_and_the_server_goes_on(client: LanguageClient, tmp_path):
     uri = (tmp_path / "broken.py").as_uri()
