@@ -16,7 +16,7 @@ from kerlint.diagnostics import Report
 from kerlint.lint import FileResult
 from kerlint.report import render
 
-from .conftest import run_kerlint
+from .conftest import ROOT, run_kerlint
 
 # KER501 (a speed note) on the LSTM, KER306 (opt-in advice, a warning) on the first fit,
 # KER101 (an error) on the linear head.
@@ -36,6 +36,7 @@ model = keras.Sequential([
 model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
 model.fit(x_train, y_train, epochs=50, validation_split=0.2)
 """
+SARIF_SCHEMA = ROOT / "tests" / "data" / "sarif-schema-2.1.0.json"
 SELECT = ("--isolated", "--no-cache", "--select", "KER101,KER306,KER501")
 
 
@@ -82,7 +83,10 @@ def test_an_opt_in_rule_is_never_an_error():
 
 
 def test_sarif_level_of_a_note_a_warning_and_an_error(project):
-    run = json.loads(check(project, "sarif"))["runs"][0]
+    log = json.loads(check(project, "sarif"))
+    jsonschema = pytest.importorskip("jsonschema", reason="schema validation needs the test extra")
+    jsonschema.Draft4Validator(json.loads(SARIF_SCHEMA.read_text())).validate(log)
+    run = log["runs"][0]
     levels = {r["ruleId"]: r["level"] for r in run["results"]}
     assert levels == {"KER501": "note", "KER306": "warning", "KER101": "error"}
     rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
