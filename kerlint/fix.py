@@ -46,6 +46,7 @@ class FixMode:
     unsafe: bool = False  # apply unsafe fixes too
     write: bool = True  # False for --diff and stdin
     diff: bool = False
+    fixable: frozenset | None = None  # the codes whose fixes may apply (`fixable`/`unfixable`); None: all
 
 
 @dataclass
@@ -70,9 +71,22 @@ class FixOutcome:
         return self.program.text
 
 
-def applies(report, unsafe: bool) -> bool:
+def applies(report, unsafe: bool, fixable=None) -> bool:
+    """Whether --fix applies the report's fix: safe (or unsafe, with ``unsafe``), and of a code
+    in ``fixable`` (None: any code)."""
     fix = report.fix
+    if fixable is not None and report.code not in fixable:
+        return False
     return fix is not None and bool(fix.edits) and (fix.applicability == SAFE or (unsafe and fix.applicability == UNSAFE))
+
+
+def without_fixes(results, codes):
+    """The results with the fixes of ``codes`` (the unfixable ones) taken off their reports, as
+    ruff does: no ``[*]``, not counted as fixable, no fix in JSON or SARIF."""
+    for result in results:
+        result.reports = [replace(r, fix=None) if r.fix is not None and r.code in codes else r
+                          for r in result.reports]
+    return results
 
 
 def crosses_files(fix) -> bool:
@@ -97,7 +111,7 @@ def _normalized(edit: TextEdit, newline: str) -> TextEdit:
     return replace(edit, content=re.sub(r"\r\n|\r|\n", newline, edit.content))
 
 
-def choose(reports, text: str, unsafe: bool):
+def choose(reports, text: str, unsafe: bool, fixable=None):
     """The fixes to apply this round, in position order, none touching another's text.
 
     Returns (chosen reports, malformed report or None): a fix whose own edits overlap is
@@ -106,7 +120,7 @@ def choose(reports, text: str, unsafe: bool):
     taken: list[TextEdit] = []
     chosen = []
     # A fix that edits another file waits for the pass over all the linted files (crossfix).
-    candidates = [r for r in reports if applies(r, unsafe) and not crosses_files(r.fix)]
+    candidates = [r for r in reports if applies(r, unsafe, fixable) and not crosses_files(r.fix)]
     candidates.sort(key=lambda r: (min(e.start for e in r.fix.edits), r.code))
     for report in candidates:
         edits = report.fix.edits
@@ -244,7 +258,8 @@ def _culprits(program, chosen, must_compile: bool) -> tuple:
     return tuple(culprits or chosen)
 
 
-def fix_to_fixpoint(start, lint, describe, *, unsafe: bool = False, max_rounds: int = MAX_ROUNDS) -> FixOutcome:
+def fix_to_fixpoint(start, lint, describe, *, unsafe: bool = False, fixable=None,
+                    max_rounds: int = MAX_ROUNDS) -> FixOutcome:
     """Lint, apply the applicable fixes, re-lint, until nothing more is fixable: the one fix
     loop, for every kind of source.
 
@@ -254,7 +269,7 @@ def fix_to_fixpoint(start, lint, describe, *, unsafe: bool = False, max_rounds: 
     ``describe(Stuck)`` makes the report of a round that gives up. On any sign of a kerlint bug
     (a fixed text that does not parse, a fix with overlapping edits or that cannot be written
     back, fixes that cycle or do not settle) the outcome is the start program with that report
-    added.
+    added. ``fixable``: the codes whose fixes apply (None: all).
     """
     first = lint(start)
     program, reports, fixed = start, first, Counter()
@@ -266,7 +281,7 @@ def fix_to_fixpoint(start, lint, describe, *, unsafe: bool = False, max_rounds: 
         return FixOutcome(start, sorted(first + [error], key=Report.sort_key), Counter(), first, error)
 
     for round_ in count():
-        chosen, malformed = choose(reports, program.code, unsafe)
+        chosen, malformed = choose(reports, program.code, unsafe, fixable)
         if malformed is not None:
             return stuck("overlap", [malformed])
         if not chosen:
