@@ -96,26 +96,31 @@ def main():
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when diagnostics are found.")
 @click.option("--stdin-filename", default=None, help="The file name to report for source read from stdin (-).")
 @click.option("--fix", is_flag=True, help="Apply the safe fixes (with `-`: print the fixed source).")
-@click.option("--unsafe-fixes", is_flag=True, help="Also apply unsafe fixes (and count them as fixable).")
+@click.option("--unsafe-fixes/--no-unsafe-fixes", default=None,
+              help="Also apply unsafe fixes (and count them as fixable); default: `unsafe-fixes` in the configuration.")
+@click.option("--fixable", multiple=True, help="Codes or prefixes whose fixes --fix may apply (default: ALL).")
+@click.option("--extend-fixable", multiple=True, help="Codes or prefixes to make fixable on top of `fixable`.")
+@click.option("--unfixable", multiple=True, help="Codes or prefixes whose fixes --fix must not apply.")
 @click.option("--diff", is_flag=True,
               help="Print a diff of what --fix would change and write nothing; exit 1 if anything would change.")
 @click.option("--fix-only", is_flag=True, help="Apply fixes and report nothing that remains.")
 @click.option("--config", "config_file", default=None, type=click.Path(dir_okay=False),
-              help="Use this configuration file for every path instead of the nearest pyproject.toml.")
+              help="Use this configuration file for every path instead of the nearest one.")
 @click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
 @click.option("--extend-exclude", multiple=True, help="Path patterns to exclude on top of the configured ones.")
 @click.option("--force-exclude", is_flag=True,
               help="Apply exclude patterns to files named on the command line too (for pre-commit).")
 @click.option("--respect-gitignore/--no-respect-gitignore", default=None,
               help="Skip files that .gitignore lists when walking folders (default: on).")
-@click.option("--output-format", type=click.Choice(FORMATS), default="full", show_default=True,
-              envvar="KERLINT_OUTPUT_FORMAT", help="How to print the diagnostics.")
+@click.option("--output-format", type=click.Choice(FORMATS), default=None, envvar="KERLINT_OUTPUT_FORMAT",
+              help="How to print the diagnostics (default: `output-format` in the configuration, else full).")
 @click.option("--statistics", is_flag=True, help="Print the number of diagnostics of each code instead of them.")
 @click.option("--show-fixes", is_flag=True, help="Mark fixable diagnostics [*] and list the fixes applied.")
 @click.option("--no-cache", is_flag=True, envvar="KERLINT_NO_CACHE",
               help="Neither read nor write the result cache.")
 @click.option("--cache-dir", type=click.Path(), envvar="KERLINT_CACHE_DIR",
-              help="Where to keep the result cache (default: .kerlint_cache in the project root).")
+              help="Where to keep the result cache (default: `cache-dir` in the configuration, "
+                   "else .kerlint_cache in the project root).")
 @click.option("--exclude", multiple=True, help="Path patterns to exclude, in place of the configured ones.")
 @click.option("--add-noqa", is_flag=True, help="Add `# noqa: CODE` to every line with a diagnostic (idempotent).")
 @click.option("--show-files", is_flag=True, help="List the files kerlint would lint, and exit.")
@@ -127,12 +132,12 @@ def main():
 @click.option("-v", "--verbose", is_flag=True, help="Say, on stderr, what happens to each file and why.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the diagnostics and nothing else.")
 def check(paths, select, extend_select, ignore, exit_zero, stdin_filename, config_file, isolated,
-          extend_exclude, force_exclude, respect_gitignore, fix, unsafe_fixes, diff, fix_only, output_format,
-          statistics, show_fixes, no_cache, cache_dir, exclude, add_noqa, show_files, show_settings,
-          output_file, color, verbose, quiet):
+          extend_exclude, force_exclude, respect_gitignore, fix, unsafe_fixes, fixable, extend_fixable, unfixable,
+          diff, fix_only, output_format, statistics, show_fixes, no_cache, cache_dir, exclude, add_noqa,
+          show_files, show_settings, output_file, color, verbose, quiet):
     """Lint PATHS (files or directories; default: the current directory). `-` reads stdin."""
-    from .config import ConfigError, SettingsResolver, cli_selection
-    from .fix import FixMode, summary
+    from .config import ConfigError, SettingsResolver, cli_selection, known_codes
+    from .fix import FixMode, summary, without_fixes
     from .runner import lint_paths
 
     if verbose:
@@ -141,11 +146,8 @@ def check(paths, select, extend_select, ignore, exit_zero, stdin_filename, confi
         logging.basicConfig(level=logging.INFO, format="kerlint: %(message)s", stream=sys.stderr)
 
     fixing = fix or fix_only or diff
-    fix_mode = FixMode(unsafe=unsafe_fixes, write=not diff, diff=diff) if fixing else None
     cache = None
     try:
-        if not no_cache and any(p != "-" for p in paths or ["."]):
-            cache = _open_cache(cache_dir, config_file, isolated)
         resolver = SettingsResolver(
             cli_selection(select, extend_select, ignore),
             config=config_file,
@@ -153,15 +155,31 @@ def check(paths, select, extend_select, ignore, exit_zero, stdin_filename, confi
             extend_exclude=[p for v in extend_exclude for p in v.split(",") if p.strip()],
             respect_gitignore=respect_gitignore,
             exclude=[p for v in exclude for p in v.split(",") if p.strip()] if exclude else None,
+            fixable=cli_selection(fixable, extend_fixable, unfixable),
         )
         if show_files or show_settings:
             from .showing import show
 
-            sys.exit(show(list(paths) or ["."], resolver, force_exclude, settings=show_settings))
+            sys.exit(show(list(paths) or ["."], resolver, force_exclude, settings=show_settings,
+                          cli={"output-format": output_format, "unsafe-fixes": unsafe_fixes, "cache-dir": cache_dir}))
+        # The run's own settings come from the configuration of the current directory (or
+        # --config); the command line (and its environment variables) wins over it.
+        run = resolver.for_run()
+        output_format = output_format or run.output_format or "full"
+        unsafe_fixes = unsafe_fixes if unsafe_fixes is not None else bool(run.unsafe_fixes)
+        unfixable_codes = known_codes() - run.fixable
+        fix_mode = None
+        if fixing:
+            fix_mode = FixMode(unsafe=unsafe_fixes, write=not diff, diff=diff,
+                               fixable=run.fixable if unfixable_codes else None)
+        if not no_cache and any(p != "-" for p in paths or ["."]):
+            cache = _open_cache(cache_dir or run.cache_dir, config_file, isolated)
         results = lint_paths(list(paths) or ["."], None, stdin_filename=stdin_filename, resolver=resolver,
                              force_exclude=force_exclude, fix=fix_mode, cache=cache)
     except ConfigError as exc:
         _config_error(exc)
+    if unfixable_codes:
+        results = without_fixes(results, unfixable_codes)
     for result in results:
         if result.error:  # a file kerlint could not analyse: said, and not counted as a finding
             sys.stderr.write(f"kerlint: warning: {result.path}: {result.error}\n")
@@ -345,7 +363,7 @@ def rules_cmd(output_format, markdown):
               help="A table per model (text), or the JSON array whose schema the README gives.")
 @click.option("--stdin-filename", default=None, help="The file name to report for source read from stdin (-).")
 @click.option("--config", "config_file", default=None, type=click.Path(dir_okay=False),
-              help="Use this configuration file for every path instead of the nearest pyproject.toml.")
+              help="Use this configuration file for every path instead of the nearest one.")
 @click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
 @click.option("--extend-exclude", multiple=True, help="Path patterns to exclude on top of the configured ones.")
 @click.option("--force-exclude", is_flag=True, help="Apply exclude patterns to files named on the command line too.")

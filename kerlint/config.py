@@ -1,18 +1,25 @@
-"""``[tool.kerlint]`` in ``pyproject.toml``: discovery, validation, and rule selection per file.
+"""The configuration: discovery, ``extend``, validation, and the settings in force per file.
 
-Each linted path uses the nearest ``pyproject.toml`` with a ``[tool.kerlint]`` table, walking
-up from the path (ruff's rule; a ``pyproject.toml`` without the table does not stop the walk).
-Selection is resolved in layers, as ruff does: defaults, then the file, then the command line.
-In each layer ``select`` starts over, ``extend-select`` adds, ``ignore`` removes, and between a
-selected and an ignored prefix the more specific one wins (``ignore`` on a tie).
+Each linted path uses the nearest configuration file, walking up from the path; in each folder
+``.kerlint.toml`` comes first, then ``kerlint.toml`` (both with the keys at the top level, as
+``ruff.toml``), then a ``pyproject.toml`` with a ``[tool.kerlint]`` table (one without the table
+does not stop the walk). ``extend = "../pyproject.toml"`` makes a file inherit another one: its
+own keys override the other's, as in ruff.
+
+Selection is resolved in layers, as ruff does: defaults, then each file of the ``extend`` chain
+(the extended one first), then the command line. In each layer ``select`` starts over,
+``extend-select`` adds, ``ignore`` (and ``extend-ignore``) removes, and between a selected and
+an ignored prefix the more specific one wins (``ignore`` on a tie). ``fixable``,
+``extend-fixable`` and ``unfixable`` layer the same way, starting from every code.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 if sys.version_info >= (3, 11):
@@ -20,8 +27,17 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - 3.10 has no tomllib; tomli is what it became
     import tomli as tomllib
 
-LIST_KEYS = ("select", "extend-select", "ignore", "exclude", "extend-exclude")
-KEYS = LIST_KEYS + ("per-file-ignores", "respect-gitignore", "target-keras")
+# Every key a configuration may hold, with what its value must be (the README's table says
+# what each one means). Anything else is an error.
+CODE_LIST_KEYS = ("select", "extend-select", "ignore", "extend-ignore", "fixable", "extend-fixable", "unfixable")
+PATTERN_LIST_KEYS = ("exclude", "extend-exclude")
+TABLE_KEYS = ("per-file-ignores", "extend-per-file-ignores")
+BOOL_KEYS = ("respect-gitignore", "unsafe-fixes")
+STRING_KEYS = ("extend", "output-format", "cache-dir", "target-keras")
+KEYS = ("extend",) + CODE_LIST_KEYS + PATTERN_LIST_KEYS + TABLE_KEYS + BOOL_KEYS + STRING_KEYS[1:]
+# The files a folder may configure kerlint with, in the order ruff looks for its own.
+CONFIG_NAMES = (".kerlint.toml", "kerlint.toml", "pyproject.toml")
+TARGETS = ("2", "3")
 
 # Replaced by `exclude`, extended by `extend-exclude`, like ruff's defaults.
 DEFAULT_EXCLUDE = (
@@ -148,24 +164,32 @@ def glob_regex(pattern: str) -> re.Pattern:
 @dataclass(frozen=True)
 class PathPattern:
     """A ruff-style path pattern: without a ``/`` it matches a file or folder name anywhere,
-    with one it matches the path relative to the project root."""
+    with one it matches the path relative to ``base``, the folder of the file that holds it
+    (of the command line's: the current directory)."""
 
     text: str
     regex: re.Pattern
     name_only: bool
 
     @classmethod
-    def of(cls, text: str) -> PathPattern:
+    def of(cls, text: str, base=None) -> PathPattern:
         body = text.replace(os.sep, "/").rstrip("/")
         while body.startswith("./"):
             body = body[2:]
         name_only = "/" not in body
-        return cls(text, glob_regex(body.lstrip("/")), name_only)
+        if name_only:
+            return cls(text, glob_regex(body), True)
+        folder = _posix(os.path.abspath(base if base is not None else os.getcwd())).rstrip("/") + "/"
+        glob = glob_regex(body.lstrip("/"))
+        return cls(text, re.compile(re.escape(folder) + glob.pattern, re.S), False)
 
-    def matches(self, rel: str | None, name: str) -> bool:
-        if self.name_only:
-            return bool(self.regex.fullmatch(name))
-        return rel is not None and bool(self.regex.fullmatch(rel))
+    def matches(self, absolute: str, name: str) -> bool:
+        """``absolute``: the path as ``_posix(os.path.abspath(...))`` gives it."""
+        return bool(self.regex.fullmatch(name if self.name_only else absolute))
+
+
+def _posix(path: str) -> str:
+    return path.replace(os.sep, "/")
 
 
 # --- settings ----------------------------------------------------------------------------
@@ -181,24 +205,22 @@ class Settings:
     per_file_ignores: tuple = ()  # ((PathPattern, frozenset codes), ...)
     exclude: tuple = ()  # (PathPattern, ...)
     respect_gitignore: bool = True
-
-    def _rel(self, path) -> tuple[str | None, list[str]]:
-        """The path relative to the root (None outside it) and its parts to check by name."""
-        absolute = os.path.abspath(path)
-        root = str(self.root)
-        prefix = root if root.endswith(os.sep) else root + os.sep
-        if not absolute.startswith(prefix):
-            return None, [os.path.basename(absolute)]
-        rel = absolute[len(prefix) :].replace(os.sep, "/")
-        return rel, rel.split("/")
+    extends: tuple = ()  # the files ``path`` extends, nearest first
+    fixable: frozenset = frozenset()  # the codes whose fixes --fix may apply
+    unsafe_fixes: bool | None = None  # None: not configured (no unsafe fixes)
+    output_format: str | None = None  # None: not configured ("full")
+    cache_dir: Path | None = None  # None: not configured (.kerlint_cache in the root)
+    target_keras: str | None = None  # "2", "3", or None: not configured (the dependencies decide)
+    sources: dict = field(default_factory=dict)  # key -> the files (or "command line") that set it
 
     def codes_for(self, path) -> list[str]:
         """The codes to check in ``path``: the selection less its per-file ignores."""
         codes = set(self.codes)
         if self.per_file_ignores and path is not None:
-            rel, parts = self._rel(path)
+            absolute = _posix(os.path.abspath(path))
+            name = absolute.rsplit("/", 1)[-1]
             for pattern, ignored in self.per_file_ignores:
-                if pattern.matches(rel, parts[-1]):
+                if pattern.matches(absolute, name):
                     codes -= ignored
         return sorted(codes)
 
@@ -207,15 +229,29 @@ class Settings:
         ``walking``: its folders were checked on the way down, so only the path itself is."""
         if not self.exclude:
             return False
-        rel, parts = self._rel(path)
+        absolute = _posix(os.path.abspath(path))
+        root = _posix(str(self.root)).rstrip("/") + "/"
+        if not absolute.startswith(root):
+            return any(p.matches(absolute, absolute.rsplit("/", 1)[-1]) for p in self.exclude)
+        parts = absolute[len(root) :].split("/")
         for k in range(len(parts), len(parts) - 1 if walking else 0, -1):
-            sub = "/".join(parts[:k]) if rel is not None else None
+            sub = root + "/".join(parts[:k])
             if any(p.matches(sub, parts[k - 1]) for p in self.exclude):
                 return True
         return False
 
 
+# --- reading one file --------------------------------------------------------------------
+
+
+def _top_level(path: Path) -> bool:
+    """Whether the file holds kerlint's keys at the top level (not in ``[tool.kerlint]``)."""
+    return path.name in (".kerlint.toml", "kerlint.toml")
+
+
 def _where(path: Path, key: str | None = None) -> str:
+    if path.name != "pyproject.toml":  # keys at the top level (a --config file may differ: rare)
+        return f"{path}" + (f": {key}" if key else "")
     return f"{path}: [tool.kerlint]" + (f" {key}" if key else "")
 
 
@@ -227,6 +263,8 @@ def _read_table(path: Path) -> dict | None:
         raise ConfigError(f"{path}: cannot read the configuration: {exc.strerror or exc}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    if _top_level(path):
+        return data  # as ruff.toml: a `[tool.kerlint]` table here is an unknown key
     tool = data.get("tool")
     if isinstance(tool, dict) and "kerlint" in tool:
         table = tool["kerlint"]
@@ -235,8 +273,18 @@ def _read_table(path: Path) -> dict | None:
         return table
     if path.name == "pyproject.toml":
         return None
-    # A kerlint-only file named with --config: its keys are at the top level.
+    # A kerlint-only file of another name, named with --config: its keys are at the top level.
     return {k: v for k, v in data.items() if k != "tool"}
+
+
+def _unknown_key(path: Path, key: str) -> ConfigError:
+    hint = ""
+    close = difflib.get_close_matches(key.replace("_", "-").lower(), KEYS, n=1, cutoff=0.6)
+    if close:
+        hint = f" (did you mean {close[0]!r}?)"
+    elif key == "tool" and _top_level(path):
+        hint = f" (in {path.name} the keys are at the top level, without [tool.kerlint])"
+    return ConfigError(f"{_where(path)}: unknown key {key!r}{hint}; known keys: {', '.join(KEYS)}")
 
 
 def _string_list(path: Path, key: str, value) -> tuple:
@@ -251,52 +299,113 @@ def _codes_list(path: Path, key: str, value) -> tuple:
     return codes
 
 
+def _string(path: Path, key: str, value, choices=None) -> str:
+    if key == "target-keras" and type(value) is int:  # target-keras = 3 means "3"
+        value = str(value)
+    if not isinstance(value, str) or (choices is not None and value not in choices):
+        wanted = " or ".join(f'"{c}"' for c in choices) if choices else "a string"
+        raise ConfigError(f"{_where(path, key)}: must be {wanted}, got {value!r}")
+    return value
+
+
+def _per_file_ignores(path: Path, key: str, value) -> tuple:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{_where(path, key)}: must be a table of glob = [codes]")
+    out = []
+    for glob, codes in value.items():
+        where = f'{key}."{glob}"'
+        out.append((PathPattern.of(glob, path.parent), frozenset(expand(_codes_list(path, where, codes)))))
+    return tuple(out)
+
+
+def _value(path: Path, key: str, value):
+    """The value of ``key`` checked and made ready to use (patterns, paths relative to the
+    file's folder)."""
+    if key in CODE_LIST_KEYS:
+        return _codes_list(path, key, value)
+    if key in PATTERN_LIST_KEYS:
+        return tuple(PathPattern.of(p, path.parent) for p in _string_list(path, key, value))
+    if key in TABLE_KEYS:
+        return _per_file_ignores(path, key, value)
+    if key in BOOL_KEYS:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{_where(path, key)}: must be true or false, got {value!r}")
+        return value
+    if key == "output-format":
+        from .report import FORMATS
+
+        return _string(path, key, value, FORMATS)
+    if key == "target-keras":
+        return _string(path, key, value, TARGETS)
+    # extend, cache-dir: paths relative to the file's folder (`~` and $VARS expanded, as ruff does)
+    text = os.path.expandvars(os.path.expanduser(_string(path, key, value)))
+    return Path(os.path.abspath(path.parent / text))
+
+
 @dataclass
 class FileConfig:
+    """One configuration file's keys, checked (``values``: key -> ready value)."""
+
     path: Path
-    layer: Selection
-    per_file_ignores: tuple
-    exclude: tuple | None
-    extend_exclude: tuple
-    respect_gitignore: bool | None
+    values: dict
+
+    @classmethod
+    def read(cls, path: Path) -> FileConfig:
+        return cls.from_table(path, _read_table(path) or {})
 
     @classmethod
     def from_table(cls, path: Path, table: dict) -> FileConfig:
         for key in table:
             if key not in KEYS:
-                hint = ""
-                if key.replace("_", "-") in KEYS:
-                    hint = f" (did you mean {key.replace('_', '-')!r}?)"
-                raise ConfigError(f"{_where(path)}: unknown key {key!r}{hint}; known keys: {', '.join(KEYS)}")
-        select = _codes_list(path, "select", table["select"]) if "select" in table else None
-        layer = Selection(
-            select,
-            _codes_list(path, "extend-select", table.get("extend-select", [])),
-            _codes_list(path, "ignore", table.get("ignore", [])),
-        )
-        pfi = table.get("per-file-ignores", {})
-        if not isinstance(pfi, dict):
-            raise ConfigError(f"{_where(path, 'per-file-ignores')}: must be a table of glob = [codes]")
-        per_file = []
-        for glob, codes in pfi.items():
-            key = f'per-file-ignores."{glob}"'
-            per_file.append((PathPattern.of(glob), frozenset(expand(_codes_list(path, key, codes)))))
-        exclude = _string_list(path, "exclude", table["exclude"]) if "exclude" in table else None
-        extend = _string_list(path, "extend-exclude", table.get("extend-exclude", []))
-        gitignore = table.get("respect-gitignore")
-        if gitignore is not None and not isinstance(gitignore, bool):
-            raise ConfigError(f"{_where(path, 'respect-gitignore')}: must be true or false, got {gitignore!r}")
-        target = table.get("target-keras")
-        if target is not None and str(target) not in ("2", "3"):
-            raise ConfigError(f"{_where(path, 'target-keras')}: must be \"2\" or \"3\", got {target!r}")
-        return cls(path, layer, tuple(per_file), exclude, extend, gitignore)
+                raise _unknown_key(path, key)
+        return cls(path, {key: _value(path, key, value) for key, value in table.items()})
+
+    @property
+    def layer(self) -> Selection:
+        v = self.values
+        return Selection(v.get("select"), v.get("extend-select", ()), v.get("ignore", ()) + v.get("extend-ignore", ()))
+
+    @property
+    def fixable_layer(self) -> Selection:
+        v = self.values
+        return Selection(v.get("fixable"), v.get("extend-fixable", ()), v.get("unfixable", ()))
+
+
+def load_chain(path: Path) -> list[FileConfig]:
+    """``path`` and the files it extends, the farthest first (the order their layers apply).
+    A cycle is an error that shows it."""
+    chain: list[FileConfig] = []
+    seen: list[Path] = []
+    current: Path | None = Path(os.path.abspath(path))
+    while current is not None:
+        real = current.resolve()
+        if real in seen:
+            loop = " -> ".join(str(p) for p in seen[seen.index(real) :] + [real])
+            raise ConfigError(f"{seen[0]}: `extend` makes a cycle: {loop}")
+        if chain and not current.is_file():
+            raise ConfigError(f"{_where(chain[-1].path, 'extend')}: no such configuration file: {current}")
+        seen.append(real)
+        config = FileConfig.read(current)
+        chain.append(config)
+        current = config.values.get("extend")
+    return chain[::-1]
 
 
 _FOUND: dict[Path, Path | None] = {}  # folder -> its config; a walk asks once per folder
 
 
+def config_in(folder: Path) -> Path | None:
+    """The configuration file of ``folder`` itself, if it has one."""
+    for name in CONFIG_NAMES:
+        candidate = folder / name
+        if candidate.is_file() and (name != "pyproject.toml" or _has_table(candidate)):
+            return candidate
+    return None
+
+
 def find_config(start: Path) -> Path | None:
-    """The nearest ``pyproject.toml`` with a ``[tool.kerlint]`` table at or above ``start``."""
+    """The nearest configuration file at or above ``start`` (``.kerlint.toml``, ``kerlint.toml``,
+    or a ``pyproject.toml`` with a ``[tool.kerlint]`` table, in that order in each folder)."""
     d = Path(os.path.abspath(start))
     walked, found = [], None
     for folder in (d, *d.parents):
@@ -304,9 +413,8 @@ def find_config(start: Path) -> Path | None:
             found = _FOUND[folder]
             break
         walked.append(folder)
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file() and _has_table(candidate):
-            found = candidate
+        found = config_in(folder)
+        if found is not None:
             break
     for folder in walked:
         _FOUND[folder] = found
@@ -327,16 +435,68 @@ def _has_table(path: Path) -> bool:
     return b"kerlint" in data and _read_table(path) is not None
 
 
+# --- resolving the settings --------------------------------------------------------------
+
+# Keys whose value is the nearest one of the chain (the file's own, else the one it extends).
+_SCALARS = (("respect-gitignore", "respect_gitignore"), ("unsafe-fixes", "unsafe_fixes"),
+            ("output-format", "output_format"), ("cache-dir", "cache_dir"), ("target-keras", "target_keras"))
+COMMAND_LINE = "command line"
+
+
+def _resolve(chain: list[FileConfig], cli: Selection, cli_fixable: Selection) -> dict:
+    """The settings' fields from the chain (farthest file first) and the command line's layers,
+    with ``sources``: for each key, the files (or the command line) that set it."""
+    known = known_codes()
+    codes, fixable = default_codes(), set(known)
+    sources: dict[str, list[str]] = {}
+
+    def note(keys, where, values) -> None:
+        for key in keys:
+            if key in values:
+                sources.setdefault(key, []).append(where)
+
+    exclude, extend_exclude = None, ()
+    per_file, extend_per_file = (), ()
+    fields: dict = {}
+    for config in chain:
+        v, where = config.values, str(config.path)
+        note(KEYS[1:], where, v)
+        codes = config.layer.apply(codes, known)
+        fixable = config.fixable_layer.apply(fixable, known)
+        exclude = v.get("exclude", exclude)
+        extend_exclude += v.get("extend-exclude", ())
+        per_file = v.get("per-file-ignores", per_file)
+        extend_per_file += v.get("extend-per-file-ignores", ())
+        fields.update({name: v[key] for key, name in _SCALARS if key in v})
+    cli_values = {k: True for k, layer in (("select", cli.select), ("extend-select", cli.extend_select),
+                                           ("ignore", cli.ignore), ("fixable", cli_fixable.select),
+                                           ("extend-fixable", cli_fixable.extend_select),
+                                           ("unfixable", cli_fixable.ignore)) if layer}
+    note(cli_values, COMMAND_LINE, cli_values)
+    fields.update(
+        codes=frozenset(cli.apply(codes, known)),
+        fixable=frozenset(cli_fixable.apply(fixable, known)),
+        exclude=exclude,
+        extend_exclude=extend_exclude,
+        per_file_ignores=per_file + extend_per_file,
+        sources={k: tuple(w) for k, w in sources.items()},
+    )
+    return fields
+
+
 class SettingsResolver:
     """Finds and caches the settings in force for each path.
 
-    ``cli`` is the command line's selection layer; ``config`` names one file for every path
-    (``--config``); ``isolated`` ignores all configuration files.
+    ``cli`` is the command line's selection layer, ``fixable`` its layer of fixable codes
+    (``--fixable``, ``--extend-fixable``, ``--unfixable``); ``config`` names one file for every
+    path (``--config``); ``isolated`` ignores all configuration files.
     """
 
     def __init__(self, cli: Selection | None = None, *, config: str | None = None, isolated: bool = False,
-                 extend_exclude=(), respect_gitignore: bool | None = None, exclude=None):
+                 extend_exclude=(), respect_gitignore: bool | None = None, exclude=None,
+                 fixable: Selection | None = None):
         self.cli = cli or Selection()
+        self.cli_fixable = fixable or Selection()
         self.isolated = isolated
         self.extend_exclude = tuple(extend_exclude)
         self.exclude = tuple(exclude) if exclude is not None else None  # --exclude: in place of the config's
@@ -344,7 +504,8 @@ class SettingsResolver:
         self._by_dir: dict[str, Settings] = {}
         self._by_file: dict[str, Settings] = {}
         self._fixed: Settings | None = None
-        check_codes((self.cli.select or ()) + self.cli.extend_select + self.cli.ignore, "command line")
+        for layer in (self.cli, self.cli_fixable):
+            check_codes((layer.select or ()) + layer.extend_select + layer.ignore, "command line")
         if config is not None and not isolated:
             path = Path(config)
             if not path.is_file():
@@ -357,33 +518,27 @@ class SettingsResolver:
         key = str(path)
         if key in self._by_file:
             return self._by_file[key]
-        known = known_codes()
-        codes = default_codes()
-        exclude = DEFAULT_EXCLUDE
-        per_file: tuple = ()
-        gitignore = True
-        root = Path.cwd()
-        if path is not None:
-            table = _read_table(path)
-            fc = FileConfig.from_table(path, table or {})
-            codes = fc.layer.apply(codes, known)
-            exclude = fc.exclude if fc.exclude is not None else exclude
-            exclude = tuple(exclude) + fc.extend_exclude
-            per_file = fc.per_file_ignores
-            gitignore = True if fc.respect_gitignore is None else fc.respect_gitignore
-            root = path.parent
+        chain = load_chain(path) if path is not None else []
+        fields = _resolve(chain, self.cli, self.cli_fixable)
+        exclude = fields.pop("exclude")
+        if exclude is None:
+            exclude = tuple(PathPattern.of(p) for p in DEFAULT_EXCLUDE)
+        exclude += fields.pop("extend_exclude")
+        cwd = os.getcwd()
         if self.exclude is not None:
-            exclude = self.exclude  # --exclude replaces the configured list, defaults included (ruff's rule)
-        codes = self.cli.apply(codes, known)
+            # --exclude replaces the configured list, defaults included (ruff's rule)
+            exclude = tuple(PathPattern.of(p, cwd) for p in self.exclude)
+            fields["sources"]["exclude"] = (COMMAND_LINE,)
+        exclude += tuple(PathPattern.of(p, cwd) for p in self.extend_exclude)
         if self.respect_gitignore is not None:
-            gitignore = self.respect_gitignore
+            fields["respect_gitignore"] = self.respect_gitignore
+            fields["sources"]["respect-gitignore"] = (COMMAND_LINE,)
         settings = Settings(
-            root=root,
+            root=path.parent if path is not None else Path.cwd(),
             path=path,
-            codes=frozenset(codes),
-            per_file_ignores=per_file,
-            exclude=tuple(PathPattern.of(p) for p in tuple(exclude) + self.extend_exclude),
-            respect_gitignore=gitignore,
+            exclude=exclude,
+            extends=tuple(c.path for c in reversed(chain[:-1])),
+            **fields,
         )
         self._by_file[key] = settings
         return settings
@@ -406,8 +561,28 @@ class SettingsResolver:
             self._by_dir[folder] = settings
         return settings
 
+    def for_run(self) -> Settings:
+        """The settings of the run as a whole (output format, cache, which fixes apply): those
+        in force for the current directory, or of ``--config`` (ruff reads its output format and
+        cache directory the same way)."""
+        return self.for_dir(os.getcwd())
+
     def codes_for(self, path) -> list[str]:
         return self.for_path(path).codes_for(path)
+
+
+def configured_target(folder) -> str | None:
+    """``target-keras`` of the configuration in force for the files in ``folder`` (through
+    ``extend`` too), or None; a configuration that does not load says nothing here (the run
+    reports it)."""
+    found = find_config(Path(folder))
+    if found is None:
+        return None
+    try:
+        chain = load_chain(found)
+    except ConfigError:
+        return None
+    return next((c.values["target-keras"] for c in reversed(chain) if "target-keras" in c.values), None)
 
 
 def cli_selection(select=(), extend_select=(), ignore=()) -> Selection:

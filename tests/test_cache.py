@@ -364,6 +364,19 @@ def test_cache_dir_puts_the_cache_elsewhere(tmp_path):
     assert entries(tmp_path / "env")
 
 
+def test_cache_dir_in_the_configuration_is_relative_to_its_file(tmp_path):
+    project = _project(tmp_path / "p")
+    (project / "kerlint.toml").write_text('cache-dir = "../shared-cache"\n')
+    proc = run_kerlint("check", ".", cwd=project)
+    assert proc.returncode == 1
+    assert entries(tmp_path / "shared-cache") and not (project / ".kerlint_cache").exists()
+    # The command line (or KERLINT_CACHE_DIR) wins over the file.
+    proc = run_kerlint("check", "--cache-dir", str(tmp_path / "cli"), ".", cwd=project)
+    assert proc.returncode == 1 and entries(tmp_path / "cli")
+    proc = run_kerlint("check", ".", cwd=project, env={"KERLINT_CACHE_DIR": str(tmp_path / "env")})
+    assert proc.returncode == 1 and entries(tmp_path / "env")
+
+
 @pytest.mark.parametrize("where", ["a file", "below a file"])
 def test_an_unwritable_cache_dir_is_a_warning(tmp_path, where):
     project = _project(tmp_path / "p")

@@ -199,7 +199,31 @@ def test_show_settings_names_the_config_and_the_selection(tmp_path):
     assert proc.returncode == 0
     assert proc.stdout.splitlines()[:4] == [
         f"Resolved settings for: {root / 'train.py'}", f"Settings path: {root / 'pyproject.toml'}",
-        f"root = {root}", "select = ['KER101', 'KER301']"]
+        f"root = {root}", "select = ['KER101', 'KER301']  # command line"]
+
+
+def test_show_settings_shows_every_key_and_the_files_it_came_from(tmp_path):
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.kerlint]\nextend-select = ["KER302"]\nunfixable = ["KER401"]\ntarget-keras = "3"\n')
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / ".kerlint.toml").write_text('extend = "../pyproject.toml"\nignore = ["KER301"]\noutput-format = "concise"\n'
+                                       'cache-dir = "../.cache/kerlint"\n')
+    (sub / "train.py").write_text(BUGGY)
+    proc = run_kerlint("check", "--show-settings", "--no-unsafe-fixes", "train.py", cwd=sub)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    root, child = tmp_path / "pyproject.toml", sub / ".kerlint.toml"
+    assert lines[:4] == [f"Resolved settings for: {sub / 'train.py'}", f"Settings path: {child}",
+                         f"Extends: {root}", f"root = {sub}"]
+    select = next(line for line in lines if line.startswith("select = "))
+    assert "'KER302'" in select and "'KER301'" not in select and select.endswith(f"  # {root}, {child}")
+    assert f"unfixable = ['KER401']  # {root}" in lines
+    assert "unsafe-fixes = false  # command line" in lines
+    assert f"output-format = \"concise\"  # {child}" in lines
+    assert f"cache-dir = \"{tmp_path / '.cache' / 'kerlint'}\"  # {child}" in lines
+    assert f"target-keras = \"3\"  # {root}" in lines
+    assert "respect-gitignore = true  # default" in lines
 
 
 def test_verbose_says_why_each_file_is_or_is_not_linted(tmp_path):
