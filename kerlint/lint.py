@@ -101,8 +101,29 @@ class _Positions:
         return self.line_starts[line - 1] + column
 
 
-# Bigger files are skipped with a notice: they are generated, and LibCST would take minutes.
-MAX_SOURCE_CHARS = 5_000_000
+# Bigger programs (characters; a notebook's: its code cells joined) are skipped with a notice,
+# so that any file kerlint lints stays well under 1 GB and 15 s. Measured (`python
+# tools/bench.py --large-only`, docs/performance.md): about 1.1 GB and, on a 2-core machine,
+# 15 to 30 s of CPU per MB of generated Keras code (a data table, a long chain of `model.add`,
+# whose analysis grows faster than its size), 7.5 s and 310 MB at this limit.
+MAX_SOURCE_CHARS = 250_000
+
+
+def too_big(source: str) -> str | None:
+    """The notice for a program bigger than MAX_SOURCE_CHARS (None when it is not, or when a
+    ``# kerlint: noqa`` line skips the whole file anyway)."""
+    from .noqa import file_exemption
+
+    if len(source) <= MAX_SOURCE_CHARS or file_exemption(source)[0]:
+        return None
+    return (f"skipped: {_megabytes(len(source))} of code is more than kerlint lints in one file "
+            f"({_megabytes(MAX_SOURCE_CHARS)}); exclude it if it is generated")
+
+
+def _megabytes(chars: int) -> str:
+    return f"{chars / 1e6:.2f} MB" if chars < 10e6 else f"{chars / 1e6:.1f} MB"
+
+
 # Nesting (counted as LibCST nests: each operand of an `and`/`or` chain, each of implicitly
 # concatenated strings and each `elif` a level deeper) beyond which a file is skipped with a
 # notice. LibCST's parse time grows with the square of the nesting (about 10 s for a chain of
@@ -237,9 +258,8 @@ def lint_source(source: str, path: str, select, *, noqa=True, origin=None, chunk
     result = FileResult(path)
     if file_exemption(source)[0]:
         return result
-    if len(source) > MAX_SOURCE_CHARS:
-        result.error = (f"skipped: {len(source) / 1e6:.1f} MB is more than kerlint lints in one file "
-                        f"({MAX_SOURCE_CHARS / 1e6:.0f} MB); exclude it if it is generated")
+    result.error = too_big(source)
+    if result.error:
         return result
     found = nesting(source)
     if isinstance(found, Report):

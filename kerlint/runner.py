@@ -8,11 +8,12 @@ import os
 import sys
 from pathlib import Path
 
+from . import lint
 from .files import discover
 from .crossfix import prune_unreachable_fixes
 from .fix import FileFix, applies
 from .lint import FileResult, internal_error
-from .source import Source, from_bytes, read_file
+from .source import Source, SourceError, from_bytes, read_file
 
 log = logging.getLogger("kerlint.run")  # `check -v`: what happens to each file and why
 
@@ -76,6 +77,10 @@ def _prepass(path: Path, codes, fix, cache):
         log.info("%s: %s", source.name, "cannot be read" if source.data is None else
                  "not parsed: no Keras, TensorFlow or kerlint text in it (the pre-scan)")
         return source.unlinted(), None
+    skipped = _too_big(source)
+    if skipped is not None:
+        log.info("%s: %s", source.name, skipped.error)
+        return skipped, None
     key = None
     if cache is not None:
         from .lint import keras_target_of
@@ -88,6 +93,21 @@ def _prepass(path: Path, codes, fix, cache):
             return hit, None
     log.info("%s: linted", source.name)
     return None, (source, key)
+
+
+def _too_big(source: Source) -> FileResult | None:
+    """The result of a source whose program (a notebook's: its code cells joined) is bigger
+    than kerlint lints: no reports, and the notice saying so. Decided here, so that the file
+    goes to no worker. A program has at most as many characters as its file has bytes: only
+    a file over the limit is decoded for it."""
+    if source.data is None or len(source.data) <= lint.MAX_SOURCE_CHARS:
+        return None
+    try:
+        program = source.program()
+    except SourceError:
+        return None  # linting says why it cannot be read
+    notice = lint.too_big(source.text_of(program) or "")
+    return None if notice is None else FileResult(source.name, [], error=notice)
 
 
 def _worker_start():
@@ -137,6 +157,11 @@ def _lint_stdin(select, stdin_filename, resolver, force_exclude, fix) -> FileRes
             return None
         codes = settings.codes_for(stdin_filename) if stdin_filename else sorted(settings.codes)
     source = from_bytes(data, stdin_filename or "-")
+    skipped = _too_big(source)
+    if skipped is not None:
+        if fix is not None:
+            skipped.fix = FileFix(output=data)  # `--fix -` prints the source back, unchanged
+        return skipped
     return source.fix(codes, fix) if fix is not None else source.lint(codes)
 
 
