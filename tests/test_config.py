@@ -387,3 +387,15 @@ def test_kerlint_toml_named_with_config_may_extend_another(tmp_path):
         "train.py": TRAIN,
     })
     assert codes(check(tmp_path, ".", "--config", "ci/kerlint.toml")) == {("train.py", "KER302"), ("train.py", "KER401")}
+
+
+@pytest.mark.xfail(strict=True, reason="needs keras_target.project_target to read target-keras through "
+                   "config.configured_target (kerlint.toml and `extend`), not only the root pyproject.toml")
+def test_target_keras_in_kerlint_toml_reaches_a_sub_project_through_extend(tmp_path):
+    write(tmp_path, {
+        "kerlint.toml": 'target-keras = "2"\n',
+        "sub/.kerlint.toml": 'extend = "../kerlint.toml"\n',
+        "sub/opt.py": "import tensorflow as tf\n\nopt = tf.keras.optimizers.Adam(lr=0.01)\n",
+    })
+    proc = check(tmp_path, "sub")
+    assert "KER401" in proc.stdout and "Keras 2 warns" in proc.stdout, proc.stdout
