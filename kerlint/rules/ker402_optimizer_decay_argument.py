@@ -50,15 +50,29 @@ def _fix(ir, obj, decay):
     )
 
 
+def _legacy(path) -> bool:
+    """A Keras 2 optimizer of the old kind, which takes ``decay``: ``optimizers.legacy`` or
+    TensorFlow's internal copy of Keras (``tensorflow.python.keras``)."""
+    return path is not None and (path.legacy_module == "optimizers.legacy" or path.raw.startswith("tensorflow.python"))
+
+
+def _message(kind: str, keras2: bool) -> str:
+    if keras2:
+        # TensorFlow 2.11 made the new optimizers the default; before, keras.optimizers.SGD took decay.
+        return f"{kind}(decay=...): Keras 2 optimizers raise on `decay` since TF 2.11, and Keras 3 ignores it"
+    return f"{kind}(decay=...): Keras 3 warns that `decay` is ignored and trains at a constant learning rate"
+
+
 def check(file):
     ir = file.ir
     for obj in ir.objects:
         if obj.section != "optimizers":
             continue
-        if keras2_object(obj.ref.path, ir.resolver, file.keras2_pinned):
-            continue  # a Keras 2 optimizer (tf_keras, tensorflow.python.keras) still applies decay
+        keras2 = keras2_object(obj.ref.path, ir.resolver, file.keras2_pinned)
+        if keras2 and _legacy(obj.ref.path):
+            continue  # a Keras 2 legacy optimizer still applies decay
         sig = obj.args.signature
-        if sig is not None and sig.accepts("decay"):
+        if not keras2 and sig is not None and sig.accepts("decay"):
             continue
         decay = obj.args.get("decay")
         if decay is None or decay.written != "decay":
@@ -68,8 +82,7 @@ def check(file):
             continue  # nothing to lose: no schedule was asked for
         yield Diagnostic(
             "KER402",
-            f"{obj.kind}(decay=...): Keras 3 warns that `decay` is ignored and trains at a constant "
-            "learning rate",
+            _message(obj.kind, keras2),
             decay.node,
             _fix(ir, obj, decay),
         )
@@ -81,7 +94,11 @@ RULE = Rule(
         "Keras 2 optimizers applied `decay` as `lr / (1 + decay * iterations)` after every "
         "batch. Keras 3 removed the argument: it warns (\"Argument `decay` is no longer "
         "supported and will be ignored\"), ignores it, and trains "
-        "with a constant learning rate, so old code silently trains differently. "
+        "with a constant learning rate, so old code silently trains differently. Keras 2's "
+        "own optimizers changed first: since TensorFlow 2.11 (and in tf_keras) they raise "
+        "`ValueError: decay is deprecated in the new TF-Keras optimizer`, and only the legacy "
+        "ones (`tf.keras.optimizers.legacy.SGD`) still apply it. In a project pinned to Keras 2 "
+        "the rule reports that, and stays silent on a legacy optimizer. "
         "`keras.optimizers.schedules.InverseTimeDecay(lr, decay_steps=1, decay_rate=decay)` "
         "is the same formula, step for step; the fix passes it as `learning_rate`, reusing "
         "the Keras import the file already has."

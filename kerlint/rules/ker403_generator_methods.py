@@ -80,20 +80,24 @@ def check(file):
             continue
         if not (isinstance(mc.receiver, Model) or mc.receiver is UNKNOWN):
             continue
-        if keras2_object(_model_path(ir, mc.receiver), ir.resolver, file.keras2_pinned):
-            continue  # a Keras 2 model (tf_keras, tensorflow.python.keras) still has them
+        keras2 = keras2_object(_model_path(ir, mc.receiver), ir.resolver, file.keras2_pinned)
         call = mc.node
         if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Attribute):
             continue
-        new = REPLACEMENT[mc.name]
-        moved = any(a.keyword is not None and a.keyword.value in _MOVED for a in call.args)
-        yield Diagnostic(
-            "KER403",
-            f"{mc.name}() was removed in Keras 3 (AttributeError); {new}() takes generators"
-            + (", and worker settings move to a PyDataset" if moved else " directly"),
-            call.func.attr,
-            _fix(call, mc.name),
-        )
+        yield Diagnostic("KER403", _message(mc.name, call, keras2), call.func.attr, _fix(call, mc.name))
+
+
+def _message(method: str, call: cst.Call, keras2: bool) -> str:
+    new = REPLACEMENT[method]
+    if keras2:
+        # Keras 2 (tf_keras, tensorflow.python.keras, a project pinned to it) warns and calls fit().
+        return f"{method}() is deprecated in Keras 2 (it warns) and removed in Keras 3; {new}() takes generators"
+    moved = any(a.keyword is not None and a.keyword.value in _MOVED for a in call.args)
+    said = f"{method}() was removed in Keras 3 (AttributeError); {new}() takes generators"
+    if not moved:
+        return f"{said} directly"
+    full = f"{said}, and worker settings move to a PyDataset"
+    return full if len(full) <= 120 else f"{said}, workers move to a PyDataset"
 
 
 RULE = Rule(
@@ -106,7 +110,9 @@ RULE = Rule(
         "(`fit_generator(gen, steps_per_epoch, epochs)`) into keywords, because `fit`'s second "
         "parameter is `y`. No fix is offered when the call passes `workers`, "
         "`use_multiprocessing` or `max_queue_size`: Keras 3 takes those from a "
-        "`keras.utils.PyDataset`, not from `fit`."
+        "`keras.utils.PyDataset`, not from `fit`. In a project pinned to Keras 2 the methods "
+        "still run, with a deprecation warning (\"`Model.fit_generator` is deprecated and will be "
+        "removed in a future version\"), and the rule says so."
     ),
     bad="""\
 from keras.layers import Conv2D, Dense, Flatten, Input, MaxPooling2D

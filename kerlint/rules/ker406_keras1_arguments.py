@@ -128,6 +128,8 @@ def _positional_kernel(layer):
     if len(dims) == 2:
         first, second = (code_of(d.node.value) for d in dims)
         message = f"{written}: Keras 3 and tf.keras 2 read kernel {first}, strides {second}, not Keras 1's ({shown}) {_WARNED}"
+        if len(message) > 120:
+            message = f"{written}: Keras 3 and tf.keras 2 read kernel {first}, strides {second}, not ({shown}) {_WARNED}"
     else:  # the last two sizes become strides and padding, and a padding that is a number raises
         message = f"{written} is Keras 1's kernel ({shown}): Keras 3 and tf.keras 2 raise on it {_WARNED}"
     yield Diagnostic(

@@ -14,11 +14,13 @@ from . import Rule
 # one itself (Embedding and Bidirectional take ``weights``, InputLayer ``batch_size``) is judged
 # by its own signature.
 _ADVICE = {
-    "batch_input_shape": "give the shape to keras.Input(batch_shape=...)",
-    "batch_size": "give the batch size to keras.Input(batch_size=...)",
-    "weights": "call set_weights() on the layer once it is built",
-    "input_dtype": "give the dtype to keras.Input(dtype=...)",
+    "batch_input_shape": "use keras.Input(batch_shape=...)",
+    "batch_size": "use keras.Input(batch_size=...)",
+    "weights": "call set_weights() once it is built",
+    "input_dtype": "use keras.Input(dtype=...)",
 }
+# What tf.keras 2 (and tf_keras) rejects as well: its Layer took the others in **kwargs.
+_KERAS2_REJECTED = ("input_dtype",)
 
 
 def _input_shape_fix(call: cst.Call, arg: cst.Arg):
@@ -46,20 +48,25 @@ def _layer_arguments(file, layer):
     if sig is None or not isinstance(call, cst.Call) or layer.kind == "InputLayer":
         return
     path = layer.ref.path if layer.ref is not None else None
-    if keras2_object(path, file.ir.resolver, file.keras2_pinned):
-        return  # Keras 2's layers (tf_keras, tensorflow.python.keras) take them all
+    keras2 = keras2_object(path, file.ir.resolver, file.keras2_pinned)
     seen = set()
     for ba in layer.args.all():
         written = ba.written
         if written not in _ADVICE or sig.accepts(written) or id(ba.node) in seen:
             continue
+        if keras2 and written not in _KERAS2_REJECTED:
+            continue  # Keras 2's layers (tf_keras, tensorflow.python.keras) take it without a word
         seen.add(id(ba.node))
+        if keras2:
+            message = (f"`{written}=` raises in tf.keras 2 (\"Keyword argument not understood\") and in Keras 3; "
+                       f"{_ADVICE[written]}")
+            yield Diagnostic("KER408", message, ba.node)
+            continue
         fix, shape = _input_shape_fix(call, ba.node) if written == "batch_input_shape" else (None, None)
-        advice = f"use input_shape={shape}, the shape without the batch axis" if shape else _ADVICE[written]
+        advice = f"use input_shape={shape}" if shape else _ADVICE[written]
         yield Diagnostic(
             "KER408",
-            f"Keras 3 layers reject `{written}=`: {layer.kind}() raises \"Unrecognized keyword "
-            f"arguments\"; {advice}",
+            f"{layer.kind}() raises \"Unrecognized keyword arguments\" on `{written}=` in Keras 3; {advice}",
             ba.node,
             fix,
         )
@@ -79,8 +86,7 @@ def _input_arguments(file, site):
             fix = Fix(SAFE, "Use batch_shape=", [NodeEdit(ba.node.keyword, cst.Name("batch_shape"))])
         yield Diagnostic(
             "KER408",
-            "Keras 3's Input() has no `batch_input_shape=` (TypeError: unexpected keyword argument); "
-            "the same shape is `batch_shape=`",
+            "Keras 3's Input() raises TypeError on `batch_input_shape=`: the same shape is `batch_shape=`",
             ba.node,
             fix,
         )
@@ -109,7 +115,11 @@ RULE = Rule(
         "`Bidirectional(weights=...)` work in Keras 3, as does `InputLayer(batch_size=...)`. "
         "The fix rewrites `batch_input_shape=(None, ...)` as `input_shape=(...)`, the same "
         "model (a fixed batch size, as stateful RNNs need, moves to `keras.Input(batch_shape="
-        "...)` by hand), and `Input(batch_input_shape=...)` as `Input(batch_shape=...)`."
+        "...)` by hand), and `Input(batch_input_shape=...)` as `Input(batch_shape=...)` "
+        "(Keras 3's `Input()` raises `TypeError: ... unexpected keyword argument`). In a project "
+        "pinned to Keras 2 the rule reports only `input_dtype=`, which tf.keras 2 rejects too "
+        "(`TypeError: ('Keyword argument not understood:', 'input_dtype')`); its layers take "
+        "the others without a word."
     ),
     bad="""\
 import keras

@@ -108,12 +108,10 @@ def _uses(method: cst.FunctionDef, receiver: str):
 
 _MESSAGES = {
     "compiled_loss": (
-        "`{r}.compiled_loss()` is Keras 2's: Keras 3 keeps only a deprecated shim on TensorFlow "
-        "(none on JAX or PyTorch); use {r}.compute_loss(y=y, y_pred=y_pred)"
+        "`{r}.compiled_loss()` is Keras 2's: Keras 3 has only a TensorFlow-backend shim; use {r}.compute_loss()"
     ),
     "compiled_metrics": (
-        "`{r}.compiled_metrics` is Keras 2's: on Keras 3 its update_state() also feeds y_pred to the "
-        "loss tracker, so the reported loss is the mean prediction"
+        "`{r}.compiled_metrics` on Keras 3 feeds y_pred to the loss tracker: fit() reports the mean prediction"
     ),
 }
 
@@ -142,8 +140,11 @@ RULE = Rule(
         "loss tracker (a `Mean`) the predictions: the `loss` that `fit()` reports is then the "
         "mean prediction, not the loss (measured: 0.1 while the true mean squared error is 30). "
         "On the JAX and PyTorch backends neither attribute exists (AttributeError). A class "
-        "that defines `compiled_loss` or `compiled_metrics` itself, and a `tf_keras` model, "
-        "are left alone. There is no automatic fix: the metric loop has to be written."
+        "that defines `compiled_loss` or `compiled_metrics` itself, a `tf_keras` model, and "
+        "any model of a project pinned to Keras 2 (where both work without a word) are left "
+        "alone. The loss call that works on every backend is "
+        "`self.compute_loss(y=y, y_pred=y_pred)`. There is no automatic fix: the metric loop "
+        "has to be written."
     ),
     bad="""\
 import keras

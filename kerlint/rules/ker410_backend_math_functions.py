@@ -62,8 +62,8 @@ SAME = {
 
 # The other removed functions, with what replaces them where one thing does.
 OTHERS = {
-    "sqrt": "keras.ops.sqrt (K.sqrt clipped negative inputs to 0 first, ops.sqrt gives NaN)",
-    "hard_sigmoid": "keras.ops.clip(0.2 * x + 0.5, 0, 1) (keras.ops.hard_sigmoid has another slope)",
+    "sqrt": "keras.ops.sqrt(keras.ops.maximum(x, 0)) as K.sqrt did",
+    "hard_sigmoid": "keras.ops.clip(0.2 * x + 0.5, 0, 1)",  # keras.ops.hard_sigmoid has another slope
     "l2_normalize": "keras.ops.normalize(x, axis=...)",
     "int_shape": "x.shape",
     "shape": "keras.ops.shape(x)",
@@ -157,7 +157,10 @@ def _reference_fix(ir, func: cst.CSTNode, same: Same):
 
 
 def _message(written: str, name: str) -> str:
-    return f"`{written}` is not in Keras 3's keras.backend (AttributeError); {_advice(name)}"
+    message = f"`{written}` is not in Keras 3's keras.backend (AttributeError); {_advice(name)}"
+    if len(message) > 120:  # a long spelling (keras.backend.binary_focal_crossentropy)
+        message = f"Keras 3's keras.backend has no `{name}` (AttributeError); {_advice(name)}"
+    return message
 
 
 def _calls(file):
@@ -192,8 +195,11 @@ def _lambda_uses(file):
 
 
 def _imports(file):
-    """``from keras.backend import sum``: the import itself fails (ImportError)."""
+    """``from keras.backend import sum``: the import itself fails (ImportError) on Keras 3; Keras 2's
+    keras.backend has it, so a project pinned to Keras 2 is not told."""
     ir = file.ir
+    if file.keras2_pinned:
+        return
     for record in ir.resolver.imports:
         node = record.node
         if not isinstance(node, cst.ImportFrom) or isinstance(node.names, cst.ImportStar):
@@ -205,7 +211,7 @@ def _imports(file):
             if dotted_name(alias.name) == name:
                 yield Diagnostic(
                     "KER410",
-                    f"`{name}` is not in Keras 3's keras.backend: the import raises ImportError; {_advice(name)}",
+                    f"Keras 3's keras.backend has no `{name}` (ImportError); {_advice(name)}",
                     alias,
                 )
                 break
@@ -242,7 +248,9 @@ RULE = Rule(
         "`keras.ops.concatenate([a, b], axis=-1)`, `K.argmax(x)` "
         "`keras.ops.argmax(x, axis=-1)`. `K.sqrt` (which clipped negative inputs to 0) and "
         "`K.hard_sigmoid` (another slope than `keras.ops.hard_sigmoid`) are reported without a "
-        "fix, as are the functions with no same-named replacement."
+        "fix, as are the functions with no same-named replacement. A project pinned to Keras 2 "
+        "is not told: Keras 2's backend functions work without a warning, and Keras 2 has no "
+        "`keras.ops` to move to."
     ),
     bad="""\
 import keras

@@ -250,8 +250,8 @@ def _fix(file, target: Target, path: PathText):
 def _message(target: Target) -> str:
     quoted = [f"`{s}`" for s in target.suffixes]
     wanted = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
-    text = f"Keras 3's {target.what} raises ValueError on this path: the file name must end in {wanted}"
-    return text + " (a SavedModel folder is model.export())" if target.suffixes == SAVED_MODEL else text
+    text = f"Keras 3's {target.what} raises ValueError unless the path ends in {wanted}"
+    return text + "; a SavedModel is model.export()" if target.suffixes == SAVED_MODEL else text
 
 
 def check(file):
@@ -284,7 +284,9 @@ RULE = Rule(
         "`best.hdf5` `best.h5` for a model checkpoint, `my_model` `my_model.keras`) and renames "
         "the same literal in the file's `load_weights()`/`load_model()` calls. It is unsafe "
         "when the old name appears elsewhere in the file, or when `save_weights()`/`save()` "
-        "write into a folder: unlike TensorFlow checkpoints, Keras 3 does not create it."
+        "write into a folder: unlike TensorFlow checkpoints, Keras 3 does not create it. A "
+        "project pinned to Keras 2 is not told: Keras 2 writes each of these paths without a "
+        "warning (HDF5, TensorFlow checkpoint, SavedModel)."
     ),
     bad="""\
 import numpy as np

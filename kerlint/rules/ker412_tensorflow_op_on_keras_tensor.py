@@ -244,14 +244,17 @@ def check(file):
         op = OPS.get(tf_name)
         fix = _ops_fix(ir, call, op, tf_name) if op is not None else _lambda_fix(ir, call, site.args, tensors, memo)
         written = dotted_name(call.func) or canonical
-        advice = f"use keras.ops.{op.name}" if op is not None else "use keras.ops or wrap it in a Lambda layer"
-        yield Diagnostic(
-            "KER412",
-            f"`{written}()` of a symbolic Keras tensor raises in Keras 3 (\"A KerasTensor cannot be used as "
-            f"input to a TensorFlow function\"); {advice}",
-            call,
-            fix,
-        )
+        yield Diagnostic("KER412", _message(written, op), call, fix)
+
+
+def _message(written: str, op: Op | None) -> str:
+    """Keras 3's own words when they fit in 120 characters, else the gist of them."""
+    advice = f"use keras.ops.{op.name}" if op is not None else "use keras.ops or a Lambda layer"
+    message = (f"`{written}()`: Keras 3 raises \"A KerasTensor cannot be used as input to a TensorFlow "
+               f"function\"; {advice}")
+    if len(message) > 120:
+        message = f"`{written}()` of a symbolic KerasTensor raises in Keras 3; {advice}"
+    return message
 
 
 RULE = Rule(
@@ -271,7 +274,9 @@ RULE = Rule(
         "`keras.ops.concatenate([a, b], axis=-1)`; a default that differs is written out, "
         "`tf.argmax(x)` becomes `keras.ops.argmax(x, axis=0)`). Otherwise it wraps the call "
         "in a `Lambda` layer, an unsafe fix: it runs only on the TensorFlow backend, and a "
-        "saved model with a `Lambda` reloads only with `safe_mode=False`."
+        "saved model with a `Lambda` reloads only with `safe_mode=False`. A project pinned to "
+        "Keras 2 is not told: there the call builds a `TFOpLambda` layer without a word, and "
+        "Keras 2 has no `keras.ops` to move to."
     ),
     bad="""\
 import keras
