@@ -29,7 +29,7 @@ def fix_across_files(files, results, mode) -> None:
     """The second pass of ``--fix`` / ``--diff`` over ``files`` (``[(path, codes)]``) and their
     ``results`` (same order), once each file's own fixes are done."""
     linted = _linted(files)
-    if not any(r.fix is not None and _next_fix(r.reports, linted, mode.unsafe) for r in results):
+    if not any(r.fix is not None and _next_fix(r.reports, linted, mode) for r in results):
         return
     run = _Run(files, results, linted, mode)
     for _ in range(MAX_ROUNDS):
@@ -47,9 +47,9 @@ def _reachable(fix, linted) -> bool:
     return all(e.path is None or e.path in linted for e in fix.edits)
 
 
-def _next_fix(reports, linted, unsafe: bool):
-    return next((r for r in reports if crosses_files(r.fix) and applies(r, unsafe) and _reachable(r.fix, linted)),
-                None)
+def _next_fix(reports, linted, mode):
+    return next((r for r in reports
+                 if crosses_files(r.fix) and applies(r, mode.unsafe, mode.fixable) and _reachable(r.fix, linted)), None)
 
 
 class _Run:
@@ -88,10 +88,10 @@ class _Run:
     def fix_one(self, i: int) -> bool:
         """Apply the first cross-file fix file ``i`` reports now; False when there is none."""
         here = os.path.abspath(self.files[i][0])
-        if here not in self.linted or self.results[i].fix is None or not _next_fix(self.results[i].reports, self.linted, self.mode.unsafe):
+        if here not in self.linted or self.results[i].fix is None or not _next_fix(self.results[i].reports, self.linted, self.mode):
             return False
         self.results[i].reports = self.relint(i)
-        report = _next_fix(self.results[i].reports, self.linted, self.mode.unsafe)
+        report = _next_fix(self.results[i].reports, self.linted, self.mode)
         if report is None:
             return False
         new = {}

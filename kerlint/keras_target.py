@@ -101,7 +101,10 @@ def _pyproject(root: Path) -> tuple[str | None, str | None]:
 @lru_cache(maxsize=64)
 def project_target(root: Path) -> str | None:
     """"2", "3" or None for the project at ``root``."""
+    from .config import configured_target
+
     target, pinned = _pyproject(root)
+    target = configured_target(root) or target  # kerlint.toml, .kerlint.toml, `extend` too
     if target in ("2", "3"):
         return target
     if pinned:

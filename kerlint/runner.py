@@ -62,7 +62,7 @@ def _from_cache(cache, key, source: Source, fix) -> FileResult | None:
     reports, text = entry
     if fix is None:
         return FileResult(source.name, reports, source=text)
-    if any(applies(r, fix.unsafe) for r in reports):
+    if any(applies(r, fix.unsafe, fix.fixable) for r in reports):
         return None  # there is something to fix: lint and fix
     if not source.keeps_text:
         text = source.text_of(source.program())  # a fix result carries its text

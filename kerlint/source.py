@@ -102,7 +102,7 @@ class Source(ABC):
             notices.append(notice)
             return reports
 
-        outcome = fix_to_fixpoint(start, lint, self.stuck_report, unsafe=mode.unsafe)
+        outcome = fix_to_fixpoint(start, lint, self.stuck_report, unsafe=mode.unsafe, fixable=mode.fixable)
         ffix.fixed = outcome.fixed
         result = FileResult(self.name, list(outcome.reports), source=self.text_of(outcome.program),
                             error=next(filter(None, notices), None), fix=ffix, dependencies=self.dependencies)

@@ -364,8 +364,6 @@ def test_unfixable_codes_are_reported_without_a_fix(tmp_path):
     assert "fixable" not in proc.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="needs fix.FixMode.fixable passed on where fixes are chosen: "
-                   "source.py (fix_to_fixpoint), runner.py (_from_cache) and crossfix.py (_next_fix)")
 def test_fix_leaves_an_unfixable_code_alone_and_still_reports_it(tmp_path):
     write(tmp_path, {"pyproject.toml": '[tool.kerlint]\nselect = ["KER401"]\nunfixable = ["KER401"]\n',
                      "train.py": TRAIN})
@@ -389,8 +387,6 @@ def test_kerlint_toml_named_with_config_may_extend_another(tmp_path):
     assert codes(check(tmp_path, ".", "--config", "ci/kerlint.toml")) == {("train.py", "KER302"), ("train.py", "KER401")}
 
 
-@pytest.mark.xfail(strict=True, reason="needs keras_target.project_target to read target-keras through "
-                   "config.configured_target (kerlint.toml and `extend`), not only the root pyproject.toml")
 def test_target_keras_in_kerlint_toml_reaches_a_sub_project_through_extend(tmp_path):
     write(tmp_path, {
         "kerlint.toml": 'target-keras = "2"\n',
