@@ -178,6 +178,7 @@ _TABLE = (
     Code("KER305", "accuracy-on-multilabel", "Accuracy metric on a multi-label (sigmoid, binary crossentropy) model"),
     Code("KER306", "fit-without-early-stopping",
          "Long validated training run without an EarlyStopping callback", default=False),
+    Code("KER307", "labels-scaled-like-inputs", "Class labels divided by 255 or the images' statistics like the images"),
     Code("KER308", "validation-is-training-data", "Validation data that is the training data itself"),
     Code("KER309", "validation-split-on-dataset",
          "validation_split on a dataset, generator or Sequence, which fit() cannot split"),

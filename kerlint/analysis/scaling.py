@@ -1,0 +1,412 @@
+"""Where the arrays given to a model come from, and how they were scaled on the way.
+
+``Assignments`` is one walk over a module's statements: each binding of a name with where it is
+made (its function, its place in the text, the blocks holding it), and the statement each call
+is in. ``reaching(name, site)`` gives the bindings that may give a name its value at a call.
+
+``lineage(expr, at)`` follows an array written at a call back through those bindings and says
+what it is made of: the names it is read from, the functions called on the way, the divisions
+applied to it (``/ 255``, ``/= 255``, ``(y - mean) / std``) and the dataset loader parts it comes
+from: the rule on labels scaled like images asks it of a fit's inputs and labels, and
+``reaching`` tells whether an array predicted on is the one a model was trained on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from ..names import dotted_name
+
+_MAX_DEPTH = 24  # deeper than any real chain of assignments between a loader and a fit
+_BLOCK_PARTS = (cst.If, cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally, cst.MatchCase)
+_FILLS = ("append", "extend")  # ``masks.append(img)``: what a list built in a loop is made of
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where a statement runs: its function (None at module level), its place in the text, and
+    the blocks (bodies of if/for/try/...) that hold it inside that function."""
+
+    scope: cst.CSTNode | None
+    seq: int
+    blocks: tuple
+
+
+@dataclass(frozen=True, eq=False)
+class Binding:
+    """One binding of a name. ``source`` is the assigned value (an ``AugAssign`` for ``y /= 2``,
+    None when not followed: a parameter, a loop target); ``path`` the indices into the value
+    when unpacked from it (``(x, y), _ = load_data()``); ``statement`` the line it is on."""
+
+    name: str
+    source: cst.CSTNode | None
+    path: tuple
+    site: Site
+    statement: cst.CSTNode | None = None
+    small: cst.CSTNode | None = None  # the Assign / AugAssign itself
+    loop: cst.For | None = None  # the loop whose target it is
+
+
+def _scope_key(scope) -> int:
+    return 0 if scope is None else id(scope)
+
+
+class Assignments:
+    """One walk over a module's statements (see the module's docstring)."""
+
+    def __init__(self, module: cst.Module):
+        self._sites: dict = {}  # id(call) -> Site of its statement
+        self._bindings: dict = {}  # (scope key, name) -> [Binding], in text order
+        self._fills: dict = {}  # (scope key, name) -> [element expressions appended to it]
+        self._parent: dict = {}  # scope key -> the scope whose names it sees (class bodies skipped)
+        self._seq = 0
+        self._walk(module.body, None, ())
+
+    # -- the walk --------------------------------------------------------------------------------
+    def _site(self, scope, blocks) -> Site:
+        self._seq += 1
+        return Site(scope, self._seq, blocks)
+
+    def _walk(self, body, scope, blocks) -> None:
+        for stmt in body:
+            if isinstance(stmt, cst.SimpleStatementLine):
+                self._line(stmt, stmt.body, scope, blocks)
+            else:
+                self._compound(stmt, scope, blocks, self._site(scope, blocks))
+
+    def _line(self, line, smalls, scope, blocks) -> None:
+        site = self._site(scope, blocks)
+        self._index_calls(line, site)
+        for small in smalls:
+            if isinstance(small, cst.Assign):
+                for target in small.targets:
+                    self._bind_target(target.target, small.value, (), site, line, small)
+            elif isinstance(small, cst.AnnAssign) and small.value is not None:
+                self._bind_target(small.target, small.value, (), site, line, small)
+            elif isinstance(small, cst.AugAssign):
+                self._bind_target(small.target, small, (), site, line, small)
+            elif isinstance(small, cst.Expr):
+                self._fill(small.value, site)
+
+    def _fill(self, value, site: Site) -> None:
+        """``name.append(x)`` / ``name.extend(xs)``: ``name`` holds what it is given."""
+        if not isinstance(value, cst.Call) or not isinstance(value.func, cst.Attribute):
+            return
+        receiver = value.func.value
+        if value.func.attr.value in _FILLS and isinstance(receiver, cst.Name) and value.args:
+            key = (_scope_key(site.scope), receiver.value)
+            self._fills.setdefault(key, []).append((value.args[0].value, site))
+
+    def _compound(self, stmt, scope, blocks, site) -> None:
+        inner, inner_blocks = scope, blocks
+        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+            self._bind(Binding(stmt.name.value, None, (), site))
+            inner, inner_blocks = stmt, ()
+            outer = self._parent.get(_scope_key(scope)) if isinstance(scope, cst.ClassDef) else scope
+            self._parent[_scope_key(stmt)] = outer
+        self._bind_header(stmt, inner, site)
+        for child in stmt.children:
+            if isinstance(child, (cst.IndentedBlock, cst.SimpleStatementSuite)):
+                if isinstance(child, cst.SimpleStatementSuite):
+                    self._line(child, child.body, inner, inner_blocks + (id(child),))
+                else:
+                    self._walk(child.body, inner, inner_blocks + (id(child),))
+            elif isinstance(child, _BLOCK_PARTS):
+                self._compound(child, scope, blocks, self._site(scope, blocks))
+            else:
+                self._index_calls(child, site)
+
+    def _bind_header(self, stmt, inner, site) -> None:
+        """Names a compound statement binds in its header: loop targets, ``as`` names,
+        parameters (bound in the function, before its first statement)."""
+        if isinstance(stmt, cst.For):
+            self._bind_target(stmt.target, None, (), site, loop=stmt)
+        elif isinstance(stmt, cst.With):
+            for item in stmt.items:
+                if item.asname is not None:
+                    self._bind_target(item.asname.name, None, (), site)
+        elif isinstance(stmt, (cst.ExceptHandler, cst.ExceptStarHandler)) and stmt.name is not None:
+            self._bind_target(stmt.name.name, None, (), site)
+        elif isinstance(stmt, cst.FunctionDef):
+            entry = self._site(inner, ())
+            params = stmt.params
+            for p in (*params.posonly_params, *params.params, *params.kwonly_params):
+                self._bind(Binding(p.name.value, None, (), entry))
+            for star in (params.star_arg, params.star_kwarg):
+                if isinstance(star, cst.Param):
+                    self._bind(Binding(star.name.value, None, (), entry))
+
+    def _index_calls(self, node, site) -> None:
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            if isinstance(n, cst.Call):
+                self._sites[id(n)] = site
+            elif isinstance(n, (cst.IndentedBlock, cst.FunctionDef, cst.ClassDef)):
+                continue  # statements of their own, indexed with their own site
+            stack.extend(n.children)
+
+    def _bind_target(self, target, value, path, site, statement=None, small=None, loop=None) -> None:
+        if isinstance(target, cst.Name):
+            self._bind(Binding(target.value, value, path, site, statement, small, loop))
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            elements = target.elements
+            starred = any(isinstance(el, cst.StarredElement) for el in elements)
+            values = None
+            if not path and isinstance(value, (cst.Tuple, cst.List)) and len(value.elements) == len(elements):
+                values = [el.value for el in value.elements]
+            for i, el in enumerate(elements):
+                if starred:
+                    self._bind_target(el.value, None, (), site, statement, small, loop)
+                elif values is not None:
+                    self._bind_target(el.value, values[i], (), site, statement, small, loop)
+                else:
+                    self._bind_target(el.value, value, (*path, i) if value is not None else (), site,
+                                      statement, small, loop)
+        elif isinstance(target, cst.StarredElement):
+            self._bind_target(target.value, None, (), site, statement, small, loop)
+
+    def _bind(self, binding: Binding) -> None:
+        key = (_scope_key(binding.site.scope), binding.name)
+        self._bindings.setdefault(key, []).append(binding)
+
+    # -- questions -------------------------------------------------------------------------------
+    def site_of(self, call: cst.Call) -> Site | None:
+        """The site of the statement holding ``call`` (None: not a statement kerlint indexed)."""
+        return self._sites.get(id(call))
+
+    def reaching(self, name: str, site: Site) -> list | None:
+        """The bindings of ``name`` that may give its value at ``site``, latest first, or None
+        when kerlint cannot tell (a name bound in the function only after its use, or never)."""
+        bindings = self._bindings.get((_scope_key(site.scope), name))
+        if bindings:
+            out = []
+            for b in reversed([b for b in bindings if b.site.seq < site.seq]):
+                out.append(b)
+                if site.blocks[: len(b.site.blocks)] == b.site.blocks:
+                    return out  # made on every path to the use: earlier ones are overwritten
+            return None
+        scope = site.scope
+        while scope is not None:
+            # A free name: the enclosing scope's, as it stands after that scope's statements
+            # (a function is called once the script has prepared its data).
+            scope = self._parent.get(_scope_key(scope))
+            bindings = self._bindings.get((_scope_key(scope), name))
+            if bindings:
+                return [bindings[-1]]
+        return None
+
+    def fills(self, name: str, site: Site) -> list:
+        """(element, site) pairs appended to the list ``name`` in the scope of ``site``."""
+        return self._fills.get((_scope_key(site.scope), name), [])
+
+
+# -- what an array is made of -------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class Division:
+    """A division applied to an array on its way: ``node`` is the ``a / d`` expression (or the
+    ``a /= d`` statement), ``divisor`` what it divides by, ``binding`` the assignment it is in
+    (None: written in the call itself)."""
+
+    node: cst.CSTNode
+    divisor: cst.BaseExpression
+    binding: Binding | None
+    site: Site
+
+
+@dataclass
+class Lineage:
+    """What an array is made of, along every path the file gives it."""
+
+    names: set = field(default_factory=set)  # names its values are read from
+    calls: set = field(default_factory=set)  # the last part of each function or method called on the way
+    divisions: list = field(default_factory=list)  # [Division], nearest first
+    loaders: list = field(default_factory=list)  # [(dotted function, unpack path)] it is unpacked from
+    table_names: set = field(default_factory=set)  # names of tables it is a column selection of
+
+
+# Calls whose result is the values of their first argument (or receiver), in another form: their
+# other arguments are shapes, dtypes and axes, not data.
+_PASS = {"array", "asarray", "asanyarray", "ascontiguousarray", "float32", "float64", "reshape",
+         "expand_dims", "squeeze", "ravel", "flatten", "transpose", "copy", "constant", "convert_to_tensor",
+         "cast", "astype", "to_numpy", "numpy", "stack", "vstack", "hstack", "concatenate", "atleast_2d"}
+_SPLITS = {"train_test_split"}  # (a_train, a_test, b_train, b_test, ...)
+_COLUMN_METHODS = {"drop", "pop"}  # a table's columns taken apart: features here, the label there
+# Array makers whose arguments are shapes and ranges.
+_MAKERS = {"zeros", "ones", "empty", "full", "arange", "linspace", "eye", "identity"}
+# Draws of a random generator (``rng.integers(...)``): new values, not the generator's data.
+_DRAWS = {"integers", "random", "normal", "uniform", "choice", "randint", "rand", "randn", "standard_normal",
+          "binomial", "poisson", "permutation", "shuffle", "sample"}
+
+
+def _column_key(subscript: cst.Subscript) -> bool:
+    """``df["label"]``, ``df[["a", "b"]]``, ``data[:, 0]``, ``data[:, :-1]``: columns of a table."""
+    elements = subscript.slice
+    first = elements[0].slice
+    if isinstance(first, cst.Index):
+        value = first.value
+        if isinstance(value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+            return True
+        if isinstance(value, cst.List) and value.elements and all(
+                isinstance(el.value, cst.SimpleString) for el in value.elements):
+            return True
+        return False
+    return (len(elements) == 2 and isinstance(first, cst.Slice) and first.lower is None
+            and first.upper is None and first.step is None)
+
+
+class _Walk:
+    """One lineage question: the names, calls, divisions and loaders behind an expression.
+
+    ``broad``: every name read counts, divisors included (what a statistic is computed from);
+    otherwise only the values' own path (``y`` in ``(y - mean) / std``). Names reached through a
+    column selection (``df["label"]``, ``data[:, :-1]``, ``df.drop(...)``) are the table's, kept
+    apart: features and labels taken from one table are not the same array."""
+
+    def __init__(self, flow: Assignments, broad: bool = False):
+        self.flow = flow
+        self.broad = broad
+        self.out = Lineage()
+        self._seen: set = set()
+
+    def expr(self, node, site: Site, depth: int, binding: Binding | None = None, table: bool = False) -> None:
+        if depth > _MAX_DEPTH or node is None:
+            return
+        d = depth + 1
+        if isinstance(node, cst.Name):
+            self.name(node.value, site, d, table)
+        elif isinstance(node, cst.Attribute):
+            self.expr(node.value, site, d, binding, table)
+        elif isinstance(node, cst.Subscript):
+            self.expr(node.value, site, d, binding, table or _column_key(node))
+        elif isinstance(node, cst.UnaryOperation):
+            self.expr(node.expression, site, d, binding, table)
+        elif isinstance(node, cst.BinaryOperation):
+            divide = isinstance(node.operator, cst.Divide)
+            if divide:
+                self.out.divisions.append(Division(node, node.right, binding, site))
+            if divide and not self.broad:
+                self.expr(_centred(node.left), site, d, binding, table)  # the divisor and centre are statistics
+            else:
+                self.expr(node.left, site, d, binding, table)
+                self.expr(node.right, site, d, binding, table)
+        elif isinstance(node, (cst.List, cst.Tuple)):
+            for el in node.elements:
+                self.expr(el.value, site, d, binding, table)
+        elif isinstance(node, cst.IfExp):
+            self.expr(node.body, site, d, binding, table)
+            self.expr(node.orelse, site, d, binding, table)
+        elif isinstance(node, (cst.ListComp, cst.GeneratorExp)):
+            self.expr(node.elt, site, d, binding, table)
+            self.expr(node.for_in.iter, site, d, binding, table)
+        elif isinstance(node, cst.Call):
+            self.call(node, site, d, binding, table)
+
+    def call(self, node: cst.Call, site: Site, depth: int, binding, table: bool) -> None:
+        func = node.func
+        method = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
+        if method is not None:
+            self.out.calls.add("Image.open" if method == "open" and isinstance(func, cst.Attribute) else method)
+        if isinstance(func, cst.Attribute) and method not in _DRAWS:
+            # A method of a value reads it (a module's function: the module is no data, and
+            # ``name`` keeps only names the file binds).
+            self.expr(func.value, site, depth, binding, table or method in _COLUMN_METHODS)
+        if method in _PASS and isinstance(func, cst.Attribute) and self._bound(func.value, site):
+            return  # ``y.reshape(-1, 1)``: the other arguments are a shape
+        if method in _DRAWS or method in _MAKERS:
+            return  # ``rng.integers(0, 10, (n, 28))``, ``np.zeros((n, 10))``: sizes and ranges, no data
+        args = [a.value for a in node.args if not a.star and (
+            a.keyword is None or a.keyword.value in ("x", "a", "arr", "array", "value", "tensor"))]
+        if method in _PASS:
+            args = args[:1]
+        for arg in args:
+            self.expr(arg, site, depth, binding, table)
+
+    def _bound(self, node, site: Site) -> bool:
+        return isinstance(node, cst.Name) and self.flow.reaching(node.value, site) is not None
+
+    def name(self, name: str, site: Site, depth: int, table: bool = False) -> None:
+        bindings = self.flow.reaching(name, site)
+        fills = self.flow.fills(name, site)
+        if bindings is None and not fills:
+            return  # an imported module or a name the file never binds: no data of the file's
+        if bindings and not fills and all(isinstance(b.source, (cst.Integer, cst.Float)) for b in bindings):
+            return  # ``n = 1500``: a size, not data
+        (self.out.table_names if table else self.out.names).add(name)
+        for element, fill_site in fills:
+            if id(element) not in self._seen:
+                self._seen.add(id(element))
+                self.expr(element, fill_site, depth, None, table)
+        for b in bindings or ():
+            if (id(b), table) in self._seen:
+                continue
+            self._seen.add((id(b), table))
+            self.binding(b, depth, table)
+
+    def binding(self, b: Binding, depth: int, table: bool) -> None:
+        source = b.source
+        if source is None:
+            if b.loop is not None:
+                self.expr(b.loop.iter, b.site, depth, None, table)
+            return
+        if isinstance(source, cst.AugAssign):
+            if isinstance(source.operator, cst.DivideAssign):
+                self.out.divisions.append(Division(source, source.value, b, b.site))
+            if self.broad or not isinstance(source.operator, (cst.DivideAssign, cst.SubtractAssign)):
+                self.expr(source.value, b.site, depth, b, table)
+            self.name(b.name, b.site, depth, table)  # the value before
+            return
+        if b.path and isinstance(source, cst.Call):
+            function = dotted_name(source.func) or ""
+            if function.rsplit(".", 1)[-1] in _SPLITS:
+                arrays = [a.value for a in source.args if a.keyword is None and not a.star]
+                i = b.path[0] // 2
+                if i < len(arrays):
+                    self.expr(arrays[i], b.site, depth, b, table)
+                return
+            self.out.loaders.append((function, b.path))
+        self.expr(source, b.site, depth, b, table)
+
+
+def _centred(node):
+    """``y - mean`` of ``(y - mean) / std``: the array, without the statistic taken from it."""
+    inner = node
+    while isinstance(inner, cst.BinaryOperation) and isinstance(inner.operator, cst.Subtract):
+        inner = inner.left
+    return inner
+
+
+def lineage(flow: Assignments, expr: cst.CSTNode, at: cst.Call) -> Lineage | None:
+    """What the array ``expr``, written in the call ``at``, is made of (None: ``at`` is not in a
+    statement kerlint indexed)."""
+    site = flow.site_of(at)
+    if site is None:
+        return None
+    walk = _Walk(flow)
+    walk.expr(expr, site, 0)
+    return walk.out
+
+
+def names_read(flow: Assignments, expr: cst.CSTNode, site: Site) -> set:
+    """Every name the file binds that ``expr`` (written at ``site``) reads, followed back through
+    assignments, divisors and statistics included: what ``std`` in ``y / std`` is computed from."""
+    walk = _Walk(flow, broad=True)
+    walk.expr(expr, site, 0)
+    return walk.out.names | walk.out.table_names
+
+
+# The walk of the last few files: every rule that asks shares it.
+_FLOWS: dict = {}
+
+
+def assignments(module: cst.Module) -> Assignments:
+    """The ``Assignments`` of ``module``, made once."""
+    entry = _FLOWS.get(id(module))
+    if entry is None or entry[0] is not module:
+        if len(_FLOWS) >= 4:
+            _FLOWS.pop(next(iter(_FLOWS)))
+        entry = (module, Assignments(module))
+        _FLOWS[id(module)] = entry
+    return entry[1]
