@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..codes import NOTE
 from ..diagnostics import SAFE, Diagnostic, Fix, NodeEdit
 from ..ir import KerasObject
 from ..names import keras2_object
@@ -26,14 +27,18 @@ def _keras2(file, value) -> bool:
     return keras2_object(path, file.ir.resolver, file.keras2_pinned)
 
 
+def _legacy(obj) -> bool:
+    """Keras 2's legacy optimizers (all of them before TensorFlow 2.11, and TensorFlow's own
+    internal copy): they take ``lr``, with a warning."""
+    path = obj.ref.path
+    return path is not None and (path.legacy_module == "optimizers.legacy" or path.raw.startswith("tensorflow.python"))
+
+
 def _lr_message(obj, keras2: bool) -> str:
     if not keras2:
         return (f"{obj.kind}(lr=...): Keras 3 optimizers have no `lr` and raise "
                 "\"Argument(s) not recognized: {'lr': ...}\"")
-    path = obj.ref.path
-    if path is not None and (path.legacy_module == "optimizers.legacy" or path.raw.startswith("tensorflow.python")):
-        # Keras 2's legacy optimizers (all of them before TensorFlow 2.11, and TensorFlow's own
-        # internal copy) take lr, with a warning.
+    if _legacy(obj):
         return f"{obj.kind}(lr=...): `lr` is deprecated in Keras 2 (it warns) and Keras 3 raises on it"
     # The optimizers of TensorFlow 2.11-2.15 log the deprecation and drop the value: the
     # default learning rate trains.
@@ -59,11 +64,14 @@ def check(file):
         arg = obj.args.get("learning_rate")
         if arg is None or arg.written != "lr":
             continue
+        keras2 = _keras2(file, obj)
         yield Diagnostic(
             "KER401",
-            _lr_message(obj, _keras2(file, obj)),
+            _lr_message(obj, keras2),
             arg.node,
             Fix(SAFE, "Rename lr= to learning_rate=", [NodeEdit(arg.node.keyword, cst.Name("learning_rate"))]),
+            # a legacy Keras 2 optimizer still uses the value: a deprecation note until Keras 3
+            severity=NOTE if keras2 and _legacy(obj) else None,
         )
     seen = set()
     for access in ir.attributes:
@@ -78,6 +86,7 @@ def check(file):
             message,
             access.node,
             Fix(SAFE, "Use optimizer.learning_rate", [NodeEdit(access.node.attr, cst.Name("learning_rate"))]),
+            severity=NOTE if _keras2(file, access.base) else None,  # works until Keras 3
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..catalog import get_catalog
+from ..codes import NOTE
 from ..diagnostics import SAFE, Diagnostic, Fix, NodeEdit
 from ..ir import UNKNOWN, Model
 from ..names import keras2_object
@@ -84,7 +85,8 @@ def check(file):
         call = mc.node
         if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Attribute):
             continue
-        yield Diagnostic("KER403", _message(mc.name, call, keras2), call.func.attr, _fix(call, mc.name))
+        yield Diagnostic("KER403", _message(mc.name, call, keras2), call.func.attr, _fix(call, mc.name),
+                         severity=NOTE if keras2 else None)  # Keras 2 warns and trains
 
 
 def _message(method: str, call: cst.Call, keras2: bool) -> str:
