@@ -267,6 +267,8 @@ def check_toml(block: Block, tmp_path: Path):
         (project / "pyproject.toml").write_text(block.text)
         proc = bash("kerlint check --no-cache model.py", project)
         assert_ran(proc, f"kerlint with the README's configuration (line {block.line})")
+    elif block.text.startswith("# ") and block.text.split("\n", 1)[0].endswith("kerlint.toml"):
+        check_kerlint_toml(block, data, tmp_path)
     elif "ruff" in data.get("tool", {}):
         if shutil.which("ruff", path=str(BIN)) is None:
             pytest.skip("ruff is not installed (pip install -e '.[test]')")
@@ -277,6 +279,25 @@ def check_toml(block: Block, tmp_path: Path):
     else:
         assert "language-server" in data, f"{block.id}: no rule for this TOML in tests/test_readme.py"
         pytest.skip("editor setup (Helix's languages.toml): it parses, Helix is not run")
+
+
+def check_kerlint_toml(block: Block, data: dict, tmp_path: Path):
+    """A kerlint.toml / .kerlint.toml block, its path in its first comment: written there in a
+    user's project (with a root configuration for its ``extend`` to reach), and linted with."""
+    project = user_project(tmp_path / "project")
+    path = project / block.text.split("\n", 1)[0][2:].strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(block.text)
+    if "extend" in data:
+        extended = (path.parent / data["extend"]).resolve()
+        extended.parent.mkdir(parents=True, exist_ok=True)
+        extended.write_text('[tool.kerlint]\nselect = ["KER"]\n')
+    shutil.copy(SEED, path.parent / "train.py")
+    proc = bash("kerlint check --no-cache --show-settings train.py", path.parent)
+    assert_ran(proc, f"kerlint --show-settings with the README's {path.name} (line {block.line})")
+    assert f"Settings path: {path}" in proc.stdout, proc.stdout
+    proc = bash("kerlint check --no-cache train.py", path.parent)
+    assert_ran(proc, f"kerlint with the README's {path.name} (line {block.line})")
 
 
 def check_yaml(block: Block, tmp_path: Path):
