@@ -182,6 +182,7 @@ _TABLE = (
     Code("KER308", "validation-is-training-data", "Validation data that is the training data itself"),
     Code("KER309", "validation-split-on-dataset",
          "validation_split on a dataset, generator or Sequence, which fit() cannot split"),
+    Code("KER310", "predict-without-batch-axis", "One indexed sample given to predict/evaluate without its batch axis"),
     Code("KER401", "optimizer-lr-argument", "`lr=` argument or `optimizer.lr` attribute, removed in Keras 3"),
     Code("KER402", "optimizer-decay-argument", "`decay=` optimizer argument, ignored by Keras 3"),
     Code("KER403", "generator-methods",

@@ -1,5 +1,5 @@
-"""KER307 proofs: labels divided like the images leave the classifier at chance; the rule's own
-fix runs."""
+"""KER307 and KER310 proofs: labels divided like the images leave the classifier at chance, and
+one indexed sample without its batch axis makes Keras raise; each rule's own fix runs."""
 
 from __future__ import annotations
 
@@ -89,3 +89,47 @@ def test_ker307_labels_standardised_with_the_images_statistics():
     bad, good = run(buggy)["accuracy"], run(fixed)["accuracy"]
     record("KER307", "accuracy, labels standardised with the images' mean/std", bad, good)
     assert bad < 0.2 and good > 0.95
+
+
+# -- KER310 predict-without-batch-axis ---------------------------------------------------------------
+_TRAINED = (
+    _IMAGES
+    + "x_train = x_train / 255.0\n"
+    + "x_test = x_train[:20]\n"
+    + _MODEL.format(units=10, activation="softmax", loss="sparse_categorical_crossentropy")
+    + "model.fit(x_train, y_train, epochs=1, verbose=0)\n"
+    + "model.evaluate(x_test, y_train[:20], verbose=0)\n"
+)
+
+
+@pytest.mark.parametrize(
+    "call, error, fixed_call",
+    [
+        ("model.predict(x_test[0], verbose=0)", "Invalid input shape", "x_test[0:1]"),
+        ("model(x_test[3])", "Invalid input shape", "x_test[3:4]"),
+        ("model.predict(x_test[-1], verbose=0)", "Invalid input shape", "x_test[-1:]"),
+        ("model.evaluate(x_test[2], y_train[2], verbose=0)", "tuple index out of range", "x_test[2:3], y_train[2:3]"),
+    ],
+)
+def test_ker310_one_sample_raises_and_the_slice_runs(call, error, fixed_call):
+    buggy, fixed = pair("KER310", _TRAINED + f"out = {call}\n")
+    assert fixed_call in fixed
+    with pytest.raises((ValueError, IndexError)) as err:
+        run(buggy)
+    out = run(fixed)["out"]
+    record("KER310", call.split("(")[0] + "(x[i])", f"{type(err.value).__name__}: {error}",
+           f"{fixed_call}: {getattr(out, 'shape', out)}")
+    assert error in str(err.value)
+    assert "raises" in message(buggy, "KER310")
+
+
+def test_ker310_loop_counter_gets_the_unsafe_slice():
+    buggy, fixed = pair(
+        "KER310",
+        _TRAINED + "preds = []\nfor i in range(3):\n    preds.append(model.predict(x_test[i], verbose=0))\n",
+    )
+    assert "x_test[i:i + 1]" in fixed
+    with pytest.raises(ValueError):
+        run(buggy)
+    preds = run(fixed)["preds"]
+    assert [p.shape for p in preds] == [(1, 10)] * 3
