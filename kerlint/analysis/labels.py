@@ -89,6 +89,17 @@ def fit_on_one_hot(fit: Fit, calls: OneHotCalls, names: set) -> bool:
     return ONE_HOT in calls.flow.facts(y.node.value, fit.node)
 
 
+def fit_on_class_ids(fit: Fit, flow: ArrayFlow) -> bool:
+    """``fit()`` trains on labels that are integer class ids on every path the file gives them,
+    never one-hot: its ``y`` array, or the labels of the dataset it is given as ``x``."""
+    y = fit.args.get("y")
+    if y is not None and not (isinstance(y.value, Const) and y.value.value is None):
+        facts = flow.facts(y.node.value, fit.node)
+        return CLASS_IDS in facts and ONE_HOT not in facts
+    x = fit.args.get("x")
+    return x is not None and DATASET_OF_CLASS_IDS in flow.facts(x.node.value, fit.node)
+
+
 # -- label arrays written in the file -------------------------------------------------------------
 def _int(node: cst.Integer):
     try:
@@ -139,8 +150,20 @@ def fit_is_validated(fit: Fit) -> bool:
 ONE_HOT = "one-hot"  # made by to_categorical / one_hot
 REAL = "real-valued"  # floats that are not class ids: a regression loader, float arithmetic, a scaler
 SYNTHETIC = "synthetic"  # made up in the file: random draws, sklearn make_*, constant or literal arrays
+# One integer class index per sample where a one-hot row would be (the class axis missing or of
+# size 1): ``np.argmax(p, axis=1)``, ``randint(0, 10, size=n)``, a Keras dataset loader's labels,
+# ``LabelEncoder().fit_transform``, an integer label column.
+CLASS_IDS = "class ids"
+# A tf.data dataset or batch iterator whose labels are class ids (``image_dataset_from_directory``
+# with its default ``label_mode="int"``, ``Dataset.from_tensor_slices((x, ids))``).
+DATASET_OF_CLASS_IDS = "dataset of class ids"
 _RNG = "random generator"  # np.random.default_rng(...): an object that draws, not an array
 _SCALER = "scaler"  # a sklearn scaler: what it transforms is real-valued
+_ENCODER = "label encoder"  # sklearn's LabelEncoder: what it transforms becomes class ids
+_FRAME = "data frame"  # pandas read_csv / DataFrame: a string key picks one column
+_COLUMN = "column"  # one column of a data frame: one value per sample
+_IMAGE_GENERATOR = "image generator"  # ImageDataGenerator: flow() passes the labels it is given
+_PRIVATE = frozenset({_RNG, _SCALER, _ENCODER, _FRAME, _COLUMN, _IMAGE_GENERATOR})
 _NOTHING: frozenset = frozenset()
 _MAX_DEPTH = 24  # deeper than any real chain of assignments between a loader and a fit
 
@@ -180,6 +203,22 @@ _SKLEARN_MAKERS = {"make_classification", "make_blobs", "make_moons", "make_circ
 _SKLEARN_REGRESSION_LOADERS = {"fetch_california_housing", "load_boston", "load_diabetes", "load_linnerud"}
 _KERAS_REGRESSION_LOADERS = ("boston_housing.load_data", "california_housing.load_data")
 _SPLITS = {"train_test_split"}  # returns a train and a test part of each array, in order
+# Keras's classification datasets: ``(x_train, y_train), (x_test, y_test) = mnist.load_data()``
+# gives integer class ids as the second array of each pair.
+_KERAS_CLASSIFICATION_LOADERS = {"mnist", "fashion_mnist", "cifar10", "cifar100", "reuters", "imdb"}
+# Keras helpers that make a labelled tf.data dataset, with label_mode="int" by default.
+_KERAS_DATASET_MAKERS = {"image_dataset_from_directory", "text_dataset_from_directory",
+                         "audio_dataset_from_directory"}
+# tf.data methods whose dataset has the labels of the one they are called on.
+_DATASET_KEEPS = {"batch", "unbatch", "rebatch", "padded_batch", "prefetch", "shuffle", "cache", "repeat",
+                  "take", "skip", "filter", "with_options", "shard"}
+# Methods of _SAME_VALUE_METHODS that compute something else than the values (a total, a product).
+_REDUCTIONS = {"sum", "mean", "std", "dot", "cumsum", "max", "min"}
+_FRAME_MAKERS = {"read_csv", "read_excel", "read_json", "read_parquet", "read_table", "read_feather",
+                 "read_pickle", "DataFrame"}
+# Data frame methods that give a data frame with the same columns.
+_FRAME_KEEPS = {"dropna", "fillna", "copy", "sample", "reset_index", "sort_values", "drop_duplicates", "head",
+                "tail", "query", "drop"}
 _INTEGER_DTYPE = re.compile(r"^(u?int\d*|bool_?|long)$")
 
 _BLOCK_PARTS = (cst.If, cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally, cst.MatchCase)
@@ -258,6 +297,8 @@ class ArrayFlow:
         self._bindings: dict = {}  # (scope key, name) -> [_Binding], in text order
         self._parent: dict = {}  # scope key -> the scope whose names it sees (class bodies skipped)
         self._fills: dict = {}  # name -> [_Site] where it is written into (``x[i] = ...``)
+        self._functions: dict = {}  # name -> [FunctionDef]: what ``ds.map(name)`` applies
+        self._globals: set = set()  # names a function declares ``global``: rebound out of sight
         self._seq = 0
         self._walk(ir.module.body, None, ())
 
@@ -290,11 +331,15 @@ class ArrayFlow:
                 self._bind_target(small.target, small.value, (), site)
             elif isinstance(small, cst.AugAssign):
                 self._bind_target(small.target, small, (), site)
+            elif isinstance(small, cst.Global):
+                self._globals.update(n.name.value for n in small.names)
 
     def _compound(self, stmt, scope, blocks, site) -> None:
         inner, inner_blocks = scope, blocks
         if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
             self._bind(stmt.name.value, None, (), site)
+            if isinstance(stmt, cst.FunctionDef):
+                self._functions.setdefault(stmt.name.value, []).append(stmt)
             inner, inner_blocks = stmt, ()
             outer = self._parent.get(_scope_key(scope)) if isinstance(scope, cst.ClassDef) else scope
             self._parent[_scope_key(stmt)] = outer
@@ -395,7 +440,7 @@ class ArrayFlow:
         found = self._facts(expr, site, 0) or _NOTHING
         if contains(expr, self._one_hot):
             found |= {ONE_HOT}
-        return found - {_RNG, _SCALER}
+        return found - _PRIVATE
 
     def _facts(self, expr, site: _Site, depth: int):
         """frozenset of facts, or None for a constant (which changes nothing in arithmetic)."""
@@ -408,8 +453,10 @@ class ArrayFlow:
             return self._facts(expr.expression, site, d)
         if isinstance(expr, cst.Name):
             return self._name_facts(expr.value, site, d)
-        if isinstance(expr, (cst.Subscript, cst.Attribute)):
-            return self._facts(expr.value, site, d) or _NOTHING
+        if isinstance(expr, cst.Subscript):
+            return self._subscript_facts(expr, site, d)
+        if isinstance(expr, cst.Attribute):
+            return self._attribute_facts(expr, site, d)
         if isinstance(expr, cst.BinaryOperation):
             return self._arithmetic(expr.operator, (expr.left, expr.right), site, d)
         if isinstance(expr, cst.Comparison):
@@ -424,6 +471,29 @@ class ArrayFlow:
             return self._call_facts(expr, site, d)
         return _NOTHING
 
+    def _subscript_facts(self, expr: cst.Subscript, site: _Site, depth: int):
+        """Part of an array holds what the array holds; one column of a data frame is one value
+        per sample (``df["label"]``, ``df.iloc[:, -1]``, ``df.loc[:, "label"]``)."""
+        value = expr.value
+        if isinstance(value, cst.Attribute) and value.attr.value in ("iloc", "loc"):
+            frame = self._facts(value.value, site, depth) or _NOTHING
+            if _FRAME in frame:
+                kept = frame - _PRIVATE
+                return kept | {_COLUMN} if _picks_one_column(expr, positional=True) else kept
+        held = self._facts(value, site, depth) or _NOTHING
+        if _FRAME in held:
+            kept = held - _PRIVATE  # what holds for every value of the frame (synthetic, real)
+            return kept | {_COLUMN} if _picks_one_column(expr, positional=False) else kept
+        return held
+
+    def _attribute_facts(self, expr: cst.Attribute, site: _Site, depth: int):
+        """``.values``, ``.T``: what the array holds; ``column.cat.codes``: class ids."""
+        value = expr.value
+        if expr.attr.value == "codes" and isinstance(value, cst.Attribute) and value.attr.value == "cat":
+            if _COLUMN in (self._facts(value.value, site, depth) or _NOTHING):
+                return frozenset({CLASS_IDS})
+        return self._facts(value, site, depth) or _NOTHING
+
     def _name_facts(self, name: str, site: _Site, depth: int):
         bindings = self._reaching(name, site)
         if not bindings:
@@ -434,6 +504,9 @@ class ArrayFlow:
             if facts is not None and SYNTHETIC in facts and self._filled(b):
                 facts -= {SYNTHETIC}  # ``x = np.zeros(...)`` then ``x[i] = ...``: filled with data
             found = _both(found, facts)
+        if found and name in self._globals:
+            # A function may re-encode it (``global y; y = to_categorical(y)``) before the use.
+            found = found - {CLASS_IDS, DATASET_OF_CLASS_IDS}
         return found
 
     def _filled(self, b: _Binding) -> bool:
@@ -470,7 +543,15 @@ class ArrayFlow:
             if i >= len(arrays):
                 return _NOTHING
             return self._facts(arrays[i], site, depth) or _NOTHING
+        if isinstance(source, cst.Call) and self._classification_loader(source):
+            # ((x_train, y_train), (x_test, y_test)): the labels are the second of each pair
+            return frozenset({CLASS_IDS}) if len(path) == 2 and path[1] == 1 else _NOTHING
         return self._facts(source, site, depth) or _NOTHING  # a loader, random draws: every part alike
+
+    def _classification_loader(self, call: cst.Call) -> bool:
+        """``keras.datasets.mnist.load_data()`` and the other Keras classification datasets."""
+        parts = self._function(call).rsplit(".", 2)
+        return len(parts) == 3 and parts[2] == "load_data" and parts[1] in _KERAS_CLASSIFICATION_LOADERS
 
     def _all_of(self, exprs, site: _Site, depth: int):
         found = None
@@ -535,7 +616,7 @@ class ArrayFlow:
     def _function_facts(self, function: str, call: cst.Call, site: _Site, depth: int):
         module, _, name = function.rpartition(".")
         if module in _RANDOM_MODULES:
-            return self._draw(name, _positional(call), site, depth)
+            return self._draw(name, call, site, depth, shape_first=module == "keras.random")
         if function.endswith(_KERAS_REGRESSION_LOADERS) or self._sklearn(module, name, _SKLEARN_REGRESSION_LOADERS):
             return frozenset({REAL})
         if self._sklearn(module, name, _SKLEARN_REAL_MAKERS):
@@ -544,8 +625,20 @@ class ArrayFlow:
             return frozenset({SYNTHETIC})
         if name.endswith("Scaler") or name in _SCALERS:
             return frozenset({_SCALER})
+        if name == "LabelEncoder" and (module.startswith("sklearn") or not module):
+            return frozenset({_ENCODER})
+        if module == "" or {"keras", "tf_keras"} & set(module.split(".")):
+            made = self._keras_data(name, call, site, depth)
+            if made is not None:
+                return made
+        if module.endswith("data.Dataset") and name in ("from_tensor_slices", "from_tensors"):
+            return self._dataset_of(call, site, depth)
         if module not in _ARRAY_MODULES:
             return _NOTHING
+        if module == "pandas" and name in _FRAME_MAKERS:
+            args = _positional(call)
+            first = self._facts(args[0], site, depth) if args and name == "DataFrame" else None
+            return (first or _NOTHING) | {_FRAME}
         if name in _CONSTANT_MAKERS:
             return frozenset({SYNTHETIC})
         if name in _FLOAT_MAKERS:
@@ -557,7 +650,8 @@ class ArrayFlow:
         if name in _FLOAT_FUNCTIONS:
             return (first or _NOTHING) & {SYNTHETIC} | {REAL}
         if name in _TO_CLASSES:
-            return (first or _NOTHING) & {SYNTHETIC}
+            ids = {CLASS_IDS} if name in ("argmax", "argmin") and _class_axis(call, 1) else set()
+            return (first or _NOTHING) & {SYNTHETIC} | ids
         if name in _SAME_VALUES:
             return first if first is not None else _NOTHING
         return _NOTHING
@@ -565,34 +659,142 @@ class ArrayFlow:
     def _sklearn(self, module: str, name: str, names: set) -> bool:
         return name in names and (module.startswith("sklearn") or module in ("", "datasets"))
 
-    def _draw(self, name: str, args, site: _Site, depth: int):
+    def _keras_data(self, name: str, call: cst.Call, site: _Site, depth: int):
+        """A Keras helper that makes data with integer labels: ``image_dataset_from_directory``
+        (and the text and audio ones) with the default ``label_mode="int"``, an
+        ``ImageDataGenerator``. None for anything else."""
+        if name == "ImageDataGenerator":
+            return frozenset({_IMAGE_GENERATOR})
+        if name not in _KERAS_DATASET_MAKERS:
+            return None
+        args = _positional(call)
+        labels = args[1] if len(args) > 1 else _keyword(call, "labels")
+        mode = args[2] if len(args) > 2 else _keyword(call, "label_mode")
+        inferred = labels is None or _string_is(labels, "inferred")
+        if inferred and (mode is None or _string_is(mode, "int")):
+            return frozenset({DATASET_OF_CLASS_IDS})
+        return _NOTHING
+
+    def _dataset_of(self, call: cst.Call, site: _Site, depth: int):
+        """``Dataset.from_tensor_slices((x, y))``: a dataset of class ids when ``y`` is class ids."""
+        args = _positional(call)
+        pair = args[0] if args else _keyword(call, "tensors")
+        if not isinstance(pair, (cst.Tuple, cst.List)) or len(pair.elements) < 2:
+            return _NOTHING
+        labels = pair.elements[1]
+        if not isinstance(labels, cst.Element):
+            return _NOTHING
+        facts = self._facts(labels.value, site, depth) or _NOTHING
+        return frozenset({DATASET_OF_CLASS_IDS}) if CLASS_IDS in facts and ONE_HOT not in facts else _NOTHING
+
+    def _draw(self, name: str, call: cst.Call, site: _Site, depth: int, shape_first: bool = False):
+        args = _positional(call)
         if name in _RANDOM_FLOATS:
             return frozenset({SYNTHETIC, REAL})
         if name in _RANDOM_INTEGERS:
-            return frozenset({SYNTHETIC})
+            ids = name in ("randint", "integers") and self._one_per_sample(_size(call, 0 if shape_first else 2), site)
+            return frozenset({SYNTHETIC, CLASS_IDS} if ids else {SYNTHETIC})
         if name in _RNG_MAKERS:
             return frozenset({_RNG})
         if name == "choice" and args:
             # choice(10, n) draws numbers; choice(data, n) samples the data
             if _is_literal(args[0]):
-                return frozenset({SYNTHETIC})
+                ids = isinstance(args[0], cst.Integer) and self._one_per_sample(_size(call, 1), site)
+                return frozenset({SYNTHETIC, CLASS_IDS} if ids else {SYNTHETIC})
             return self._facts(args[0], site, depth) or _NOTHING
         return _NOTHING
+
+    def _one_per_sample(self, size, site: _Site) -> bool:
+        """A size of random draws that gives one value per sample: ``n``, ``(n,)``, ``(n, 1)``,
+        ``len(x)``, ``x.shape[0]``, a name bound only to an integer."""
+        if size is None:
+            return False
+        if isinstance(size, (cst.Tuple, cst.List)):
+            elements = [el.value for el in size.elements if isinstance(el, cst.Element)]
+            if len(elements) != len(size.elements) or not elements:
+                return False
+            return len(elements) == 1 or (isinstance(elements[-1], cst.Integer) and elements[-1].value == "1")
+        return self._an_integer(size, site)
+
+    def _an_integer(self, node, site: _Site) -> bool:
+        if isinstance(node, cst.Integer):
+            return True
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "len":
+            return True
+        if isinstance(node, cst.Subscript) and isinstance(node.value, cst.Attribute):
+            index = node.slice[0].slice if len(node.slice) == 1 else None
+            return node.value.attr.value == "shape" and isinstance(index, cst.Index) and isinstance(
+                index.value, cst.Integer)
+        if isinstance(node, cst.Name):
+            bindings = self._reaching(node.value, site)
+            return bool(bindings) and all(isinstance(b.source, cst.Integer) and not b.path for b in bindings)
+        return False
 
     def _method_facts(self, method: str, receiver, call: cst.Call, site: _Site, depth: int):
         held = self._facts(receiver, site, depth) or _NOTHING
         args = _positional(call)
+        if DATASET_OF_CLASS_IDS in held:
+            keeps = method in _DATASET_KEEPS or (method == "map" and self._keeps_labels(call))
+            return held if keeps else _NOTHING
         if _RNG in held:
-            return self._draw(method, args, site, depth)
+            return self._draw(method, call, site, depth)
         if _SCALER in held and method in ("fit_transform", "transform", "inverse_transform"):
             first = self._facts(args[0], site, depth) if args else None
             return (first or _NOTHING) & {SYNTHETIC} | {REAL}
+        if _ENCODER in held and method in ("fit_transform", "transform"):
+            return frozenset({CLASS_IDS})  # LabelEncoder takes one column and numbers its classes
+        if _IMAGE_GENERATOR in held:
+            return self._generator_flow(method, call, site, depth)
+        if _FRAME in held:
+            if method == "pop" and args and isinstance(args[0], cst.SimpleString):
+                return held - _PRIVATE | {_COLUMN}
+            if method in _FRAME_KEEPS:
+                return self._array_method(method, held, call) | {_FRAME}
+        if _COLUMN in held and method == "map" and args and _integer_values(args[0]):
+            return frozenset({CLASS_IDS})  # df["species"].map({"setosa": 0, ...})
+        return self._array_method(method, held, call)
+
+    def _array_method(self, method: str, held: frozenset, call: cst.Call):
+        """What holds for the result of a method of an array that holds ``held``."""
+        args = _positional(call)
         if method == "astype":
             dtype = args[0] if args else _keyword(call, "dtype")
-            return held & {SYNTHETIC} if _integer_dtype(dtype) else held
+            if not _integer_dtype(dtype):
+                return held
+            ids = CLASS_IDS in held or _COLUMN in held  # an integer label column
+            return held & {SYNTHETIC} | ({CLASS_IDS} if ids else set())
+        if method in ("argmax", "argmin") and _class_axis(call, 0):
+            return held & {SYNTHETIC} | {CLASS_IDS}
         if method in _SAME_VALUE_METHODS:
-            return held
+            return held - {CLASS_IDS} if method in _REDUCTIONS else held
         return held & {SYNTHETIC}
+
+    def _generator_flow(self, method: str, call: cst.Call, site: _Site, depth: int):
+        """``ImageDataGenerator.flow(x, y)`` yields the labels it is given;
+        ``flow_from_directory(..., class_mode="sparse")`` yields class ids."""
+        if method == "flow":
+            args = _positional(call)
+            labels = args[1] if len(args) > 1 else _keyword(call, "y")
+            facts = (self._facts(labels, site, depth) or _NOTHING) if labels is not None else _NOTHING
+            ids = CLASS_IDS in facts and ONE_HOT not in facts
+            return frozenset({DATASET_OF_CLASS_IDS}) if ids else _NOTHING
+        if method in ("flow_from_directory", "flow_from_dataframe"):
+            mode = _keyword(call, "class_mode")
+            return frozenset({DATASET_OF_CLASS_IDS}) if mode is not None and _string_is(mode, "sparse") else _NOTHING
+        return _NOTHING
+
+    def _keeps_labels(self, call: cst.Call) -> bool:
+        """``ds.map(fn)`` where ``fn`` returns its second argument unchanged as the labels:
+        ``lambda x, y: (resize(x), y)``, or a function of the file that does so on every return."""
+        args = _positional(call)
+        fn = args[0] if args else _keyword(call, "map_func")
+        if isinstance(fn, cst.Lambda):
+            params = fn.params.params
+            return len(params) >= 2 and _returns_name(fn.body, params[1].name.value)
+        if isinstance(fn, cst.Name):
+            defs = self._functions.get(fn.value, [])
+            return len(defs) == 1 and _passes_labels(defs[0])
+        return False
 
     # -- one-hot calls behind an array -------------------------------------------------------------
     def one_hot_reaching(self, expr: cst.CSTNode, at: cst.Call) -> set:
@@ -660,6 +862,93 @@ class ArrayFlow:
             elements = args[0].elements
             return len(elements) == 1 and isinstance(elements[0], cst.Element) and not _numbers_only(elements[0].value)
         return False
+
+
+def _string_is(node, text: str) -> bool:
+    return isinstance(node, cst.SimpleString) and node.evaluated_value == text
+
+
+def _size(call: cst.Call, position: int):
+    """The ``size=`` (or ``shape=``) argument of a random draw, by keyword or at ``position``."""
+    for name in ("size", "shape"):
+        value = _keyword(call, name)
+        if value is not None:
+            return value
+    args = _positional(call)
+    return args[position] if len(args) > position else None
+
+
+def _class_axis(call: cst.Call, position: int) -> bool:
+    """``argmax`` over a literal axis other than 0 (``axis=1``, ``axis=-1``): one id per row."""
+    args = _positional(call)
+    axis = _keyword(call, "axis")
+    if axis is None and len(args) > position:
+        axis = args[position]
+    if isinstance(axis, cst.UnaryOperation) and isinstance(axis.operator, cst.Minus):
+        return isinstance(axis.expression, cst.Integer)
+    return isinstance(axis, cst.Integer) and axis.value not in ("0", "00")
+
+
+def _picks_one_column(subscript: cst.Subscript, positional: bool) -> bool:
+    """``df["label"]`` (``positional`` False), ``df.iloc[:, -1]`` / ``df.loc[:, "label"]``
+    (``positional`` True): one column of a data frame."""
+    parts = [el.slice for el in subscript.slice]
+    if not all(isinstance(p, (cst.Index, cst.Slice)) for p in parts):
+        return False
+    if not positional:
+        return len(parts) == 1 and isinstance(parts[0], cst.Index) and isinstance(parts[0].value, cst.SimpleString)
+    if len(parts) != 2 or not isinstance(parts[0], cst.Slice) or not isinstance(parts[1], cst.Index):
+        return False
+    rows, column = parts[0], parts[1].value
+    if rows.lower is not None or rows.upper is not None or rows.step is not None:
+        return False
+    return isinstance(column, (cst.SimpleString, cst.Integer)) or (
+        isinstance(column, cst.UnaryOperation) and isinstance(column.expression, cst.Integer))
+
+
+def _integer_values(node) -> bool:
+    """A literal dict whose values are all integers: ``{"cat": 0, "dog": 1}``."""
+    return isinstance(node, cst.Dict) and bool(node.elements) and all(
+        isinstance(el, cst.DictElement) and isinstance(el.value, cst.Integer) for el in node.elements)
+
+
+def _returns_name(expr, name: str) -> bool:
+    """A tuple whose second element is the name ``name``: ``(x, y)``, ``(x, y, weights)``."""
+    if not isinstance(expr, cst.Tuple) or len(expr.elements) < 2:
+        return False
+    second = expr.elements[1]
+    return isinstance(second, cst.Element) and isinstance(second.value, cst.Name) and second.value.value == name
+
+
+def _passes_labels(function: cst.FunctionDef) -> bool:
+    """Every ``return`` of ``function`` gives back its second parameter, never rebound, as the
+    labels: ``def preprocess(image, label): ...; return image, label``."""
+    params = function.params.params
+    if len(params) < 2:
+        return False
+    label = params[1].name.value
+    returns = []
+    stack = [function.body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if isinstance(node, cst.Return):
+            returns.append(node)
+        elif isinstance(node, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign)):
+            target = node.target
+            if any(isinstance(n, cst.Name) and n.value == label for n in _names_in(target)):
+                return False
+        stack.extend(node.children)
+    return bool(returns) and all(r.value is not None and _returns_name(r.value, label) for r in returns)
+
+
+def _names_in(node):
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(n.children)
 
 
 def _integer_dtype(node) -> bool:
