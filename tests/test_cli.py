@@ -17,7 +17,7 @@ def test_seed000_concise_output_and_exit_code():
     assert proc.returncode == 1
     lines = proc.stdout.splitlines()
     assert lines[0].startswith(f"{SEED000}:6:46: KER203 noise_shape [None, 50, 1]")
-    assert lines[1].startswith(f"{SEED000}:9:5: KER101 output layer Dense is linear")
+    assert lines[1].startswith(f"{SEED000}:9:5: KER101 Dense output is linear")
     assert lines[2] == "Found 2 errors."
 
 
@@ -34,7 +34,7 @@ def test_full_output_is_the_default_with_source_and_caret():
         "  = help: Replace the mismatching noise_shape entries with None",
     ]
     assert lines[6] == ""
-    assert lines[7].startswith(f"{SEED000}:9:5: KER101 [*] output layer Dense is linear")
+    assert lines[7].startswith(f"{SEED000}:9:5: KER101 [*] Dense output is linear")
     assert "Found 2 errors." in lines
     assert "\x1b[" not in proc.stdout  # not a terminal: no colour
 

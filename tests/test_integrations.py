@@ -45,7 +45,7 @@ def test_flake8_reports_what_kerlint_reports_at_the_same_position(tmp_path):
     assert theirs.returncode == 1, theirs.stderr
     assert DIAG.findall(theirs.stdout) == DIAG.findall(ours.stdout)
     assert "model.py:6:46: KER203 noise_shape [None, 50, 1]" in theirs.stdout
-    assert "model.py:9:5: KER101 output layer Dense is linear" in theirs.stdout
+    assert "model.py:9:5: KER101 Dense output is linear" in theirs.stdout
 
 
 def test_flake8_reads_stdin_and_kerlint_config(tmp_path):

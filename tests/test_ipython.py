@@ -53,7 +53,7 @@ def test_a_cell_shows_the_findings_it_brings_before_it_runs(executed):
     assert [t for t in _texts(executed[2]) if "kerlint" in t] == []  # a model alone: nothing wrong yet
     [shown] = [o for o in executed[3].outputs if o.output_type == "display_data"]
     text = shown.data["text/plain"]
-    assert text.startswith("kerlint: In [3], line 4:5: KER101 output layer Dense is linear")
+    assert text.startswith("kerlint: In [3], line 4:5: KER101 Dense output is linear")
     assert "<td>In [3], line 4:5</td>" in shown.data["text/html"] and ">KER101</a>" in shown.data["text/html"]
     # Shown once: the next cells do not repeat it.
     assert not any("KER101" in t for cell in executed[4:6] for t in _texts(cell))

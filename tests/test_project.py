@@ -96,7 +96,7 @@ def test_a_fault_wholly_inside_the_imported_module_is_reported_there_once(projec
         "train.py": "from models import build_model\n\nmodel = build_model(10)\nmodel.fit(x, y)\n",
     })
     code, out = kerlint("check", "--isolated", "--no-cache", "--select", "KER101", "--output-format", "concise", ".")
-    assert [line for line in out.splitlines() if ": KER" in line] == ["models.py:9:9: KER101 output layer Dense is linear but "
+    assert [line for line in out.splitlines() if ": KER" in line] == ["models.py:9:9: KER101 Dense output is linear but "
                                      "categorical_crossentropy expects probabilities: it trains badly or not at "
                                      "all"]
 
@@ -197,7 +197,7 @@ def test_a_dense_head_on_a_sequence_built_elsewhere_is_reported_at_the_compile_h
         "train.py": "from nets import tagger\n\nm = tagger(5000)\nm.compile(loss='binary_crossentropy')\n",
     })
     _, out = kerlint("check", "--isolated", "--no-cache", "--output-format", "concise", "train.py")
-    assert out.startswith("train.py:4:1: KER201 Dense(1) head") and "(nets.py:9:9)" in out
+    assert out.startswith("train.py:4:1: KER201 Dense(1) on (None, 40, 16)") and "(nets.py:9:9)" in out
 
 
 def test_a_notebook_a_subclass_of_an_imported_model_class_and_an_imported_loss(project):
@@ -242,7 +242,7 @@ def test_a_notebook_a_subclass_of_an_imported_model_class_and_an_imported_loss(p
     nbformat.write(nb, str(project / "explore.ipynb"))
     _, out = kerlint("check", "--isolated", "--no-cache", "--select", "KER101", "--output-format", "concise",
                      "train.py", "good.py", "explore.ipynb")
-    found = [line.split(" output layer")[0] + " " + line.rsplit(" ", 1)[-1] for line in out.splitlines() if ": KER" in line]
+    found = [line.split(" Dense output")[0] + " " + line.rsplit(" ", 1)[-1] for line in out.splitlines() if ": KER" in line]
     # The notebook's builder and the subclass's head are another module's; the loss is one too.
     assert found == [
         "explore.ipynb:cell 2:1:1: KER101 (model_def.py:9:9)",
@@ -325,7 +325,7 @@ def test_files_a_cross_module_fix_edits_are_written_together_or_not_at_all(proje
     lines = out.splitlines()
     assert lines[0] == ("app/train.py:1:1: KER000 cannot write the fixes that edit app/model_def.py together: the "
                         "file changed on disk while kerlint was fixing it; none of them was changed")
-    assert lines[1].startswith("app/train.py:4:1: KER101 output layer Dense is linear")
+    assert lines[1].startswith("app/train.py:4:1: KER101 Dense output is linear")
     assert lines[2:] == ["Found 2 errors."]
     assert (project / "app/model_def.py").read_text() == MODEL_DEF
 

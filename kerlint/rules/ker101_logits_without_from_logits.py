@@ -21,8 +21,8 @@ def check(file):
         fix = Fix(SAFE, f'Give the output layer activation="{wanted}"', [edit]) if edit else None
         yield Diagnostic(
             "KER101",
-            f"{compiled.label}output layer {head.layer.kind} is linear but {loss.name} expects probabilities: "
-            "it trains badly or not at all",
+            f"{compiled.label}{head.layer.kind} output is linear but {loss.name} expects probabilities: it "
+            "trains badly or not at all",
             head.layer.node,
             fix,
             anchors=(compile.node,),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from ..analysis.heads import is_multiunit_sigmoid
 from ..analysis.losses import CATEGORICAL_LOSSES
 from ..diagnostics import SAFE, Diagnostic, Fix
-from ..edits import code_of
 from ..fixes import activation_edit, quote_of
 from . import Rule
 
@@ -19,11 +18,10 @@ def check(file):
             continue
         edit = activation_edit(head.activation_layer, "softmax", quote_of(head.activation_layer.node))
         fix = Fix(SAFE, 'Use activation="softmax"', [edit]) if edit else None
-        units = head.units if head.units is not None else f"`{code_of(head.units_expr)}`"
         yield Diagnostic(
             "KER104",
-            f"{compiled.label}{head.activation} output with {units} units trained with {loss.name}: its scores "
-            "for exclusive classes do not sum to 1",
+            f"{compiled.label}{head.activation} output under {loss.name}: its scores for exclusive classes do "
+            "not sum to 1",
             head.activation_layer.node,
             fix,
             anchors=(compiled.compile.node,),

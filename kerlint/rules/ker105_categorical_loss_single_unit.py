@@ -34,8 +34,8 @@ def check(file):
             continue
         yield Diagnostic(
             "KER105",
-            f"{compiled.label}{loss.name} over a one-unit output is 0 for every sample: the model "
-            "gets no real training signal",
+            f"{compiled.label}{loss.name} over a one-unit output is always 0: the model gets no training "
+            "signal",
             compiled.loss_node,
             _fix(compiled),
             about=(compiled.head.layer.node,) if compiled.head is not None else (),

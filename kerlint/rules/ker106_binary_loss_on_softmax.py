@@ -23,11 +23,8 @@ def check(file):
             edit = loss_swap(compiled, "categorical_crossentropy", quote_of(compile.node))
         yield Diagnostic(
             "KER106",
-            f"{compiled.label}{loss.name} on a softmax output of {units} units: softmax makes the classes "
-            "exclusive, but binary crossentropy scores each unit as an independent yes/no, "
-            "so the loss is not the one for exclusive classes, and Keras 2 or an explicit "
-            '"binary_accuracy" report an inflated accuracy (0.80 for a model that predicts '
-            "nothing on 5 classes); use categorical_crossentropy",
+            f"{compiled.label}{loss.name} on a {units}-unit softmax trains exclusive classes as separate "
+            "yes/no answers",
             compiled.loss_node,
             Fix(UNSAFE, "Use categorical_crossentropy", [edit]) if edit else None,
         )

@@ -27,8 +27,8 @@ def check(file):
             fix = Fix(SAFE, f'Use activation="{wanted}"', [edit]) if edit else None
         yield Diagnostic(
             "KER107",
-            f"{compiled.label}{head.activation} output is not a probability but {loss.name} expects one: "
-            "the loss and its gradients are wrong",
+            f"{compiled.label}{head.activation} output is not a probability for {loss.name}: the loss and its "
+            "gradients are wrong",
             head.activation_layer.node,
             fix,
             anchors=(compile.node,),

@@ -14,7 +14,7 @@ def check(file):
         yield Diagnostic(
             "KER108",
             f"{compiled.label}sparse_categorical_crossentropy over a one-unit output: labels 1 and above "
-            "are out of range (fit() raises on TensorFlow)",
+            "are out of range",
             compiled.loss_node,
             about=(compiled.head.layer.node,) if compiled.head is not None else (),
         )

@@ -84,10 +84,8 @@ def check(file):
                 fix = Fix(UNSAFE, 'Report "mae" instead', [NodeEdit(metric.node, replace_string(metric.node, "mae"))])
             yield Diagnostic(
                 "KER110",
-                f'"{metric.value}" on a regression model (linear output, {loss.name} loss): '
-                "Keras turns it into binary accuracy (prediction above 0.5 equal to the target) "
-                "for one output and into argmax agreement for several, so for real-valued "
-                'targets the number measures nothing; report an error such as "mae" instead',
+                f'"{metric.value}" with a {loss.name} loss on a linear output measures nothing for '
+                "real-valued targets",
                 metric.node,
                 fix,
             )

@@ -532,35 +532,24 @@ def check(file):
             per_sample = _trained_per_sample(labels_of_file, model)
         if not per_sample:
             continue
-        yield _diagnostic(file, model, head, path, out, loss, anchors=tuple(c.node for c in compiles))
+        yield _diagnostic(file, model, head, path, loss, anchors=tuple(c.node for c in compiles))
 
 
-def _diagnostic(file, model, head, path, out, loss, anchors=()):
+def _diagnostic(file, model, head, path, loss, anchors=()):
     seq_shape = path.run[0].in_shape
     rank = len(seq_shape)
     axis = "time step" if rank == 3 else "position"
     units = head.units if head.units is not None else "n"
     if loss is None:
-        harm = (
-            "with per-sample labels Keras 3 raises a ValueError at the first training step for a "
-            f"crossentropy loss, and a mean squared error silently averages over the {axis}s"
-        )
+        harm = "fit() raises or averages them"
     elif loss.name.endswith("crossentropy"):
-        harm = (
-            f"with per-sample labels {loss.name} raises a ValueError at the first training step "
-            "(target and output ranks differ)"
-        )
+        harm = "fit() raises"
     else:
-        harm = (
-            f"with per-sample targets {loss.name} is broadcast over the {axis}s and silently "
-            "averaged, so every step is trained toward the sample's label"
-        )
+        harm = "the loss silently averages them"
     pool = _pool_for(path, rank)
     message = (
-        f"Dense({units}) head is applied to the rank-{rank} output {fmt_shape(seq_shape)} of "
-        f"{_name(path.producer.layer)} and acts on the last axis only: the model outputs "
-        f"{fmt_shape(out)}, one prediction per {axis} instead of one per sample; {harm}. "
-        f"Pool or flatten the {axis}s before the head (e.g. {pool or 'Flatten'}())"
+        f"Dense({units}) on {fmt_shape(seq_shape)} from {_name(path.producer.layer)} predicts per {axis}, "
+        f"not per sample: {harm}"
     )
     return Diagnostic("KER201", message, head.layer.node, _fix(file, model, path, pool), anchors=anchors)
 

@@ -170,10 +170,8 @@ def check(file):
         if not capped and _len_of_index(target, file.statements):
             yield Diagnostic(
                 "KER204",
-                f"Embedding input_dim is {code}, but Tokenizer indices start at 1 (0 is kept for "
-                "padding), so the rarest word's index equals input_dim and is out of range: on "
-                "CPU fit() and predict() raise InvalidArgumentError, on GPU the lookup silently "
-                "returns zeros; use len(...) + 1",
+                f"Embedding input_dim is {code}, but Tokenizer indices start at 1: the last word is out "
+                "of range",
                 expr,
                 Fix(SAFE, "Add 1 to the vocabulary size", [NodeEdit(target, f"{code} + 1")]),
             )
@@ -184,8 +182,8 @@ def check(file):
             continue
         yield Diagnostic(
             "KER204",
-            f"Embedding input_dim is {code}, but the file numbers this vocabulary from {first}, so its last "
-            f"index is out of range (CPU raises, GPU reads zeros); use {code} + {first}",
+            f"Embedding input_dim is {code}, but this vocabulary is numbered from {first}: its last entry is "
+            "out of range",
             expr,
             Fix(SAFE, f"Add {first} to the vocabulary size", [NodeEdit(target, f"{code} + {first}")]),
         )

@@ -207,6 +207,14 @@ def _fix(layer, arg):
                [NodeEdit(call, remove_arg(call, arg.node))])
 
 
+def _shown(node) -> str:
+    """The initializer as the message names it: ``Zeros()`` for ``tf.keras.initializers.Zeros()``
+    (the argument is underlined anyway; the module path only makes the message longer)."""
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+        node = node.with_changes(func=cst.Name(node.func.attr.value))
+    return code_of(node)
+
+
 def check(file):
     seen = set()
     sites = {id(site.node): site for site in file.ir.calls}
@@ -216,17 +224,17 @@ def check(file):
         fill, arg = _kernel_fill(file, sites, layer)
         if fill is None or _frozen_or_loaded(file, layer):
             continue
-        shown = code_of(arg.node.value)
+        shown = _shown(arg.node.value)
         act = _dead(file, sites, layer, fill, after)
         if act is not None:
-            message = (f"kernel_initializer={shown} under {act}: every unit outputs 0, where {act} has no "
-                       "gradient, so the layer never trains")
+            message = (f"kernel_initializer={shown} under {act}: every unit outputs 0 and gets no gradient, so "
+                       "the layer never trains")
         else:
             nxt = _lockstep(file, sites, layer, after)
             if nxt is None:
                 continue
-            message = (f"kernel_initializer={shown} is constant and so is the next {nxt.kind}'s kernel: the "
-                       "units get the same gradient and stay identical")
+            message = (f"kernel_initializer={shown} is constant, as is the next {nxt.kind}'s kernel: its units stay "
+                       "identical through training")
         seen.add(id(layer))
         yield Diagnostic("KER211", message, arg.node, _fix(layer, arg))
 

@@ -45,7 +45,7 @@ def check(file):
         yield Diagnostic(
             "KER212",
             f"Reshape to {fmt_shape(target)} needs {want} values per sample but its input "
-            f"{fmt_shape(shape)} has {have}: Keras raises when the model is built",
+            f"{fmt_shape(shape)} has {have}: building the model raises",
             arg.node.value if arg is not None else layer.node,
         )
 

@@ -79,8 +79,8 @@ def check(file):
                 reported.add(id(node))
                 yield Diagnostic(
                     "KER213",
-                    f'The name "{name}" is given to {len(nodes)} layers of this model: Keras refuses the model '
-                    "with a ValueError, as layer names must be unique",
+                    f'{len(nodes)} layers of this model are named "{name}": Keras refuses the model, as layer '
+                    "names must be unique",
                     node,
                 )
 

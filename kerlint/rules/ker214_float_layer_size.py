@@ -169,8 +169,8 @@ def check(file):
             seen.add(id(arg.node))
             yield Diagnostic(
                 "KER214",
-                f"`{name}` of {layer.kind} is {how}: Keras 3 requires a Python int and raises when the "
-                "layer is created or built",
+                f"`{name}` of {layer.kind} is {how}: Keras 3 requires a Python int and raises on creation "
+                "or build",
                 arg.node.value,
                 _fix(file, arg, node),
             )

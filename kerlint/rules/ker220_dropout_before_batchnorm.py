@@ -63,8 +63,8 @@ def check(file):
             continue
         yield Diagnostic(
             "KER220",
-            f"{dropout.kind} feeds BatchNormalization directly: its statistics are learned on dropped-out values, "
-            f"so at inference (no dropout) it mis-scales its inputs; move the {dropout.kind} after it",
+            f"{dropout.kind} feeds BatchNormalization: its statistics, learned under dropout, mis-scale its "
+            "inputs at inference",
             node,
         )
 

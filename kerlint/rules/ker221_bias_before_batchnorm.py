@@ -159,8 +159,8 @@ def check(file):
         n = counts.pop() if len(counts) == 1 else None  # a builder run with several sizes: no number
         yield Diagnostic(
             "KER221",
-            f"the BatchNormalization right after this {layer.kind} subtracts the batch mean, bias included: "
-            f"{_weights(n)} no effect and no gradient; set use_bias=False",
+            f"the next BatchNormalization cancels this {layer.kind}'s bias: {_weights(n)} no effect and no "
+            "gradient",
             layer.node,
             _fix(layer),
         )

@@ -97,9 +97,8 @@ def check(file):
             fix = Fix(UNSAFE, "Add validation_split=0.2", [NodeEdit(call, add_keyword(call, "validation_split", "0.2"))])
         yield Diagnostic(
             "KER301",
-            "fit() trains for several epochs with neither validation_data nor validation_split: "
-            "nothing shows when the model starts to overfit, so the training loss alone decides "
-            "when to stop",
+            "fit() trains for several epochs without validation data: nothing shows when the model "
+            "starts to overfit",
             call,
             fix,
         )

@@ -181,7 +181,7 @@ def check(file):
         yield Diagnostic(
             "KER308",
             "validation_data is the training data itself: val_loss repeats the training loss and "
-            "cannot show overfitting; validate on data the model does not train on",
+            "cannot show overfitting",
             val.node.value,
             _fix(fit),
         )

@@ -241,8 +241,8 @@ def check(file):
             continue
         yield Diagnostic(
             "KER309",
-            f"x is {kind}, which validation_split cannot split: fit() raises ValueError (\"Argument "
-            "`validation_split` is only supported for tensors or NumPy arrays\"); pass validation_data",
+            f"validation_split cannot split {kind}: fit() raises \"only supported for tensors or NumPy "
+            "arrays\"",
             split.node.value,
         )
 

@@ -183,7 +183,7 @@ def test_the_text_report_names_the_cells_and_points_at_the_line(run_log, noteboo
     assert "Run 2 (cell 7): epochs 1-12 of 12" in out
     assert "KER606 chance-level (run 1, cell 5, epochs 1-12)" in out
     flat = " ".join(out.split())  # the report wraps long lines
-    assert f"at {notebooks['raw']}:cell 4:4:5 KER101 output layer Dense is linear" in flat
+    assert f"at {notebooks['raw']}:cell 4:4:5 KER101 Dense output is linear" in flat
     # shown once per run: the second diagnosis refers to it
     assert flat.count(":cell 4:4:5 KER101") == 2 and ":cell 4:4:5 KER101 (above)" in flat
 

@@ -57,7 +57,7 @@ def test_the_text_report_stays_short(run_log, train_py):
     lines = r.stdout.splitlines()
     assert lines[0].endswith(f"; {train_py} checked (1 finding)")
     flat = " ".join(r.stdout.split())
-    assert f"at {train_py}:11:5 KER101 output layer Dense is linear" in flat
+    assert f"at {train_py}:11:5 KER101 Dense output is linear" in flat
     assert f"at {train_py}:11:5 KER101 (above)" in flat
     assert "check: KER101" not in flat  # the finding replaces the list of rules to look for
     # a diagnosis whose rules the source does not break says so (KER306 is silent under 20
