@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import libcst as cst
 
+from .tree import children
+
 # Nodes whose listed attributes are binding targets.
 _TARGETS = {
     cst.AssignTarget: ("target",),
@@ -28,7 +30,7 @@ def collect(module: cst.Module) -> set[str]:
     while stack:
         node = stack.pop()
         _add_bindings(node, names)
-        stack.extend(node.children)
+        stack.extend(children(node))
     return names
 
 
