@@ -166,8 +166,45 @@ MAX_UNROLL = 16
 MISSING = object()
 
 
+# The value of each literal text seen (``literal_eval`` compiles its text each time; the same
+# strings and numbers come back all over a file): immutable values, shared safely.
+_LITERAL_VALUES: dict = {}
+_MAX_LITERAL_VALUES = 20_000
+_UNSEEN = object()
+
+
 def literal(node: cst.BaseExpression):
     """The Python value of a simple literal node, or MISSING."""
+    kind = type(node)
+    if kind is cst.SimpleString or kind is cst.Integer or kind is cst.Float:
+        raw = node.value
+        if len(raw) > 200:
+            return _evaluated(node)  # a docstring: seen once, not worth keeping
+        value = _LITERAL_VALUES.get(raw, _UNSEEN)
+        if value is _UNSEEN:
+            value = _evaluated(node)
+            if len(_LITERAL_VALUES) >= _MAX_LITERAL_VALUES:
+                _LITERAL_VALUES.clear()
+            _LITERAL_VALUES[raw] = value
+        return value
+    return _literal(node)
+
+
+def _evaluated(node):
+    if type(node) is not cst.SimpleString:
+        try:
+            return node.evaluated_value
+        except (ValueError, SyntaxError):  # past Python's 4,300-digit limit for int()
+            return MISSING
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Python's warning for "\d": not ours to print
+            return node.evaluated_value
+    except Exception:  # noqa: BLE001 - odd string prefixes: not a literal we use
+        return MISSING
+
+
+def _literal(node: cst.BaseExpression):
     if isinstance(node, (cst.Integer, cst.Float)):
         try:
             return node.evaluated_value

@@ -13,7 +13,7 @@ from ..catalog import get_catalog
 from ..interp import NOT_HANDLED, Semantics
 from ..interp.values import UNKNOWN, ClassVal, Const, Seq
 from ..ir import AttributeAccess, BoundArgs, CallSite, KerasObject, KerasRef, Layer, MethodCall, Model, Tensor
-from ..names import canonicalize, dotted_name
+from ..names import dotted_name
 from . import constructors, layer_calls, refs, subclasses
 from .arguments import bind
 from .model_methods import FIT_METHODS, MODEL_METHODS, model_method
@@ -42,7 +42,7 @@ class KerasSemantics(Semantics):
             values[local] = refs.ref_for(qualified) if qualified else UNKNOWN
         if isinstance(node, cst.ImportFrom) and isinstance(node.names, cst.ImportStar) and node.module is not None:
             module = dotted_name(node.module)
-            if module and canonicalize(module) is not None:
+            if module and refs.canonicalize(module) is not None:
                 self.ir.uses_keras = True
         if any(isinstance(v, KerasRef) for v in values.values()):
             self.ir.uses_keras = True

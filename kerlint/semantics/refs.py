@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..catalog import legacy
 from ..interp.values import UNKNOWN
 from ..ir import KerasRef
-from ..names import KerasPath, canonicalize
+from ..names import KerasPath
+from ..names import canonicalize as _canonicalize
+
+# The canonical path of a qualified name, once per name: every attribute of every Keras
+# reference asks it, and the answer (frozen) depends on the name alone.
+canonicalize = lru_cache(maxsize=4096)(_canonicalize)
 
 _THIRD_PARTY_BY_MODULE = {
     module: name for name, info in legacy.THIRD_PARTY_LAYERS.items() for module in info["modules"]
