@@ -84,10 +84,11 @@ def _syntax_report(exc, source: str) -> Report | None:
 
 
 class _Positions:
-    def __init__(self, module, source: str, pos=None):
-        from .positions import Positions  # PositionProvider's ranges, at a third of its cost
+    def __init__(self, module, source: str, pos=None, tree=None):
+        # PositionProvider's ranges, regenerating only the statements that hold reported nodes
+        from .positions import StatementPositions
 
-        self.pos = pos if pos is not None else Positions(module)
+        self.pos = pos if pos is not None else StatementPositions(module, source, tree)
         self.module = module
         self.line_starts = [0]
         for m in re.finditer(r"\r\n|\r|\n", source):
@@ -151,6 +152,7 @@ def nesting(source: str):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # Python's SyntaxWarnings about the user's code
             tree = ast.parse(source)
+        _last_ast[:] = [source, tree]  # its statement lines serve the positions
     except SyntaxError as exc:
         if exc.msg.startswith("too many"):  # "too many nested parentheses" and the like
             row = exc.lineno or 1
@@ -186,6 +188,17 @@ def nesting(source: str):
             if not small:
                 stack.append((child, d, where))
     return best, line
+
+
+# [source, its ast module]: the parse nesting() made, kept for the positions of that text.
+_last_ast: list = [None, None]
+
+
+def _take_ast(source: str):
+    """The ast module nesting() parsed from this very text, or None; forgotten once taken."""
+    tree = _last_ast[1] if _last_ast[0] is source else None
+    _last_ast[:] = [None, None]
+    return tree
 
 
 def _string_pieces(lines, node) -> int:
@@ -316,6 +329,7 @@ def _lint(result: FileResult, source: str, select, noqa: bool, origin=None, chun
     from .noqa import apply as apply_noqa
     from .rules import all_rules
 
+    tree = _take_ast(source)
     parsed = chunks.parse(source) if chunks is not None else None
     module, chunk_positions = parsed if parsed is not None else (None, None)
     try:
@@ -360,17 +374,7 @@ def _lint(result: FileResult, source: str, select, noqa: bool, origin=None, chun
         except Exception as exc:  # noqa: BLE001 - report, and let the other rules run
             result.reports.append(_internal(code, exc))
     if found:
-        positions = _Positions(module, source, chunk_positions)
-        code = positions.pos.code  # with the final newline a file without one is given there
-        if code != source and not (code.startswith(source) and code[len(source):] in ("\n", "\r\n", "\r")):
-            # LibCST dropped something (a line holding only a backslash): positions and fixes
-            # would land on the wrong text.
-            lines = zip(re.split(r"\r\n?|\n", source), re.split(r"\r\n?|\n", code))
-            line = next((i for i, (a, b) in enumerate(lines, 1) if a != b), 1)
-            result.reports = []
-            result.error = (f"skipped: kerlint's parser (LibCST) does not read this file exactly, from line {line} "
-                            "(a line holding only a backslash?)")
-            return
+        positions = _Positions(module, source, chunk_positions, tree)
         failed = set()
         elsewhere = Elsewhere(ir.modules_read)
         for diag in found:
@@ -385,6 +389,14 @@ def _lint(result: FileResult, source: str, select, noqa: bool, origin=None, chun
                 continue
             if report is not None:
                 result.reports.append(report)
+        line = positions.pos.first_difference(source)
+        if line is not None:
+            # LibCST dropped something (a line holding only a backslash): positions and fixes
+            # would land on the wrong text.
+            result.reports = []
+            result.error = (f"skipped: kerlint's parser (LibCST) does not read this file exactly, from line {line} "
+                            "(a line holding only a backslash?)")
+            return
     result.reports.sort(key=Report.sort_key)
     if noqa:
         result.reports = apply_noqa(source, result.reports, select)

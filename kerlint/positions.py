@@ -6,6 +6,12 @@ than the parse. Here the code is regenerated with a state that only notes, per n
 index of its first and last token; lines and columns are worked out afterwards, for the nodes
 asked about. The rules that decide a node's range (whitespace left out, start and end taken
 from child nodes) are LibCST's own: its nodes call the same hooks on either state.
+
+Given the source text, only the top-level statements that hold the nodes asked about are
+regenerated (``StatementPositions``): each top-level statement starts a line, which ``ast``
+tells (the line of its first token, less the comment and blank lines LibCST gives the
+statement), and a statement's code is checked against the text at that line before its
+positions are trusted; anything unexpected falls back to the whole module's codegen.
 """
 
 from __future__ import annotations
@@ -15,7 +21,10 @@ from bisect import bisect_right
 from contextlib import contextmanager
 from itertools import accumulate
 
+import libcst as cst
 from libcst._nodes.internal import CodegenState
+
+from .interp.tree import children, walk
 
 _NEWLINE = re.compile(r"\r\n?|\n")
 
@@ -56,16 +65,11 @@ class _TokenSpans(CodegenState):
             self.spans[node] = (start, end)
 
 
-class Positions:
-    """``range(node)``: ``(line, column, end_line, end_column)``, lines 1-based and columns
-    0-based in characters, exactly as ``PositionProvider``'s ``CodeRange``; None for a node
-    that is not in the module."""
+class _LineColumns:
+    """Line and column of each token boundary of a regenerated text, counted as
+    ``PositionProvider`` counts them."""
 
-    def __init__(self, module):
-        state = _TokenSpans(module.default_indent, module.default_newline)
-        module._codegen(state)
-        self._spans = state.spans
-        tokens = state.tokens
+    def __init__(self, tokens: list):
         self._offsets = [0, *accumulate(map(len, tokens))]
         code = self.code = "".join(tokens)
         if "\r" in code:
@@ -76,7 +80,8 @@ class Positions:
             self._starts = [0] + [m.end() for m in re.finditer("\n", code)]
             self._line_col = None
 
-    def _per_token(self, tokens):
+    @staticmethod
+    def _per_token(tokens):
         out = [(1, 0)]
         line, column = 1, 0
         for token in tokens:
@@ -89,15 +94,207 @@ class Positions:
             out.append((line, column))
         return out
 
-    def _at(self, index: int) -> tuple[int, int]:
+    def at(self, index: int) -> tuple[int, int]:
         if self._line_col is not None:
             return self._line_col[index]
         offset = self._offsets[index]
         line = bisect_right(self._starts, offset)
         return line, offset - self._starts[line - 1]
 
+
+def _codegen(node, module) -> tuple[dict, _LineColumns]:
+    state = _TokenSpans(module.default_indent, module.default_newline)
+    node._codegen(state)
+    return state.spans, _LineColumns(state.tokens)
+
+
+class Positions:
+    """``range(node)``: ``(line, column, end_line, end_column)``, lines 1-based and columns
+    0-based in characters, exactly as ``PositionProvider``'s ``CodeRange``; None for a node
+    that is not in the module. The whole module is regenerated (``code``)."""
+
+    def __init__(self, module):
+        self._spans, self._lines = _codegen(module, module)
+        self.code = self._lines.code
+
     def range(self, node):
         span = self._spans.get(node)
         if span is None:
             return None
-        return (*self._at(span[0]), *self._at(span[1]))
+        return (*self._lines.at(span[0]), *self._lines.at(span[1]))
+
+    def first_difference(self, source: str) -> int | None:
+        """The first line where LibCST's code differs from ``source`` (it dropped something: a
+        line holding only a backslash), or None when it gives the text back exactly (a final
+        newline added to a file without one aside)."""
+        return _first_difference(self.code, source)
+
+
+def _first_difference(code: str, source: str) -> int | None:
+    if code == source or (code.startswith(source) and code[len(source):] in ("\n", "\r\n", "\r")):
+        return None
+    lines = zip(re.split(r"\r\n?|\n", source), re.split(r"\r\n?|\n", code))
+    return next((i for i, (a, b) in enumerate(lines, 1) if a != b), 1)
+
+
+# A line holding only a backslash, which LibCST drops: such a text is regenerated whole.
+_LONE_BACKSLASH = re.compile(r"(?:^|[\r\n])[ \t\f]*\\(?:\r\n?|\n|$)")
+# Nodes that hold only layout (whitespace, comments, brackets, commas): the search for the
+# statement of a node looks through them last.
+_LAYOUT = frozenset({
+    cst.SimpleWhitespace, cst.ParenthesizedWhitespace, cst.TrailingWhitespace, cst.EmptyLine,
+    cst.Newline, cst.Comment, cst.LeftParen, cst.RightParen, cst.LeftSquareBracket,
+    cst.RightSquareBracket, cst.LeftCurlyBrace, cst.RightCurlyBrace, cst.Comma, cst.Dot, cst.Colon,
+    cst.Semicolon, cst.AssignEqual,
+})
+
+
+class StatementPositions:
+    """``Positions`` of a module parsed from ``source``, regenerating only the top-level
+    statements that hold the nodes asked about. ``tree``: the ``ast`` module of ``source``,
+    when the caller has it.
+
+    The statement of a node is found by walking the statements (the last first: a script's
+    models, compiles and fits come at its end) until one holds it. Each statement's code is
+    checked against ``source`` where it should start; when the text is not one ``ast`` and
+    LibCST read alike, the whole module is regenerated, as ``Positions`` does."""
+
+    def __init__(self, module, source: str, tree=None):
+        self.module = module
+        self.source = source
+        self._full: Positions | None = None
+        self._owner: dict[int, int] = {}  # id(node) -> index of its top-level statement
+        self._left = len(module.body)  # statements not walked yet: those before this index
+        self._layout_walked = False
+        self._generated: dict[int, tuple] = {}  # statement index -> (spans, line columns, first line)
+        self._starts = _statement_lines(module, source, tree)
+        if self._starts is None:
+            self._full = Positions(module)
+        else:
+            self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(source)]
+
+    def range(self, node):
+        if self._full is None:
+            index = self._statement_of(node)
+            if index is not None:
+                generated = self._statement(index)
+                if generated is not None:
+                    spans, lines, first = generated
+                    span = spans.get(node)
+                    if span is not None:
+                        line, column = lines.at(span[0])
+                        end_line, end_column = lines.at(span[1])
+                        return line + first, column, end_line + first, end_column
+                    # a node the walk found that the codegen does not: leave it to the whole module's
+            elif not self._outside_statements(node):
+                return None
+            if self._full is None:
+                self._full = Positions(self.module)
+        return self._full.range(node)
+
+    def first_difference(self, source: str) -> int | None:
+        """As ``Positions.first_difference``: the statements regenerated were checked against
+        the text; the one thing LibCST is known to drop elsewhere sent the text to the
+        whole-module path."""
+        return None if self._full is None else self._full.first_difference(source)
+
+    def _statement_of(self, node) -> int | None:
+        key = id(node)
+        owner = self._owner
+        while key not in owner and self._left > 0:
+            self._left -= 1
+            self._walk(self._left, skip_layout=True)
+        if key not in owner and not self._layout_walked:
+            self._layout_walked = True
+            for index in range(len(self.module.body)):
+                self._walk(index, skip_layout=False)
+        return owner.get(key)
+
+    def _walk(self, index: int, skip_layout: bool) -> None:
+        owner = self._owner
+        stack = [self.module.body[index]]
+        pop, extend = stack.pop, stack.extend
+        while stack:
+            n = pop()
+            if skip_layout and n.__class__ in _LAYOUT:
+                continue
+            owner[id(n)] = index
+            extend(children(n))
+
+    def _outside_statements(self, node) -> bool:
+        """The module itself, or a node of its header or footer (comments before the first
+        statement or after the last)."""
+        if node is self.module:
+            return True
+        for top in (*self.module.header, *self.module.footer):
+            for n in walk(top):
+                if n is node:
+                    return True
+        return False
+
+    def _statement(self, index: int):
+        """(spans, line columns, lines before it) of a top-level statement's code, or None
+        when its code is not the text where it should start."""
+        got = self._generated.get(index)
+        if got is None:
+            spans, lines = _codegen(self.module.body[index], self.module)
+            first = self._starts[index]
+            offset = self._line_starts[first - 1] if first - 1 < len(self._line_starts) else -1
+            if offset < 0 or not _text_at(self.source, offset, lines.code):
+                return None
+            got = self._generated[index] = (spans, lines, first - 1)
+        return got
+
+
+def _text_at(source: str, offset: int, code: str) -> bool:
+    """``code`` is the text of ``source`` at ``offset`` (its final newline added by LibCST to a
+    file without one aside)."""
+    if source.startswith(code, offset):
+        return True
+    rest = source[offset:]
+    return code.startswith(rest) and code[len(rest):] in ("\n", "\r\n", "\r")
+
+
+def _statement_lines(module, source: str, tree) -> list[int] | None:
+    """The first line of each of the module's top-level statements (its leading comment and
+    blank lines included), from ``ast``; None when the text is one to regenerate whole."""
+    if not module.body or _LONE_BACKSLASH.search(source) or source.count("\r") != source.count("\r\n"):
+        return None
+    if tree is None:
+        tree = _ast_module(source)
+        if tree is None:
+            return None
+    firsts: list[int] = []
+    end = 0
+    for stmt in tree.body:
+        if firsts and stmt.lineno <= end:
+            end = stmt.end_lineno  # `a = 1; b = 2`: one line, one LibCST statement
+            continue
+        decorators = getattr(stmt, "decorator_list", None)
+        firsts.append(decorators[0].lineno if decorators else stmt.lineno)
+        end = stmt.end_lineno
+    if len(firsts) != len(module.body):
+        return None
+    starts = []
+    for line, stmt in zip(firsts, module.body):
+        lead = len(stmt.leading_lines)
+        decorators = getattr(stmt, "decorators", None)
+        if decorators:
+            lead += len(decorators[0].leading_lines)
+        line -= lead
+        if line < 1 or (starts and line <= starts[-1]):
+            return None
+        starts.append(line)
+    return starts
+
+
+def _ast_module(source: str):
+    import ast
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Python's SyntaxWarnings about the user's code
+            return ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
