@@ -10,14 +10,28 @@ from . import Rule
 
 
 def _target(layer):
-    """The literal target shape as a tuple of positive ints, or None (unknown, or a -1 that
-    takes the rest: Keras works that entry out)."""
+    """The literal target shape as a tuple of positive ints, one of which may be -1 (Keras
+    works that entry out from the rest), or None."""
     target = const(layer.args.value("target_shape"))
     if not isinstance(target, tuple) or not target:
         return None
-    if not all(isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in target):
+    if not all(isinstance(d, int) and not isinstance(d, bool) and (d > 0 or d == -1) for d in target):
         return None
-    return target
+    return target if target.count(-1) <= 1 else None
+
+
+def _message(target, shape, have: int) -> str | None:
+    """What goes wrong with this reshape of ``have`` values per sample, or None when it fits."""
+    want = math.prod(d for d in target if d != -1)
+    if -1 in target:
+        if have % want == 0:
+            return None
+        return (f"Reshape to {fmt_shape(target)} cannot split the {have} values of {fmt_shape(shape)} "
+                f"into groups of {want}: building the model raises")
+    if have == want:
+        return None
+    return (f"Reshape to {fmt_shape(target)} needs {want} values per sample but its input "
+            f"{fmt_shape(shape)} has {have}: building the model raises")
 
 
 def _known(shape) -> bool:
@@ -38,16 +52,11 @@ def check(file):
         if key in seen:
             continue
         seen.add(key)
-        have, want = math.prod(shape[1:]), math.prod(target)
-        if have == want:
+        message = _message(target, shape, math.prod(shape[1:]))
+        if message is None:
             continue
         arg = layer.args.get("target_shape")
-        yield Diagnostic(
-            "KER212",
-            f"Reshape to {fmt_shape(target)} needs {want} values per sample but its input "
-            f"{fmt_shape(shape)} has {have}: building the model raises",
-            arg.node.value if arg is not None else layer.node,
-        )
+        yield Diagnostic("KER212", message, arg.node.value if arg is not None else layer.node)
 
 
 RULE = Rule(
@@ -59,8 +68,9 @@ RULE = Rule(
         "input_shape=(784,), target_shape=(28, 28, 3)\" when the model is built: at once "
         "with an `Input`, but only at the first `fit()` or `predict()` for a Sequential model "
         "without one, after the data has loaded. Usually the channel count or one side of the "
-        "image is wrong. A `-1` entry lets Keras compute that dimension; kerlint does not "
-        "judge targets that use one, or inputs whose size is not known."
+        "image is wrong. A `-1` entry lets Keras compute that dimension from the others, which "
+        "fails the same way when they do not divide the input's size. Inputs whose size is not "
+        "known are not judged."
     ),
     bad="""\
 import keras

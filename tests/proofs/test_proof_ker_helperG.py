@@ -165,6 +165,30 @@ model = keras.Sequential([
     assert "needs 2352 values per sample but its input (None, 784) has 784" in message(buggy, "KER212")
 
 
+def test_ker212_a_minus_one_that_does_not_divide_raises_when_the_model_is_built():
+    buggy, fixed = pair(
+        "KER212",
+        """\
+readings = layers.Input(shape=(96, 6))
+windows = layers.Reshape((-1, 5))(readings)
+model = keras.Model(readings, layers.Dense(1)(layers.Flatten()(windows)))
+""",
+        """\
+readings = layers.Input(shape=(96, 6))
+windows = layers.Reshape((-1, 24 * 6))(readings)
+model = keras.Model(readings, layers.Dense(1)(layers.Flatten()(windows)))
+""",
+    )
+    with pytest.raises(ValueError) as err:
+        run(buggy)
+    good = run(fixed)
+    said = next(line for line in str(err.value).splitlines() if "total size" in line)
+    record("KER212", "Reshape((-1, 5)) of 576 values", said.strip()[:70], good["model"].output_shape)
+    assert "cannot by divided by the specified dimensions" in said  # Keras's own spelling
+    assert good["model"].get_layer(index=1).output.shape == (None, 4, 144)
+    assert "cannot split the 576 values of (None, 96, 6) into groups of 5" in message(buggy, "KER212")
+
+
 def test_ker212_without_an_input_the_error_waits_for_the_data():
     buggy, fixed = pair(
         "KER212",
