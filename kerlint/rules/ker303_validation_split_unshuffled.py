@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..analysis.batch_sources import BatchSources
 from ..diagnostics import Diagnostic
 from ..ir import Const
 from . import Rule
@@ -21,14 +22,15 @@ def check(file):
     ir = file.ir
     if ir.shuffle_evidence:
         return
+    sources = BatchSources(file)
     for fit in ir.fits:
         if fit.method != "fit":
             continue
         if fit.model is None and not ir.uses_keras:
             continue
         arg = _split(fit)
-        if arg is None:
-            continue
+        if arg is None or sources.kind_of_x(fit) is not None:
+            continue  # a dataset or generator cannot be split at all: KER309 says fit() raises
         yield Diagnostic(
             "KER303",
             "validation_split takes the last rows, which this file never shuffles: if they are ordered, "
