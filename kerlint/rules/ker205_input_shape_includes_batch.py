@@ -51,8 +51,9 @@ RULE = Rule(
         "batch axis itself. Writing `input_shape=(None, 28, 28, 1)` for a `Conv2D`, copied "
         "from a printed `model.input_shape` or `x.shape`, adds a fifth axis: Keras builds "
         "the model for rank-5 inputs and the Conv2D raises a ValueError when the model is "
-        "built. Drop the leading `None`, or use `batch_input_shape=` when a batch size is "
-        "meant."
+        "built. Drop the leading `None`; when a fixed batch size is meant, give it to "
+        "`keras.Input(shape=..., batch_size=n)` (or `batch_shape=`): Keras 3 rejects the "
+        "layers' `batch_input_shape=` (KER408)."
     ),
     bad="""\
 import keras
