@@ -376,7 +376,7 @@ def _lint(result: FileResult, source: str, select, noqa: bool, origin=None, chun
     if found:
         positions = _Positions(module, source, chunk_positions, tree)
         failed = set()
-        elsewhere = Elsewhere(ir.modules_read)
+        elsewhere = Elsewhere(ir.modules_read, ir.models, select)
         for diag in found:
             try:
                 report = _to_report(diag, positions, elsewhere)
@@ -422,9 +422,32 @@ def _internal(where: str, exc: Exception) -> Report:
 class Elsewhere:
     """Positions in the project modules a file imported (computed only for reported nodes)."""
 
-    def __init__(self, modules: dict):
+    def __init__(self, modules: dict, models=(), select=()):
         self.modules = modules
+        self.models = models  # this file's models, some built by imported functions
+        self.select = select
         self._positions: dict = {}
+
+    def built_through(self, diag) -> tuple:
+        """Where in this file a fault at a node of an imported module may be reported: the
+        rule's anchors, else the calls that built the model holding it, when the module linted
+        alone does not report the same fault there (``call_sites``)."""
+        if diag.anchors:
+            return diag.anchors
+        from .call_sites import built_through, reported_alone
+
+        places = built_through(diag.node, self.models)
+        found = self.find(diag.node) if places else None
+        if found is None:
+            return ()
+        path, positions, (row, col, _, _) = found
+        alone = reported_alone(self._lint_alone, path, positions.module.code, self.select, diag.code, row, col + 1)
+        return () if alone else places
+
+    def _lint_alone(self, text: str, path) -> list:
+        from pathlib import Path
+
+        return lint_source(text, str(path), self.select, noqa=False, origin=Path(path)).reports
 
     def find(self, node):
         """(path, _Positions of its module, range) of a node of another module, or None."""
@@ -450,7 +473,8 @@ def _to_report(diag, positions: _Positions, elsewhere: Elsewhere | None = None) 
         # A fault completed in this file about a node of an imported module: reported at the
         # anchor (its compile(), say) naming the other place; a fault wholly in the other
         # module is reported when that module is linted.
-        anchor = next((a for a in diag.anchors if positions.range(a) is not None), None)
+        anchors = elsewhere.built_through(diag) if elsewhere is not None else diag.anchors
+        anchor = next((a for a in anchors if positions.range(a) is not None), None)
         found = elsewhere.locate(diag.node) if anchor is not None and elsewhere is not None else None
         if found is None:
             return None
@@ -465,7 +489,8 @@ def _to_report(diag, positions: _Positions, elsewhere: Elsewhere | None = None) 
         if all(e is not None for e in edits):
             edits.sort(key=lambda e: (e.path or "", e.start))
             fix = TextFix(diag.fix.applicability, diag.fix.message, tuple(edits))
-    report = Report(diag.code, diag.message, line, col + 1, end_line, end_col + 1, fix, noqa_row=line)
+    report = Report(diag.code, diag.message, line, col + 1, end_line, end_col + 1, fix, noqa_row=line,
+                    severity=diag.severity)
     if related is not None:
         from .project import display_path
 

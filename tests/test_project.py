@@ -101,6 +101,47 @@ def test_a_fault_wholly_inside_the_imported_module_is_reported_there_once(projec
                                      "all"]
 
 
+TOWER = """\
+import keras
+from keras import layers
+
+
+def tower(input_shape=(64, 64, 3)):
+    inputs = keras.Input(shape=input_shape)
+    x = inputs
+    for width in (16, 32, 64):
+        x = layers.Conv2D(width, 3)(x)
+        x = layers.MaxPooling2D()(x)
+    outputs = layers.Dense(1, activation="sigmoid")(layers.GlobalAveragePooling2D()(x))
+    return keras.Model(inputs, outputs)
+"""
+
+
+def test_a_fault_the_callers_arguments_complete_is_reported_at_the_call(project):
+    # tower() is fine at 64x64; the caller's 12x12 runs out of pixels in the second block
+    write(project, {
+        "nets.py": TOWER,
+        "train.py": "import nets\n\nbig = nets.tower()\nsmall = nets.tower(input_shape=(12, 12, 1))\n"
+                    "small.compile(optimizer='adam', loss='binary_crossentropy')\n",
+    })
+    code, out = kerlint("check", "--isolated", "--no-cache", "--select", "KER206", "--output-format", "concise", ".")
+    assert [line for line in out.splitlines() if ": KER" in line] == [
+        "train.py:4:9: KER206 Conv2D gets (None, 1, 1, 32): an output size would be 0 or less, so building the "
+        "model raises ValueError (nets.py:9:13)"]
+    assert code == 1
+
+
+def test_a_fault_the_module_has_with_its_own_defaults_is_reported_there_only(project):
+    # at its default 8x8 the tower collapses by itself: the module reports it, the caller that
+    # keeps the default does not report it a second time
+    write(project, {
+        "nets.py": TOWER.replace("(64, 64, 3)", "(8, 8, 3)") + "\n\nmodel = tower()\n",
+        "train.py": "import nets\n\nmodel = nets.tower()\nmodel.compile(optimizer='adam', loss='binary_crossentropy')\n",
+    })
+    code, out = kerlint("check", "--isolated", "--no-cache", "--select", "KER206", "--output-format", "concise", ".")
+    assert [line.split(": KER")[0] for line in out.splitlines() if ": KER" in line] == ["nets.py:10:13"]
+
+
 def test_only_the_named_files_are_reported_and_cycles_end(project):
     write(project, {
         "a.py": "from b import helper\nimport keras\n\ndef build():\n    return keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])\n",

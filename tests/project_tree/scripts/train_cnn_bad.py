@@ -17,6 +17,6 @@ inspector.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=20)
 # A quick check on sklearn's 8x8 digits: four poolings halve 8 pixels down to nothing.
 digits = load_digits()
 images = digits.images[..., None] * (255 / 16)  # pixels from 0-16 to the 0-255 the model rescales
-small = nets.small_cnn(10, input_shape=(8, 8, 1))  # miss: KER206
+small = nets.small_cnn(10, input_shape=(8, 8, 1))  # error: KER206
 small.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
 small.fit(images, digits.target, validation_split=0.2, epochs=20)
