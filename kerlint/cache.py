@@ -27,6 +27,7 @@ DEFAULT_DIR = ".kerlint_cache"
 FORMAT = 3  # of the entries; bump when their layout changes
 PRUNE_AFTER = 7 * 24 * 3600  # seconds: folders of other kerlint builds unused this long go
 _APPLICABILITIES = ("safe", "unsafe")
+_SEVERITIES = ("error", "warning", "note")
 _serial = 0
 
 
@@ -237,7 +238,7 @@ def _plain(r: Report) -> list:
         fix = [r.fix.applicability, r.fix.message,
                [[e.start, e.end, e.content, e.row, e.column, e.end_row, e.end_column, e.path] for e in r.fix.edits]]
     return [r.code, r.message, r.row, r.column, r.end_row, r.end_column, fix, r.noqa_row, r.cell, r.cell_row,
-            r.extra, [list(x) for x in r.related]]
+            r.extra, [list(x) for x in r.related], r.severity]
 
 
 def _unchanged(dependencies) -> bool:
@@ -275,7 +276,7 @@ def _str(value) -> str:
 
 
 def _report(item) -> Report:
-    code, message, row, column, end_row, end_column, fix, noqa_row, cell, cell_row, extra, related = _list(item)
+    code, message, row, column, end_row, end_column, fix, noqa_row, cell, cell_row, extra, related, severity = _list(item)
     text_fix = None
     if fix is not None:
         applicability, fix_message, edits = _list(fix)
@@ -291,7 +292,14 @@ def _report(item) -> Report:
         raise TypeError("bad extra")
     places = tuple((_str(f), _int(r), _int(c)) for f, r, c in (_list(x) for x in _list(related)))
     return Report(_str(code), _str(message), _int(row), _int(column), _int(end_row), _int(end_column), text_fix,
-                  _int(noqa_row, True), _int(cell, True), _int(cell_row, True), dict(extra), places)
+                  _int(noqa_row, True), _int(cell, True), _int(cell_row, True), dict(extra), places,
+                  None if severity is None else _severity(severity))
+
+
+def _severity(value) -> str:
+    if value not in _SEVERITIES:
+        raise ValueError("unknown severity")
+    return value
 
 
 def _write_if_missing(path: Path, data: bytes) -> None:

@@ -49,6 +49,25 @@ def test_the_same_file_pinned_to_keras_3_gets_the_keras_3_message(tmp_path):
     assert proc.stdout.startswith(KERAS3_ERROR), proc.stdout
 
 
+def test_what_keras_2_warns_about_is_a_note_and_stays_one_from_the_cache(tmp_path):
+    # a legacy optimizer takes lr= and fit_generator() trains, both with a warning: notes; the
+    # new optimizers of TF 2.11+ drop the lr value, which stays an error
+    files = {"requirements.txt": "tensorflow==2.12\n", "train.py": (
+        "import tensorflow as tf\n\n"
+        "legacy = tf.keras.optimizers.legacy.Adam(lr=0.01)\n"
+        "new = tf.keras.optimizers.Adam(lr=0.01)\n"
+        "model = tf.keras.Sequential()\n"
+        "model.fit_generator(batches)\n")}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    (tmp_path / ".git").mkdir()
+    for _ in range(2):  # the second run reads the cache
+        proc = run_kerlint("check", "--select", "KER401,KER403", "--output-format", "github", "train.py",
+                           cwd=tmp_path)
+        assert [line.split(",")[0] + "," + line.split(",")[1] for line in proc.stdout.splitlines()] == [
+            "::notice file=train.py,line=3", "::error file=train.py,line=4", "::notice file=train.py,line=6"]
+
+
 def test_target_keras_in_the_configuration_wins(tmp_path):
     proc = _project(tmp_path, {"opt.py": OPTIMIZER, "requirements.txt": "tensorflow>=2.16\n",
                                "pyproject.toml": '[tool.kerlint]\ntarget-keras = "2"\n'})
