@@ -302,6 +302,11 @@ def lint_source(source: str, path: str, select, *, noqa=True, origin=None, chunk
 _TRAINS = re.compile(r"\.(compile|fit|fit_generator|train_on_batch)\s*\(")
 
 
+# os.environ["TF_USE_LEGACY_KERAS"] = "1", setdefault("TF_USE_LEGACY_KERAS", "1"), %env ...=1:
+# TensorFlow 2.16+ then gives tf_keras (Keras 2) for tf.keras.
+_LEGACY_TF_KERAS = re.compile(r"""TF_USE_LEGACY_KERAS['"]?\]?\s*[=,:]\s*['"]?(?:1|[Tt]rue|TRUE)\b""")
+
+
 def keras_target_of(origin) -> str | None:
     """The Keras the project of the file at ``origin`` pins ("2", "3"), or None."""
     from .keras_target import project_target
@@ -347,6 +352,7 @@ def _lint(result: FileResult, source: str, select, noqa: bool, origin=None, chun
         ir = extract(module, imports)
         if origin is not None:
             ir.resolver.keras_target = keras_target_of(origin)
+        ir.resolver.legacy_tf_keras = _LEGACY_TF_KERAS.search(source) is not None
         if imports is not None:
             result.dependencies = {str(p): imports.project.fingerprint(p) for p in ir.modules_read}
     except RecursionError:

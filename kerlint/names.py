@@ -78,6 +78,8 @@ def keras2_object(path: KerasPath | None, resolver: Resolver, file_keras2: bool)
         return True  # the project pins Keras 2 (tensorflow<2.16, keras<3): tf.keras is Keras 2 there
     if path is None or not resolver.imported(path.raw):
         return file_keras2
+    if resolver.legacy_tf_keras and path.raw.startswith("tensorflow.keras"):
+        return True
     return from_keras2(path.raw)
 
 
@@ -95,6 +97,8 @@ class Resolver:
         self.bindings: dict[str, str] = {}
         self.imports: list[ImportRecord] = []
         self.keras_target: str | None = None  # "2" / "3" when the project pins a Keras (keras_target)
+        # The file sets TF_USE_LEGACY_KERAS=1: TensorFlow's tf.keras is then tf_keras (Keras 2).
+        self.legacy_tf_keras = False
 
     def add(self, node: cst.Import | cst.ImportFrom) -> list[str]:
         """Record an import statement; return the local names it binds."""

@@ -26,7 +26,7 @@ def test_what_a_requirement_pins(requirement, target):
 
 
 def _project(tmp_path, files: dict, select: str = "KER401", path: str = "opt.py"):
-    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git").mkdir(parents=True)
     for name, text in files.items():
         (tmp_path / name).write_text(text)
     return run_kerlint("check", "--no-cache", "--output-format", "concise", "--select", select, path,
@@ -112,3 +112,26 @@ def test_an_unknown_target_keras_is_a_configuration_error(tmp_path):
     proc = _project(tmp_path, {"opt.py": OPTIMIZER, "pyproject.toml": '[tool.kerlint]\ntarget-keras = "4"\n'})
     assert proc.returncode == 2
     assert 'target-keras' in proc.stderr and 'must be "2" or "3"' in proc.stderr
+
+
+LEGACY_ENV = """\
+import os
+os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+
+import keras
+import tensorflow as tf
+
+old = tf.keras.Sequential([tf.keras.layers.Embedding(1000, 16, input_length=20)])
+new = keras.Sequential([keras.layers.Embedding(1000, 16, input_length=20)])
+"""
+
+
+def test_tf_use_legacy_keras_makes_tf_keras_keras_2_and_leaves_keras_3(tmp_path):
+    # with TF_USE_LEGACY_KERAS=1, tf.keras is tf_keras (Keras 2 accepts input_length); the
+    # `keras` package stays Keras 3, which ignores it
+    proc = _project(tmp_path, {"legacy.py": LEGACY_ENV}, select="KER405", path="legacy.py")
+    assert [line.split(" KER")[0] for line in proc.stdout.splitlines() if " KER405 " in line] == ["legacy.py:8:58:"]
+    unset = LEGACY_ENV.replace('"1"', '"0"')
+    proc = _project(tmp_path / "unset", {"legacy.py": unset}, select="KER405", path="legacy.py")
+    assert [line.split(" KER")[0] for line in proc.stdout.splitlines() if " KER405 " in line] == [
+        "legacy.py:7:64:", "legacy.py:8:58:"]
