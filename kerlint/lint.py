@@ -382,7 +382,7 @@ def _lint(result: FileResult, source: str, select, noqa: bool, origin=None, chun
     if found:
         positions = _Positions(module, source, chunk_positions, tree)
         failed = set()
-        elsewhere = Elsewhere(ir.modules_read, ir.models, select)
+        elsewhere = Elsewhere(ir.modules_read, ir.models, select, imports.project.text if imports is not None else None)
         for diag in found:
             try:
                 report = _to_report(diag, positions, elsewhere)
@@ -428,11 +428,13 @@ def _internal(where: str, exc: Exception) -> Report:
 class Elsewhere:
     """Positions in the project modules a file imported (computed only for reported nodes)."""
 
-    def __init__(self, modules: dict, models=(), select=()):
+    def __init__(self, modules: dict, models=(), select=(), texts=None):
         self.modules = modules
         self.models = models  # this file's models, some built by imported functions
         self.select = select
         self._positions: dict = {}
+        # path -> source (the project's ``text``): positions without regenerating a module whole
+        self._texts = texts
 
     def built_through(self, diag) -> tuple:
         """Where in this file a fault at a node of an imported module may be reported: the
@@ -459,7 +461,8 @@ class Elsewhere:
         """(path, _Positions of its module, range) of a node of another module, or None."""
         for path, module in self.modules.items():
             if path not in self._positions:
-                self._positions[path] = _Positions(module, module.code)
+                text = self._texts(path) if self._texts is not None else None
+                self._positions[path] = _Positions(module, text if text is not None else module.code)
             positions = self._positions[path]
             r = positions.range(node)
             if r is not None:

@@ -204,7 +204,8 @@ class StatementPositions:
         while key not in owner and self._left > 0:
             self._left -= 1
             self._walk(self._left, skip_layout=True)
-        if key not in owner and not self._layout_walked:
+        if key not in owner and node.__class__ in _LAYOUT and not self._layout_walked:
+            # Only layout lies below layout: any other node was not found in a statement.
             self._layout_walked = True
             for index in range(len(self.module.body)):
                 self._walk(index, skip_layout=False)
