@@ -237,16 +237,16 @@ class NotebookSource(Source):
     def lint_program(self, program, select, noqa: bool = True):
         from .notebook import lint_notebook
 
-        # Why a program was skipped (too big, nested too deeply) is not said for a notebook:
-        # it never was, although the README promises it for every file. Kept, for now, so
-        # that one pipeline changes no output.
+        notices = []
+
         def lint(code):
             result = lint_source(code, self.name, select, origin=self.path, chunks=self.chunks)
             self.dependencies = result.dependencies
+            notices.append(result.error)  # why the joined code was skipped (too big, too deep)
             return result.reports
 
         reports = lint_notebook(program.nb, lint, lambda text: may_report(text, self.path))
-        return reports, None
+        return reports, next(filter(None, notices), None)
 
     def text_of(self, program) -> str | None:
         return program.nb.program if program.nb.cells else None

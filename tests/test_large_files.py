@@ -136,3 +136,18 @@ def test_the_real_limit_one_character_either_side(extra):
     text = head + "#" * (lint.MAX_SOURCE_CHARS - len(head) - 1) + "\n" + "x" * extra
     assert len(text) == lint.MAX_SOURCE_CHARS + extra
     assert (lint.too_big(text) is None) == (extra == 0)
+
+
+def test_a_notebook_source_says_why_its_code_was_skipped(monkeypatch):
+    # every caller of a Source (check, the language server, --fix) gets the notice, not only the
+    # runner's check before the workers
+    from kerlint.codes import DEFAULTS
+    from kerlint.source import from_bytes
+
+    monkeypatch.setattr(lint, "MAX_SOURCE_CHARS", LIMIT)
+    table = script(16_000)[len(BUGGY):]
+    source = from_bytes(notebook(BUGGY, table, table).encode(), "big.ipynb")
+    reports, notice = source.lint_program(source.program(), sorted(DEFAULTS))
+    assert reports == []
+    assert notice == ("skipped: 0.03 MB of code is more than kerlint lints in one file (0.02 MB); "
+                      "exclude it if it is generated")

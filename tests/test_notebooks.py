@@ -102,7 +102,7 @@ def test_json_and_sarif_carry_the_cell_the_row_in_it_and_the_program_row():
     assert result["properties"] == {"cell": 5, "cellRow": 6}
     proc = run_kerlint("check", "--select", "KER101", "--output-format", "github", str(SEED000), cwd=ROOT)
     assert proc.stdout.startswith("::error file=tests/data/notebooks/seed000_sentiment.ipynb,line=81,endLine=81,"
-                                  "title=KER101::cell 5, line 6: output layer")
+                                  "title=KER101::cell 5, line 6: Dense output")
 
 
 def test_seed000_fix_writes_a_valid_notebook_whose_fixed_cells_lint_clean(tmp_path):
