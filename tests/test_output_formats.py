@@ -43,8 +43,9 @@ def test_json_has_ruffs_shape(project):
     assert [d["code"] for d in data] == ["KER203", "KER101"]
     first = data[0]
     assert sorted(first) == sorted(
-        ["cell", "code", "end_location", "filename", "fix", "location", "message", "noqa_row", "url"]
+        ["cell", "code", "end_location", "filename", "fix", "location", "message", "noqa_row", "severity", "url"]
     )
+    assert first["severity"] == "error"  # besides ruff's fields: "error", "warning" or "note"
     assert first["filename"] == str(project / "my models" / "seed.py")
     assert first["location"] == {"row": 6, "column": 46}
     assert first["end_location"] == {"row": 6, "column": 59}

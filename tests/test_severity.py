@@ -102,17 +102,32 @@ def test_github_annotations_are_notice_warning_and_error(project):
     assert lines[2].startswith("::warning file=train.py,line=14,col=1,") and "title=KER306::" in lines[2]
 
 
-def test_junit_failure_type(project):
+def test_junit_failure_type_and_json_severity(project):
     cases = ET.fromstring(check(project, "junit")).find("testsuite").findall("testcase")
     assert [(c.get("name"), c.find("failure").get("type")) for c in cases] == [
         ("org.kerlint.KER501", "note"), ("org.kerlint.KER101", "error"), ("org.kerlint.KER306", "warning")]
+    items = json.loads(check(project, "json"))
+    assert [(d["code"], d["severity"]) for d in items] == [("KER501", "note"), ("KER101", "error"),
+                                                           ("KER306", "warning")]
+
+
+def test_full_says_warning_or_note_before_the_message_and_concise_keeps_the_flake8_line(project):
+    full = check(project, "full").splitlines()
+    assert "train.py:10:21: KER501 note: LSTM with recurrent_dropout=0.2 cannot use cuDNN" in full[0]
+    error = next(line for line in full if line.startswith("train.py:11:5: KER101 [*] "))
+    assert "error" not in error  # the usual case says nothing more
+    assert any(line.startswith("train.py:14:1: KER306 warning: fit() runs all 50 epochs") for line in full)
+    concise = check(project, "concise").splitlines()
+    assert concise[0].startswith("train.py:10:21: KER501 LSTM with")
+    assert concise[2].startswith("train.py:14:1: KER306 fit() runs")
 
 
 def test_a_report_may_lower_its_own_severity():
     # What a rule does for a Keras 3 removal in a project pinned to Keras 2: a deprecation note.
     report = Report("KER401", "lr= is deprecated", 3, 1, 3, 10, severity=WARNING)
     results = [FileResult("old.py", [report])]
-    for fmt, expected in (("github", "::warning file=old.py"), ("sarif", '"level": "warning"')):
+    for fmt, expected in (("github", "::warning file=old.py"), ("json", '"severity": "warning"'),
+                          ("sarif", '"level": "warning"'), ("full", "old.py:3:1: KER401 warning: lr=")):
         buf = io.StringIO()
         render(fmt, results, buf)
         assert expected in buf.getvalue(), fmt

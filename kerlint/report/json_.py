@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from .. import codes
-from . import absolute, cell_rows
+from . import absolute, cell_rows, severity
 
 
 def _loc(row: int, column: int) -> dict:
@@ -41,6 +41,7 @@ def item(result, report) -> dict:
         "location": _loc(report.row - shift, report.column),
         "message": report.message,
         "noqa_row": None if report.noqa_row is None else report.noqa_row - shift,
+        "severity": severity(report),  # not in ruff's shape: "error", "warning" or "note"
         # As in ruff's output, a diagnostic that is no rule (KER000: the file was not checked)
         # has no URL.
         "url": entry.url if entry.selectable else None,

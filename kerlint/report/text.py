@@ -1,12 +1,16 @@
 """Text output. ``concise``: ``path:line:col: CODE message``, the line flake8 and ruff users
-already read. ``full`` (the default): the same line, then the source line with a caret under
-the reported code and the fix's help, as ruff prints it."""
+already read (and what the flake8 plugin prints). ``full`` (the default): the same line, with
+``warning:`` or ``note:`` before the message of a diagnostic that is not an error (as mypy
+writes them), then the source line with a caret under the reported code and the fix's help, as
+ruff prints it."""
 
 from __future__ import annotations
 
-from . import fixable
+from . import fixable, severity
 
-BOLD, RED, CYAN, BLUE, RESET = "\x1b[1m", "\x1b[31m", "\x1b[36m", "\x1b[34m", "\x1b[0m"
+BOLD, RED, YELLOW, CYAN, BLUE, RESET = "\x1b[1m", "\x1b[31m", "\x1b[33m", "\x1b[36m", "\x1b[34m", "\x1b[0m"
+# The colour of a code and its carets: red for an error, as ruff paints every code.
+COLOURS = {"error": RED, "warning": YELLOW, "note": CYAN}
 TAB = 4
 
 
@@ -24,10 +28,16 @@ def location(result, report) -> str:
     return f"{result.path}:{report.row}:{report.column}"
 
 
-def _header(result, report, paint, marker: bool) -> str:
+def _header(result, report, paint, marker: bool, level: bool = False) -> str:
+    """``path:row:col: CODE [*] message``; with ``level``, a warning's or a note's message
+    starts with ``warning:`` / ``note:`` (an error, the usual case, says nothing more)."""
     rest = location(result, report)[len(result.path) + 1 :]
     mark = " " + paint("[*]", CYAN) if marker else ""
-    return f"{paint(result.path, BOLD)}{paint(':', CYAN)}{rest}{paint(':', CYAN)} {paint(report.code, BOLD, RED)}{mark} {report.message}"
+    kind = severity(report)
+    colour = COLOURS[kind]
+    word = " " + paint(f"{kind}:", BOLD, colour) if level and kind != "error" else ""
+    return (f"{paint(result.path, BOLD)}{paint(':', CYAN)}{rest}{paint(':', CYAN)} "
+            f"{paint(report.code, BOLD, colour)}{mark}{word} {report.message}")
 
 
 def render(results, out, *, show_fixes=False, unsafe=False, color=False):
@@ -44,7 +54,7 @@ def render_full(results, out, *, show_fixes=True, unsafe=False, color=False):
             continue
         lines = _source_lines(result)
         for report in result.reports:
-            out.write(_header(result, report, paint, show_fixes and fixable(report, unsafe)) + "\n")
+            out.write(_header(result, report, paint, show_fixes and fixable(report, unsafe), level=True) + "\n")
             snippet = _snippet(lines, report, paint) if lines else []
             for line in snippet:
                 out.write(line + "\n")
@@ -102,7 +112,7 @@ def _snippet(lines: list[str], report, paint) -> list[str]:
         end_w = start_w + 1
     out = [f"{pad} {bar}",
            f"{paint(str(first - shift).rjust(gutter), BLUE, BOLD)} {bar} {_expand(text)}".rstrip(),
-           f"{pad} {bar} {' ' * start_w}{paint('^' * (end_w - start_w) + ' ' + report.code, RED, BOLD)}"]
+           f"{pad} {bar} {' ' * start_w}{paint('^' * (end_w - start_w) + ' ' + report.code, COLOURS[severity(report)], BOLD)}"]
     if more:
         out.append(f"{paint('...'.rjust(gutter), BLUE, BOLD)}")
     out.append(f"{pad} {bar}")
