@@ -230,7 +230,8 @@ def test_readme_snippets():
 
 def test_readme_config_example_is_accepted(tmp_path):
     readme = (ROOT / "README.md").read_text()
-    block = re.search(r"```toml\n(\[tool\.kerlint\].*?)```", readme, re.S)
+    # The block may start with comment lines naming its file (`# pyproject.toml`).
+    block = re.search(r"```toml\n(?:#[^\n]*\n)*(\[tool\.kerlint\].*?)```", readme, re.S)
     assert block, "README has no [tool.kerlint] toml block"
     (tmp_path / "pyproject.toml").write_text(textwrap.dedent(block.group(1)))
     (tmp_path / "m.py").write_text(SEED)
