@@ -18,6 +18,7 @@ from .catalog import get_catalog
 from .diagnostics import NodeEdit
 from .edits import add_keyword, element_separator, remove_arg, remove_element, replace_string
 from .ir import KerasObject, Layer
+from .interp.tree import children
 
 if TYPE_CHECKING:
     from .analysis import FileAnalysis
@@ -41,7 +42,7 @@ def _strings(node):
         n = stack.pop()
         if isinstance(n, cst.SimpleString):
             yield n
-        stack.extend(n.children)
+        stack.extend(children(n))
 
 
 def _string(text: str, quote: str) -> cst.SimpleString:

@@ -19,6 +19,7 @@ import math
 from dataclasses import dataclass
 
 import libcst as cst
+from ..interp.tree import children
 
 # Deciles (5%, 15%, ..., 95%) of the standard normal distribution: standardised targets.
 _NORMAL = (-1.645, -1.036, -0.674, -0.385, -0.126, 0.126, 0.385, 0.674, 1.036, 1.645)
@@ -507,13 +508,13 @@ def _bind_params(node: cst.FunctionDef, call: cst.Call) -> dict | None:
 
 def _statements(node):
     """Every node under ``node``, functions and classes inside it left out."""
-    stack = list(node.body.children) if hasattr(node.body, "children") else []
+    stack = list(children(node.body)) if isinstance(node.body, cst.CSTNode) else []
     while stack:
         n = stack.pop()
         if isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
             continue
         yield n
-        stack.extend(n.children)
+        stack.extend(children(n))
 
 
 def _returns(node: cst.FunctionDef) -> list:

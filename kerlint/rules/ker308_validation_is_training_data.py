@@ -10,6 +10,7 @@ from ..diagnostics import UNSAFE, Diagnostic, Fix, NodeEdit
 from ..edits import code_of
 from ..ir import Const
 from . import Rule
+from ..interp.tree import children
 
 # Calls that give the same values for the same arguments: an expression made only of these
 # (and names, attributes, indexing, arithmetic) is the same data both times it is written.
@@ -40,7 +41,7 @@ def _deterministic(node) -> bool:
             name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
             if name not in _SAME_VALUES:
                 return False
-        stack.extend(n.children)
+        stack.extend(children(n))
     return True
 
 
@@ -110,7 +111,7 @@ def _enclosing_function(body, target, function=None):
                 return function
             continue
         inner = stmt if isinstance(stmt, cst.FunctionDef) else function
-        stack = [c for c in stmt.children if not isinstance(c, cst.BaseExpression)]
+        stack = [c for c in children(stmt) if not isinstance(c, cst.BaseExpression)]
         while stack:
             child = stack.pop()
             if isinstance(child, (cst.IndentedBlock, cst.SimpleStatementSuite)):
@@ -118,7 +119,7 @@ def _enclosing_function(body, target, function=None):
                 if found is not False:
                     return found
             elif not isinstance(child, cst.BaseExpression):
-                stack.extend(child.children)
+                stack.extend(children(child))
     return False
 
 

@@ -7,6 +7,7 @@ import libcst as cst
 from ..diagnostics import Diagnostic
 from ..names import dotted_name, keras2_object
 from . import Rule
+from ..interp.tree import children
 
 _MODEL_CLASSES = ("models.Model", "models.Sequential")
 _ATTRIBUTES = ("compiled_loss", "compiled_metrics")
@@ -26,7 +27,7 @@ def _class_defs(body):
 
 
 def _parts(stmt):
-    for child in stmt.children:
+    for child in children(stmt):
         if isinstance(child, _BLOCKS):
             yield child
         elif isinstance(child, (cst.If, cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally)):
@@ -78,7 +79,7 @@ def _own_attribute(cls: cst.ClassDef) -> bool:
                 return True
             if isinstance(target, cst.Name) and target.value in _ATTRIBUTES:
                 return True
-        stack.extend(node.children)
+        stack.extend(children(node))
     return False
 
 
@@ -103,7 +104,7 @@ def _uses(method: cst.FunctionDef, receiver: str):
                 and isinstance(node.value, cst.Name) and node.value.value == receiver):
             yield node
             continue
-        stack.extend(node.children)
+        stack.extend(children(node))
 
 
 _MESSAGES = {
