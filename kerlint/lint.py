@@ -449,7 +449,9 @@ class Elsewhere:
         if found is None:
             return ()
         path, positions, (row, col, _, _) = found
-        alone = reported_alone(self._lint_alone, path, positions.module.code, self.select, diag.code, row, col + 1)
+        text = self._texts(path) if self._texts is not None else None
+        text = text if text is not None else positions.module.code
+        alone = reported_alone(self._lint_alone, path, text, self.select, diag.code, row, col + 1)
         return () if alone else places
 
     def _lint_alone(self, text: str, path) -> list:
