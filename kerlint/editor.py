@@ -51,7 +51,7 @@ class Shown:
 
     report: object  # diagnostics.Report
     span: Span
-    severity: str  # "error" | "warning"
+    severity: str  # "error" | "warning" | "note"
     url: str
 
 
@@ -154,12 +154,11 @@ def span_of(doc: Document, report) -> Span:
 
 
 def severity(report) -> str:
-    """The report's level, as every output format gives it (``codes.SEVERITIES``): "error" or
-    "warning". A note (a KER5 speed hint) is shown as a warning: the server maps only those two."""
+    """The report's level, as every output format gives it (``codes.SEVERITIES``): "error",
+    "warning" or "note" (the editor's Information)."""
     from .report import severity as level
 
-    found = level(report)
-    return "warning" if found == "note" else found
+    return level(report)
 
 
 # -- diagnostics -----------------------------------------------------------------------------

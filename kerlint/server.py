@@ -24,7 +24,8 @@ from .project import project_for
 # Wait this long after a keystroke before linting: a burst of typing is linted once.
 DEBOUNCE_SECONDS = 0.15
 SOURCE = "kerlint"
-_SEVERITY = {"error": lsp.DiagnosticSeverity.Error, "warning": lsp.DiagnosticSeverity.Warning}
+_SEVERITY = {"error": lsp.DiagnosticSeverity.Error, "warning": lsp.DiagnosticSeverity.Warning,
+             "note": lsp.DiagnosticSeverity.Information}
 FIX_ALL = "source.fixAll.kerlint"
 
 log = logging.getLogger("kerlint.server")

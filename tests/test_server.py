@@ -87,7 +87,7 @@ async def test_diagnostics_fix_hover_and_a_change_that_fixes_it(client: Language
 
 @pytest.mark.asyncio
 async def test_severities_are_the_ones_every_output_format_gives(client: LanguageClient, tmp_path):
-    # KER501 is a note (a warning to the editor), KER301 a warning, KER101 an error.
+    # KER501 is a note (Information to the editor), KER301 a warning, KER101 an error.
     text = textwrap.dedent("""\
         import numpy as np
         import keras
@@ -106,7 +106,7 @@ async def test_severities_are_the_ones_every_output_format_gives(client: Languag
     path.write_text(text)
     diagnostics = await _open(client, path.as_uri(), text)
     assert {d.code: d.severity for d in diagnostics} == {
-        "KER501": lsp.DiagnosticSeverity.Warning, "KER101": lsp.DiagnosticSeverity.Error,
+        "KER501": lsp.DiagnosticSeverity.Information, "KER101": lsp.DiagnosticSeverity.Error,
         "KER301": lsp.DiagnosticSeverity.Warning}
 
 
