@@ -480,6 +480,7 @@ class Elsewhere:
 def _to_report(diag, positions: _Positions, elsewhere: Elsewhere | None = None) -> Report | None:
     r = positions.range(diag.node)
     related = None
+    fixable = diag.fix is not None and diag.fix.edits and all(e is not None for e in diag.fix.edits)
     if r is None:
         # A fault completed in this file about a node of an imported module: reported at the
         # anchor (its compile(), say) naming the other place; a fault wholly in the other
@@ -491,11 +492,14 @@ def _to_report(diag, positions: _Positions, elsewhere: Elsewhere | None = None) 
             return None
         r = positions.range(anchor)
         related = found
+        # Completed by this file's arguments to a shared builder: editing the builder would
+        # change the models its other callers build, so no fix is offered here.
+        fixable = fixable and bool(diag.anchors)
     elif elsewhere is not None:
         related = next(filter(None, (elsewhere.locate(n) for n in diag.about if positions.range(n) is None)), None)
     line, col, end_line, end_col = r
     fix = None
-    if diag.fix is not None and diag.fix.edits and all(e is not None for e in diag.fix.edits):
+    if fixable:
         edits = [_text_edit(edit, positions, elsewhere) for edit in diag.fix.edits]
         if all(e is not None for e in edits):
             edits.sort(key=lambda e: (e.path or "", e.start))

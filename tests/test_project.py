@@ -131,6 +131,38 @@ def test_a_fault_the_callers_arguments_complete_is_reported_at_the_call(project)
     assert code == 1
 
 
+CLASSIFIER = """\
+import keras
+from keras import layers
+
+
+def classifier(n):
+    return keras.Sequential([keras.Input(shape=(20,)), layers.Dense(n, activation="softmax")])
+"""
+
+
+def test_a_fault_completed_by_the_callers_argument_has_no_fix_in_the_shared_builder(project):
+    # classifier(1) is a softmax over one unit; classifier(10) elsewhere is right, so softmax ->
+    # sigmoid in the builder is not this file's to make
+    write(project, {"nets.py": CLASSIFIER,
+                    "train.py": "import nets\n\nclf = nets.classifier(1)\nclf.compile(loss='binary_crossentropy')\n"})
+    code, out = kerlint("check", "--isolated", "--no-cache", "--select", "KER103", "--output-format", "concise",
+                        "--fix", ".")
+    assert [line for line in out.splitlines() if ": KER" in line] == [
+        "train.py:3:7: KER103 softmax over the output of a single unit: the output is 1.0 for every input, "
+        "whatever the weights (nets.py:6:56)"]
+    assert (project / "nets.py").read_text() == CLASSIFIER
+
+
+def test_a_builder_that_makes_two_models_here_from_the_same_lines_stays_silent_when_unsure(project):
+    # both calls build a one-unit softmax from nets.py's one line; which model a report is about
+    # is not known, and a wrong place is worse than none
+    write(project, {"nets.py": CLASSIFIER,
+                    "train.py": "import nets\n\na = nets.classifier(1)\nb = nets.classifier(1)\n"})
+    code, out = kerlint("check", "--isolated", "--no-cache", "--select", "KER103", "--output-format", "concise", ".")
+    assert code == 0
+
+
 def test_a_fault_the_module_has_with_its_own_defaults_is_reported_there_only(project):
     # at its default 8x8 the tower collapses by itself: the module reports it, the caller that
     # keeps the default does not report it a second time
