@@ -136,9 +136,9 @@ def test_a_report_may_lower_its_own_severity():
 
 
 def test_the_editor_shows_the_same_levels():
-    # The language server knows errors and warnings: a speed note is shown as a warning.
+    # The language server maps a note to Information (tests/test_server.py).
     assert editor.severity(Report("KER301", "m", 1, 1, 1, 2)) == WARNING
-    assert editor.severity(Report("KER501", "m", 1, 1, 1, 2)) == WARNING
+    assert editor.severity(Report("KER501", "m", 1, 1, 1, 2)) == NOTE
     assert editor.severity(Report("KER000", "m", 1, 1, 1, 2)) == ERROR
 
 
