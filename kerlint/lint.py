@@ -435,6 +435,7 @@ class Elsewhere:
         self._positions: dict = {}
         # path -> source (the project's ``text``): positions without regenerating a module whole
         self._texts = texts
+        self._sources: dict = {}  # path -> the text positions and the alone-lint read
 
     def built_through(self, diag) -> tuple:
         """Where in this file a fault at a node of an imported module may be reported: the
@@ -448,11 +449,16 @@ class Elsewhere:
         found = self.find(diag.node) if places else None
         if found is None:
             return ()
-        path, positions, (row, col, _, _) = found
-        text = self._texts(path) if self._texts is not None else None
-        text = text if text is not None else positions.module.code
-        alone = reported_alone(self._lint_alone, path, text, self.select, diag.code, row, col + 1)
+        path, _, (row, col, _, _) = found
+        alone = reported_alone(self._lint_alone, path, self._text(path), self.select, diag.code, row, col + 1)
         return () if alone else places
+
+    def _text(self, path) -> str:
+        """The module's source: the project's text, else its tree's code (generated once)."""
+        if path not in self._sources:
+            text = self._texts(path) if self._texts is not None else None
+            self._sources[path] = text if text is not None else self.modules[path].code
+        return self._sources[path]
 
     def _lint_alone(self, text: str, path) -> list:
         from pathlib import Path
@@ -463,8 +469,7 @@ class Elsewhere:
         """(path, _Positions of its module, range) of a node of another module, or None."""
         for path, module in self.modules.items():
             if path not in self._positions:
-                text = self._texts(path) if self._texts is not None else None
-                self._positions[path] = _Positions(module, text if text is not None else module.code)
+                self._positions[path] = _Positions(module, self._text(path))
             positions = self._positions[path]
             r = positions.range(node)
             if r is not None:
