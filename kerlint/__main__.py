@@ -1,4 +1,4 @@
-from kerlint.cli import main
+from kerlint.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

@@ -417,3 +417,12 @@ def summary_cmd(paths, output_format, stdin_filename, config_file, isolated, ext
         click.echo(json.dumps(entries, indent=2))
     else:
         click.echo(render_text(entries), nl=False)
+
+
+def run() -> None:
+    """The ``kerlint`` program (console script and ``python -m kerlint``): the command line in
+    a process of its own, whose garbage collector kerlint may tune (``lint.own_collector``)."""
+    from .lint import own_collector
+
+    own_collector()
+    main()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from .diagnostics import Report, TextEdit, TextFix
@@ -274,19 +276,27 @@ def lint_source(source: str, path: str, select, *, noqa=True, origin=None, chunk
     result.error = too_big(source)
     if result.error:
         return result
+    with collector_paused():
+        _lint_guarded(result, source, select, noqa, origin, chunks)
+    return result
+
+
+def _lint_guarded(result: FileResult, source: str, select, noqa: bool, origin, chunks) -> None:
+    """``_lint``, unless the file nests deeper than kerlint analyses; with a deep stack when
+    it nests deeply."""
     found = nesting(source)
     if isinstance(found, Report):
         result.reports.append(found)
-        return result
+        return
     depth, line = found or (0, 1)
     if depth > MAX_NESTING:
         result.error = (f"skipped: the code at line {line} nests more than {MAX_NESTING} levels deep, "
                         "more than kerlint analyses")
-        return result
+        return
     if depth <= DEEP_NESTING:
         try:
             _lint(result, source, select, noqa, origin, chunks)
-            return result
+            return
         except RecursionError:  # deeper than the nesting shows: once more with a deep stack
             result.reports = []
     try:
@@ -294,7 +304,40 @@ def lint_source(source: str, path: str, select, *, noqa=True, origin=None, chunk
     except RecursionError:
         result.reports = []
         result.error = "skipped: the file nests too deeply for kerlint to analyse it"
-    return result
+
+
+# Set by own_collector(): this process lints and nothing else.
+_collector_owned = False
+
+
+def own_collector() -> None:
+    """In kerlint's own processes (the command line, its workers): each tree is moved out of
+    the collector's reach once parsed (``gc.freeze``, which costs nothing), so that the
+    collection after its file walks only what the analysis made. The tree has no cycles: it
+    is freed by reference counting once the analysis objects holding it are collected.
+
+    Not for a host process (the flake8 plugin, an editor's server): freezing would take its own
+    objects out of collection too."""
+    global _collector_owned
+    _collector_owned = True
+
+
+@contextmanager
+def collector_paused():
+    """No cyclic garbage collection while a file is linted, one collection of what it left after.
+
+    A file's trees are hundreds of thousands of objects that stay alive until its lint ends, and
+    each automatic collection meanwhile walks them to free almost nothing: on the bench corpus
+    that was a fifth of the CPU. What is cyclic garbage at the end is collected then, so memory
+    stays as it was (measured: the same peak on 250 KB files)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect(1)
+        if was_enabled:
+            gc.enable()
 
 
 # What makes `check` read a file's project imports: a model trained here, on whatever was built
@@ -347,6 +390,8 @@ def _lint(result: FileResult, source: str, select, noqa: bool, origin=None, chun
         else:
             result.reports.append(report)
         return
+    if _collector_owned:
+        gc.freeze()  # see own_collector
     try:
         imports = project_imports(origin, source)
         ir = extract(module, imports)
