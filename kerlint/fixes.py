@@ -18,7 +18,7 @@ from .catalog import get_catalog
 from .diagnostics import NodeEdit
 from .edits import add_keyword, element_separator, remove_arg, remove_element, replace_string
 from .ir import KerasObject, Layer
-from .interp.tree import children
+from .interp.tree import code_children
 
 if TYPE_CHECKING:
     from .analysis import FileAnalysis
@@ -42,7 +42,7 @@ def _strings(node):
         n = stack.pop()
         if isinstance(n, cst.SimpleString):
             yield n
-        stack.extend(children(n))
+        stack.extend(code_children(n))
 
 
 def _string(text: str, quote: str) -> cst.SimpleString:

@@ -1,11 +1,12 @@
-"""``interp.tree.children`` is LibCST's ``node.children``: the same nodes, in the same order."""
+"""``interp.tree.children`` is LibCST's ``node.children``: the same nodes, in the same order.
+``code_children`` is the same without the layout nodes, and only those."""
 
 from __future__ import annotations
 
 import libcst as cst
 import pytest
 
-from kerlint.interp.tree import children, walk
+from kerlint.interp.tree import LAYOUT_NODES, children, code_children, code_walk, visit, walk
 
 from .conftest import FIXTURES
 
@@ -25,6 +26,9 @@ def _same_everywhere(module) -> int:
         want = node.children
         got = children(node)
         assert len(got) == len(want) and all(a is b for a, b in zip(got, want)), type(node).__name__
+        code = [c for c in want if not isinstance(c, LAYOUT_NODES)]
+        got = code_children(node)
+        assert len(got) == len(code) and all(a is b for a, b in zip(got, code)), type(node).__name__
         count += 1
     return count
 
@@ -43,3 +47,41 @@ def test_walk_visits_each_node_once():
     module = cst.parse_module(ODD[1])
     nodes = list(walk(module))
     assert nodes[0] is module and len({id(n) for n in nodes}) == len(nodes)
+
+
+def test_code_walk_leaves_out_layout_only():
+    module = cst.parse_module("f(a, b=(1 + 2))  # note\n")
+    kinds = [type(n).__name__ for n in code_walk(module)]
+    # Depth first, the children of a node in reverse order (a stack); no whitespace, comma,
+    # parenthesis, `=`, `+` or comment.
+    assert kinds == ["Module", "SimpleStatementLine", "Expr", "Call", "Arg", "BinaryOperation", "Integer",
+                     "Integer", "Name", "Arg", "Name", "Name"]
+
+
+class _Recorder(cst.CSTVisitor):
+    """Notes every visit and leave of code nodes; does not enter lambdas (a visit that says no)."""
+
+    def __init__(self):
+        self.events = []
+
+    def on_visit(self, node) -> bool:
+        self.events.append(("visit", id(node)))
+        return super().on_visit(node)
+
+    def on_leave(self, original_node) -> None:
+        self.events.append(("leave", id(original_node)))
+        super().on_leave(original_node)
+
+    def visit_Lambda(self, node) -> bool:
+        return False
+
+
+@pytest.mark.parametrize("source", ODD, ids=range(len(ODD)))
+def test_visit_calls_a_visitor_as_libcst_does(source):
+    module = cst.parse_module(source)
+    theirs, ours = _Recorder(), _Recorder()
+    module.visit(theirs)
+    visit(module, ours)
+    layout = {id(n) for n in walk(module) if isinstance(n, LAYOUT_NODES)}
+    assert ours.events == [e for e in theirs.events if e[1] not in layout]
+    assert len(ours.events) > 20

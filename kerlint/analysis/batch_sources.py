@@ -7,7 +7,7 @@ import libcst as cst
 
 from ..interp.values import ClassVal, Instance
 from ..ir import KerasRef
-from ..interp.tree import children
+from ..interp.tree import code_children
 
 DATASET, GENERATOR = "a tf.data dataset", "a Python generator"
 _SAME = "same"  # ``ds = ds.batch(32)``: a name rebound from itself, its other bindings say
@@ -66,7 +66,7 @@ def _has_yield(function: cst.FunctionDef) -> bool:
             return True
         if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
             continue
-        stack.extend(children(node))
+        stack.extend(code_children(node))
     return False
 
 
@@ -123,7 +123,7 @@ def _walk(body, scope: _Scope, out: list) -> None:
                 for item in stmt.items:
                     if item.asname is not None:
                         scope.bind(item.asname.name, None)
-            for child in children(stmt):
+            for child in code_children(stmt):
                 _walk_block(child, scope, out)
 
 
@@ -132,7 +132,7 @@ def _walk_block(node, scope: _Scope, out: list) -> None:
     if isinstance(node, (cst.IndentedBlock, cst.SimpleStatementSuite)):
         _walk(node.body, scope, out)
     elif isinstance(node, (cst.Else, cst.If, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally, cst.MatchCase)):
-        for child in children(node):
+        for child in code_children(node):
             _walk_block(child, scope, out)
         if isinstance(node, cst.ExceptHandler) and node.name is not None:
             scope.bind(node.name.name, None)

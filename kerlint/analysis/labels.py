@@ -11,7 +11,7 @@ import libcst as cst
 
 from ..ir import Const, Fit
 from ..names import dotted_name
-from ..interp.tree import children
+from ..interp.tree import code_children
 
 _ONE_HOT = ("to_categorical", "one_hot")
 
@@ -49,7 +49,7 @@ def contains(node: cst.CSTNode, ids: set) -> bool:
         n = stack.pop()
         if id(n) in ids:
             return True
-        stack.extend(children(n))
+        stack.extend(code_children(n))
     return False
 
 
@@ -345,7 +345,7 @@ class ArrayFlow:
             outer = self._parent.get(_scope_key(scope)) if isinstance(scope, cst.ClassDef) else scope
             self._parent[_scope_key(stmt)] = outer
         self._bind_header(stmt, inner, site)
-        for child in children(stmt):
+        for child in code_children(stmt):
             if isinstance(child, (cst.IndentedBlock, cst.SimpleStatementSuite)):
                 self._body(child, inner, inner_blocks + (id(child),))
             elif isinstance(child, _BLOCK_PARTS):
@@ -380,7 +380,7 @@ class ArrayFlow:
             n = stack.pop()
             if isinstance(n, cst.Call):
                 self._sites[id(n)] = site
-            stack.extend(children(n))
+            stack.extend(code_children(n))
 
     def _bind_target(self, target, value, path, site) -> None:
         if isinstance(target, cst.Name):
@@ -818,7 +818,7 @@ class ArrayFlow:
                     if b.source is not None and id(b.source) not in seen:
                         seen.add(id(b.source))
                         self._collect_one_hot(b.source, b.site, found, seen)
-            stack.extend(children(node))
+            stack.extend(code_children(node))
 
     # -- one sample --------------------------------------------------------------------------------
     def one_sample(self, expr: cst.CSTNode, at: cst.Call) -> bool:
@@ -940,7 +940,7 @@ def _passes_labels(function: cst.FunctionDef) -> bool:
             target = node.target
             if any(isinstance(n, cst.Name) and n.value == label for n in _names_in(target)):
                 return False
-        stack.extend(children(node))
+        stack.extend(code_children(node))
     return bool(returns) and all(r.value is not None and _returns_name(r.value, label) for r in returns)
 
 
@@ -949,7 +949,7 @@ def _names_in(node):
     while stack:
         n = stack.pop()
         yield n
-        stack.extend(children(n))
+        stack.extend(code_children(n))
 
 
 def _integer_dtype(node) -> bool:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from ..names import dotted_name
-from ..interp.tree import children
+from ..interp.tree import code_children
 
 _MAX_DEPTH = 24  # deeper than any real chain of assignments between a loader and a fit
 _BLOCK_PARTS = (cst.If, cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally, cst.MatchCase)
@@ -108,7 +108,7 @@ class Assignments:
             outer = self._parent.get(_scope_key(scope)) if isinstance(scope, cst.ClassDef) else scope
             self._parent[_scope_key(stmt)] = outer
         self._bind_header(stmt, inner, site)
-        for child in children(stmt):
+        for child in code_children(stmt):
             if isinstance(child, (cst.IndentedBlock, cst.SimpleStatementSuite)):
                 if isinstance(child, cst.SimpleStatementSuite):
                     self._line(child, child.body, inner, inner_blocks + (id(child),))
@@ -147,7 +147,7 @@ class Assignments:
                 self._sites[id(n)] = site
             elif isinstance(n, (cst.IndentedBlock, cst.FunctionDef, cst.ClassDef)):
                 continue  # statements of their own, indexed with their own site
-            stack.extend(children(n))
+            stack.extend(code_children(n))
 
     def _bind_target(self, target, value, path, site, statement=None, small=None, loop=None) -> None:
         if isinstance(target, cst.Name):

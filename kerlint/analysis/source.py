@@ -9,7 +9,7 @@ only when the file binds it exactly once, so a rule never guesses between two va
 from __future__ import annotations
 
 import libcst as cst
-from ..interp.tree import children
+from ..interp.tree import code_children
 
 _BLOCK_PARTS = (cst.If, cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally, cst.MatchCase)
 
@@ -17,7 +17,7 @@ _BLOCK_PARTS = (cst.If, cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.
 def _bodies(stmt):
     """The statement bodies of a compound statement: indented blocks (also of its ``elif``,
     ``else``, ``except``, ``finally`` and ``case`` parts) and one-line suites."""
-    for child in children(stmt):
+    for child in code_children(stmt):
         if isinstance(child, (cst.IndentedBlock, cst.SimpleStatementSuite)):
             yield child
         elif isinstance(child, _BLOCK_PARTS):
@@ -141,7 +141,7 @@ def _node_indents(module: cst.Module) -> dict:
         out[id(node)] = indent
         if isinstance(node, cst.IndentedBlock):
             indent += node.indent if node.indent is not None else module.default_indent
-        stack.extend((child, indent) for child in children(node))
+        stack.extend((child, indent) for child in code_children(node))
     return out
 
 

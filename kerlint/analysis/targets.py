@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass
 
 import libcst as cst
-from ..interp.tree import children
+from ..interp.tree import code_children, visit
 
 # Deciles (5%, 15%, ..., 95%) of the standard normal distribution: standardised targets.
 _NORMAL = (-1.645, -1.036, -0.674, -0.385, -0.126, 0.126, 0.385, 0.674, 1.036, 1.645)
@@ -240,7 +240,7 @@ class TargetFinder:
 
     def __init__(self, ir, fits):
         self._index = _Index({id(f.node) for f in fits})
-        ir.module.visit(self._index)
+        visit(ir.module, self._index)
         # Keras calls by what they are, whatever the import: ``datasets.boston_housing.load_data``.
         self._keras_calls = {id(site.node): site.ref.canonical for site in ir.calls}
         self._names: dict = {}  # what a name holds at a point: each asked once
@@ -508,13 +508,13 @@ def _bind_params(node: cst.FunctionDef, call: cst.Call) -> dict | None:
 
 def _statements(node):
     """Every node under ``node``, functions and classes inside it left out."""
-    stack = list(children(node.body)) if isinstance(node.body, cst.CSTNode) else []
+    stack = list(code_children(node.body)) if isinstance(node.body, cst.CSTNode) else []
     while stack:
         n = stack.pop()
         if isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
             continue
         yield n
-        stack.extend(children(n))
+        stack.extend(code_children(n))
 
 
 def _returns(node: cst.FunctionDef) -> list:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from .tree import children
+from .tree import code_children
 
 # Nodes whose listed attributes are binding targets.
 _TARGETS = {
@@ -30,7 +30,7 @@ def collect(module: cst.Module) -> set[str]:
     while stack:
         node = stack.pop()
         _add_bindings(node, names)
-        stack.extend(children(node))
+        stack.extend(code_children(node))
     return names
 
 

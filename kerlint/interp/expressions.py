@@ -11,7 +11,7 @@ import libcst as cst
 
 from .hooks import NOT_HANDLED
 from .scope import Env
-from .tree import children
+from .tree import code_children
 from .objects import split_args
 from .values import (
     MAX_UNROLL,
@@ -164,13 +164,13 @@ class Expressions:
 
     def eval_children(self, node, env: Env):
         """Visit the sub-expressions of a node the interpreter does not model."""
-        for child in children(node):
+        for child in code_children(node):
             if isinstance(child, cst.BaseExpression):
                 self.eval(child, env)
             elif isinstance(child, cst.FormattedStringExpression):
                 self.eval(child.expression, env)
             elif isinstance(child, (cst.Arg, cst.Element, cst.DictElement, cst.ComparisonTarget)):
-                for sub in children(child):
+                for sub in code_children(child):
                     if isinstance(sub, cst.BaseExpression):
                         self.eval(sub, env)
         return UNKNOWN

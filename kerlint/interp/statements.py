@@ -13,7 +13,7 @@ from collections.abc import Iterable
 import libcst as cst
 
 from .scope import Env, Return, merge
-from .tree import children
+from .tree import code_children
 from .values import MAX_UNROLL, UNKNOWN, Const, FunctionVal, Seq
 
 
@@ -200,7 +200,7 @@ class Statements:
         self.bind_target(small.target, UNKNOWN, env)
 
     def exec_raise_or_assert(self, small, env: Env, stmt):
-        for child in children(small):
+        for child in code_children(small):
             if isinstance(child, cst.BaseExpression):
                 self.eval(child, env)
 
@@ -264,7 +264,7 @@ def _builds_in_place(body, target=None) -> bool:
                 return False
             applies_item = isinstance(target, cst.Name) and isinstance(node.func, cst.Name) and node.func.value == target.value
             builds = builds or method == "add" or isinstance(node.func, cst.Call) or applies_item
-        stack.extend(children(node))
+        stack.extend(code_children(node))
     return builds
 
 

@@ -20,6 +20,7 @@ _SENTINEL = cst.MaybeSentinel
 # node class -> (the fields it visits, in order; the fields it left unvisited because they
 # were None on the node it was learnt from: a node with one of them set takes LibCST's path)
 _FIELDS: dict[type, tuple] = {}
+_CODE_FIELDS: dict[type, tuple] = {}  # the same, without the fields that hold only layout
 
 
 class _FieldRecorder(CSTVisitor):
@@ -40,21 +41,40 @@ class _FieldRecorder(CSTVisitor):
         pass
 
 
+# Fields that hold only layout: whitespace, comments, brackets, commas, dots, colons, `=`,
+# operator tokens and `async`. No code is below them (tests/test_tree.py checks this on every
+# node of the fixtures).
+_LAYOUT_FIELDS = frozenset({
+    "asynchronous", "colon", "comma", "comment", "dot", "empty_lines", "equal", "first_colon",
+    "first_line", "footer", "header", "last_line", "lbrace", "lbracket", "leading_lines",
+    "lines_after_decorators", "lpar", "newline", "operator", "rbrace", "rbracket", "relative",
+    "rpar", "second_colon", "semicolon", "separator", "trailing_whitespace",
+})
+
+
+def _is_layout(field: str) -> bool:
+    return field in _LAYOUT_FIELDS or field.startswith(("whitespace", "leading_whitespace"))
+
+
 def _learn(cls, node) -> tuple:
     recorder = _FieldRecorder(node)
     node._visit_and_replace_children(recorder)
     visited = tuple(recorder.fields)
     skipped = tuple(f.name for f in dataclasses.fields(node)
                     if f.name not in visited and getattr(node, f.name) is None)
-    if not visited:
-        values = _NO_FIELDS
-    elif len(visited) == 1:
-        one = attrgetter(visited[0])
-        values = lambda n: (one(n),)  # noqa: E731
-    else:
-        values = attrgetter(*visited)
-    learnt = _FIELDS[cls] = (values, skipped)
+    learnt = _FIELDS[cls] = (_getter(visited), skipped)
+    _CODE_FIELDS[cls] = (_getter(tuple(f for f in visited if not _is_layout(f))),
+                         tuple(f for f in skipped if not _is_layout(f)))
     return learnt
+
+
+def _getter(fields: tuple):
+    if not fields:
+        return _NO_FIELDS
+    if len(fields) == 1:
+        one = attrgetter(fields[0])
+        return lambda n: (one(n),)
+    return attrgetter(*fields)
 
 
 def _NO_FIELDS(node) -> tuple:
@@ -77,6 +97,61 @@ def children(node) -> list:
         elif value is not None and kind is not _SENTINEL:  # an absent optional field
             out.append(value)
     return out
+
+
+def code_children(node) -> list:
+    """The node's children without the nodes of its layout (whitespace, comments, brackets,
+    commas, operator tokens): a third of them, and all that holds code."""
+    learnt = _CODE_FIELDS.get(node.__class__)
+    if learnt is None:
+        _learn(node.__class__, node)
+        learnt = _CODE_FIELDS[node.__class__]
+    values, skipped = learnt
+    if skipped and any(getattr(node, name) is not None for name in skipped):
+        return [c for c in node.children if not isinstance(c, LAYOUT_NODES)]
+    out = []
+    for value in values(node):
+        kind = value.__class__
+        if kind is tuple or kind is list:
+            out.extend(value)
+        elif value is not None and kind is not _SENTINEL:
+            out.append(value)
+    return out
+
+
+# The node classes layout fields hold.
+LAYOUT_NODES = (
+    cst.BaseParenthesizableWhitespace, cst.TrailingWhitespace, cst.Newline, cst.EmptyLine, cst.Comment,
+    cst.LeftParen, cst.RightParen, cst.LeftSquareBracket, cst.RightSquareBracket, cst.LeftCurlyBrace,
+    cst.RightCurlyBrace, cst.Comma, cst.Dot, cst.Semicolon, cst.Colon, cst.AssignEqual, cst.BaseBinaryOp,
+    cst.BaseBooleanOp, cst.BaseCompOp, cst.BaseUnaryOp, cst.BaseAugOp, cst.Asynchronous,
+)
+
+
+def code_walk(node) -> Iterator:
+    """``walk`` without layout nodes: the node and every node of code below it."""
+    stack = [node]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        n = pop()
+        yield n
+        extend(code_children(n))
+
+
+def visit(node, visitor) -> None:
+    """``node.visit(visitor)`` for a visitor that only looks (a ``CSTVisitor``): its
+    ``visit_<Node>`` and ``leave_<Node>`` methods called in the same order, without LibCST's
+    copy of the tree, and never for layout nodes."""
+    stack = [(node, False)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        n, leaving = pop()
+        if leaving:
+            visitor.on_leave(n)
+            continue
+        push((n, True))  # left even when its children are not visited, as LibCST does
+        if visitor.on_visit(n):
+            stack.extend((c, False) for c in reversed(code_children(n)))
 
 
 def walk(node) -> Iterator:

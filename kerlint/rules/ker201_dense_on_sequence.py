@@ -16,7 +16,7 @@ from ..fixes import insert_before
 from ..ir import Tensor
 from ..shapes import const, fmt_shape
 from . import Rule
-from ..interp.tree import children
+from ..interp.tree import code_children
 
 # Layers whose rank-3+ output a Dense head may have been put on by mistake.
 _PRODUCERS = {"conv", "pool", "rnn", "conv_rnn", "bidirectional", "attention", "multi_head_attention",
@@ -235,7 +235,7 @@ def _names_in(node) -> set:
         n = stack.pop()
         if isinstance(n, cst.Name):
             out.add(n.value)
-        stack.extend(children(n))
+        stack.extend(code_children(n))
     return out
 
 
@@ -348,7 +348,7 @@ class _Labels:
             for item in stmt.items:
                 if item.asname is not None:
                     self._bind(item.asname.name, None, (), owner)
-        for child in children(stmt):
+        for child in code_children(stmt):
             self._walk_parts(child, owner, loops)
 
     def _walk_parts(self, part, owner, loops) -> None:

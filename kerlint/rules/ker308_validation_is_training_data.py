@@ -10,7 +10,7 @@ from ..diagnostics import UNSAFE, Diagnostic, Fix, NodeEdit
 from ..edits import code_of
 from ..ir import Const
 from . import Rule
-from ..interp.tree import children
+from ..interp.tree import code_children
 
 # Calls that give the same values for the same arguments: an expression made only of these
 # (and names, attributes, indexing, arithmetic) is the same data both times it is written.
@@ -41,7 +41,7 @@ def _deterministic(node) -> bool:
             name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
             if name not in _SAME_VALUES:
                 return False
-        stack.extend(children(n))
+        stack.extend(code_children(n))
     return True
 
 
@@ -111,7 +111,7 @@ def _enclosing_function(body, target, function=None):
                 return function
             continue
         inner = stmt if isinstance(stmt, cst.FunctionDef) else function
-        stack = [c for c in children(stmt) if not isinstance(c, cst.BaseExpression)]
+        stack = [c for c in code_children(stmt) if not isinstance(c, cst.BaseExpression)]
         while stack:
             child = stack.pop()
             if isinstance(child, (cst.IndentedBlock, cst.SimpleStatementSuite)):
@@ -119,7 +119,7 @@ def _enclosing_function(body, target, function=None):
                 if found is not False:
                     return found
             elif not isinstance(child, cst.BaseExpression):
-                stack.extend(children(child))
+                stack.extend(code_children(child))
     return False
 
 

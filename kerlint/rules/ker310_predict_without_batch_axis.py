@@ -11,7 +11,7 @@ from ..diagnostics import SAFE, UNSAFE, Diagnostic, Fix, NodeEdit
 from ..edits import code_of
 from ..ir import Const, Model, Tensor
 from . import Rule
-from ..interp.tree import children
+from ..interp.tree import code_children
 
 _METHODS = ("predict", "evaluate", "predict_on_batch", "test_on_batch")
 # The words that make a test (or validation) twin of a training array: x_train -> x_test.
@@ -185,7 +185,7 @@ def _names_in(node) -> set:
         n = stack.pop()
         if isinstance(n, cst.Name):
             names.add(n.value)
-        stack.extend(children(n))
+        stack.extend(code_children(n))
     return names
 
 

@@ -7,7 +7,7 @@ import libcst as cst
 from ..diagnostics import Diagnostic
 from ..names import dotted_name, keras2_object
 from . import Rule
-from ..interp.tree import children
+from ..interp.tree import code_children
 
 _MODEL_CLASSES = ("models.Model", "models.Sequential")
 _ATTRIBUTES = ("compiled_loss", "compiled_metrics")
@@ -27,7 +27,7 @@ def _class_defs(body):
 
 
 def _parts(stmt):
-    for child in children(stmt):
+    for child in code_children(stmt):
         if isinstance(child, _BLOCKS):
             yield child
         elif isinstance(child, (cst.If, cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally)):
@@ -79,7 +79,7 @@ def _own_attribute(cls: cst.ClassDef) -> bool:
                 return True
             if isinstance(target, cst.Name) and target.value in _ATTRIBUTES:
                 return True
-        stack.extend(children(node))
+        stack.extend(code_children(node))
     return False
 
 
@@ -104,7 +104,7 @@ def _uses(method: cst.FunctionDef, receiver: str):
                 and isinstance(node.value, cst.Name) and node.value.value == receiver):
             yield node
             continue
-        stack.extend(children(node))
+        stack.extend(code_children(node))
 
 
 _MESSAGES = {

@@ -9,7 +9,7 @@ from ..diagnostics import SAFE, Diagnostic, Fix, NodeEdit
 from ..edits import add_keyword, expr, keras_name
 from ..names import dotted_name, keras2_object
 from . import Rule
-from ..interp.tree import children
+from ..interp.tree import code_children
 
 # Keras 2's backend functions that Keras 3's ``keras.backend`` no longer has (Keras 3 keeps
 # only epsilon, floatx, image_data_format, clear_session, is_keras_tensor and a few dtype
@@ -192,7 +192,7 @@ def _lambda_uses(file):
                 if _removed_name(path) is not None:
                     yield call, node, path
                     continue
-            stack.extend(children(node))
+            stack.extend(code_children(node))
 
 
 def _imports(file):

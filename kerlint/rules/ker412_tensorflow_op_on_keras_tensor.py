@@ -11,7 +11,7 @@ from ..interp.values import DictVal, Seq
 from ..ir import Tensor
 from ..names import dotted_name, keras2_object
 from . import Rule
-from ..interp.tree import children
+from ..interp.tree import code_children
 
 # TensorFlow functions that take any Python value and leave a KerasTensor alone.
 _ACCEPTS_ANYTHING = ("tf.nest.", "tf.is_tensor", "tf.print", "tf.get_static_value", "tf.name_scope",
@@ -131,7 +131,7 @@ def _statements(body):
 
 
 def _blocks(stmt):
-    for child in children(stmt):
+    for child in code_children(stmt):
         if isinstance(child, (cst.IndentedBlock, cst.SimpleStatementSuite)):
             yield child
         elif isinstance(child, _PARTS):
@@ -144,7 +144,7 @@ def _inside(node) -> set:
     while stack:
         n = stack.pop()
         ids.add(id(n))
-        stack.extend(children(n))
+        stack.extend(code_children(n))
     return ids
 
 
@@ -157,7 +157,7 @@ def _iter(node):
     while stack:
         n = stack.pop()
         yield n
-        stack.extend(children(n))
+        stack.extend(code_children(n))
 
 
 def layer_code(module: cst.Module) -> set:

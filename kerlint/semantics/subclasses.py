@@ -14,7 +14,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..interp.objects import split_args
-from ..interp.tree import children
+from ..interp.tree import code_children
 from ..interp.values import UNKNOWN, ClassVal, Const, FunctionVal
 from ..ir import Layer, Model, Tensor
 from .arguments import bind
@@ -113,7 +113,7 @@ def _makes_weights(cls) -> bool:
             name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
             if name in _WEIGHT_MAKERS:
                 return True
-        stack.extend(children(n))
+        stack.extend(code_children(n))
     return False
 
 
@@ -140,6 +140,6 @@ def _reads_compiled_loss(node) -> bool:
         n = stack.pop()
         if isinstance(n, cst.Attribute) and n.attr.value in _COMPILED_LOSS:
             return True
-        stack.extend(children(n))
+        stack.extend(code_children(n))
     return False
 
