@@ -15,17 +15,13 @@ an ignored prefix the more specific one wins (``ignore`` on a tie). ``fixable``,
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - 3.10 has no tomllib; tomli is what it became
-    import tomli as tomllib
+from .files import is_file
 
 # Every key a configuration may hold, with what its value must be (the README's table says
 # what each one means). Anything else is an error.
@@ -49,6 +45,15 @@ DEFAULT_EXCLUDE = (
 
 class ConfigError(Exception):
     """A configuration or selection the user must correct (exit status 2)."""
+
+
+def _toml():
+    """The TOML parser, imported only when a configuration file is read (start-up time)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - 3.10 has no tomllib; tomli is what it became
+        import tomli as tomllib
+    return tomllib
 
 
 def known_codes() -> set[str]:
@@ -173,9 +178,7 @@ class PathPattern:
 
     @classmethod
     def of(cls, text: str, base=None) -> PathPattern:
-        body = text.replace(os.sep, "/").rstrip("/")
-        while body.startswith("./"):
-            body = body[2:]
+        body = _glob_body(text)
         name_only = "/" not in body
         if name_only:
             return cls(text, glob_regex(body), True)
@@ -186,6 +189,39 @@ class PathPattern:
     def matches(self, absolute: str, name: str) -> bool:
         """``absolute``: the path as ``_posix(os.path.abspath(...))`` gives it."""
         return bool(self.regex.fullmatch(name if self.name_only else absolute))
+
+
+def _glob_body(text: str) -> str:
+    body = text.replace(os.sep, "/").rstrip("/")
+    while body.startswith("./"):
+        body = body[2:]
+    return body
+
+
+class PatternSet:
+    """Path patterns asked at once, as ``any(p.matches(absolute, name) for p in patterns)``:
+    a pattern that is a plain name (each default exclude but one) is a string compared, not a
+    regex run. Asked for every entry a walk finds."""
+
+    __slots__ = ("names", "name_regexes", "path_regexes")
+
+    def __init__(self, patterns):
+        self.names = set()
+        self.name_regexes = []
+        self.path_regexes = []
+        for p in patterns:
+            if not p.name_only:
+                self.path_regexes.append(p.regex)
+                continue
+            body = _glob_body(p.text)
+            if any(c in body for c in "*?[\\"):
+                self.name_regexes.append(p.regex)
+            else:
+                self.names.add(body)  # glob_regex of a plain name matches it alone
+
+    def matches(self, absolute: str, name: str) -> bool:
+        return (name in self.names or any(r.fullmatch(name) for r in self.name_regexes)
+                or any(r.fullmatch(absolute) for r in self.path_regexes))
 
 
 def _posix(path: str) -> str:
@@ -215,13 +251,14 @@ class Settings:
 
     def codes_for(self, path) -> list[str]:
         """The codes to check in ``path``: the selection less its per-file ignores."""
+        if not self.per_file_ignores or path is None:
+            return list(self._memo("codes", self.codes, sorted))
         codes = set(self.codes)
-        if self.per_file_ignores and path is not None:
-            absolute = _posix(os.path.abspath(path))
-            name = absolute.rsplit("/", 1)[-1]
-            for pattern, ignored in self.per_file_ignores:
-                if pattern.matches(absolute, name):
-                    codes -= ignored
+        absolute = _posix(os.path.abspath(path))
+        name = absolute.rsplit("/", 1)[-1]
+        for pattern, ignored in self.per_file_ignores:
+            if pattern.matches(absolute, name):
+                codes -= ignored
         return sorted(codes)
 
     def excluded(self, path, walking: bool = False) -> bool:
@@ -229,16 +266,26 @@ class Settings:
         ``walking``: its folders were checked on the way down, so only the path itself is."""
         if not self.exclude:
             return False
+        patterns = self._memo("exclude", self.exclude, PatternSet)
         absolute = _posix(os.path.abspath(path))
-        root = _posix(str(self.root)).rstrip("/") + "/"
+        root = self._memo("root", self.root, lambda root: _posix(str(root)).rstrip("/") + "/")
         if not absolute.startswith(root):
-            return any(p.matches(absolute, absolute.rsplit("/", 1)[-1]) for p in self.exclude)
+            return patterns.matches(absolute, absolute.rsplit("/", 1)[-1])
         parts = absolute[len(root) :].split("/")
         for k in range(len(parts), len(parts) - 1 if walking else 0, -1):
             sub = root + "/".join(parts[:k])
-            if any(p.matches(sub, parts[k - 1]) for p in self.exclude):
+            if patterns.matches(sub, parts[k - 1]):
                 return True
         return False
+
+    def _memo(self, name: str, value, make):
+        """``make(value)``, kept while the field holds that same object (this runs per file;
+        the fields are not meant to change, but a changed one is not read stale)."""
+        memo = self.__dict__.setdefault("_memos", {})
+        kept = memo.get(name)
+        if kept is None or kept[0] is not value:
+            kept = memo[name] = (value, make(value))
+        return kept[1]
 
 
 # --- reading one file --------------------------------------------------------------------
@@ -257,6 +304,7 @@ def _where(path: Path, key: str | None = None) -> str:
 
 def _read_table(path: Path) -> dict | None:
     """The kerlint table of a config file, or None when it has none."""
+    tomllib = _toml()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -278,6 +326,8 @@ def _read_table(path: Path) -> dict | None:
 
 
 def _unknown_key(path: Path, key: str) -> ConfigError:
+    import difflib
+
     hint = ""
     close = difflib.get_close_matches(key.replace("_", "-").lower(), KEYS, n=1, cutoff=0.6)
     if close:
@@ -391,31 +441,34 @@ def load_chain(path: Path) -> list[FileConfig]:
     return chain[::-1]
 
 
-_FOUND: dict[Path, Path | None] = {}  # folder -> its config; a walk asks once per folder
+_FOUND: dict[str, Path | None] = {}  # folder -> its config; a walk asks once per folder
 
 
-def config_in(folder: Path) -> Path | None:
+def config_in(folder) -> Path | None:
     """The configuration file of ``folder`` itself, if it has one."""
     for name in CONFIG_NAMES:
-        candidate = folder / name
-        if candidate.is_file() and (name != "pyproject.toml" or _has_table(candidate)):
-            return candidate
+        candidate = os.path.join(folder, name)
+        if is_file(candidate) and (name != "pyproject.toml" or _has_table(Path(candidate))):
+            return Path(candidate)
     return None
 
 
 def find_config(start: Path) -> Path | None:
     """The nearest configuration file at or above ``start`` (``.kerlint.toml``, ``kerlint.toml``,
     or a ``pyproject.toml`` with a ``[tool.kerlint]`` table, in that order in each folder)."""
-    d = Path(os.path.abspath(start))
+    # Strings, not pathlib: the first question about each folder of a walk comes here.
+    folder = os.path.abspath(start)
     walked, found = [], None
-    for folder in (d, *d.parents):
+    while True:
         if folder in _FOUND:
             found = _FOUND[folder]
             break
         walked.append(folder)
         found = config_in(folder)
-        if found is not None:
+        parent = os.path.dirname(folder)
+        if found is not None or parent == folder:
             break
+        folder = parent
     for folder in walked:
         _FOUND[folder] = found
     return found

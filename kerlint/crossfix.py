@@ -18,11 +18,14 @@ from .project import project_for
 
 def prune_unreachable_fixes(files, results) -> None:
     """Drop the fixes that edit a file this run does not lint: ``--fix`` could not apply them."""
-    linted = _linted(files)
+    linted = None  # worked out for the first such fix only: most runs have none
     for result in results:
         for report in result.reports:
-            if crosses_files(report.fix) and not _reachable(report.fix, linted):
-                report.fix = None
+            if crosses_files(report.fix):
+                if linted is None:
+                    linted = _linted(files)
+                if not _reachable(report.fix, linted):
+                    report.fix = None
 
 
 def fix_across_files(files, results, mode) -> None:

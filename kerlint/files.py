@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import io
 import os
+import stat
 import tokenize
 from pathlib import Path
 
@@ -22,8 +23,35 @@ class ReadError(Exception):
         self.os_error = os_error
 
 
-def _skip_dir(path: Path) -> bool:
-    return path.name in SKIP_DIRS or path.name.endswith(".egg-info") or (path / "pyvenv.cfg").exists()
+# What pathlib's exists() / is_file() take for "not there" (any other OSError is raised).
+_ABSENT_ERRNOS = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
+_ABSENT_WINERRORS = (21, 1921)
+
+
+def _stat_or_none(path: str):
+    try:
+        return os.stat(path)
+    except OSError as exc:
+        if exc.errno in _ABSENT_ERRNOS or getattr(exc, "winerror", None) in _ABSENT_WINERRORS:
+            return None
+        raise
+    except ValueError:  # a NUL in the name
+        return None
+
+
+def exists(path: str) -> bool:
+    """``Path(path).exists()`` without making a Path (asked for many folders of a walk)."""
+    return _stat_or_none(path) is not None
+
+
+def is_file(path: str) -> bool:
+    """``Path(path).is_file()`` without making a Path."""
+    st = _stat_or_none(path)
+    return st is not None and stat.S_ISREG(st.st_mode)
+
+
+def _skip_dir(name: str, path: str) -> bool:
+    return name in SKIP_DIRS or name.endswith(".egg-info") or exists(os.path.join(path, "pyvenv.cfg"))
 
 
 def discover(paths, suffixes=SOURCE_SUFFIXES, skip=None):
@@ -53,19 +81,16 @@ def inside(path: str, folder: str) -> bool:
 
 
 def _walk(root: Path, suffixes, skip=None):
-    stack = [root]
+    # Strings, not pathlib, until a file is found: this runs for every entry of the tree.
+    stack = [(os.fspath(root), _resolved(os.fspath(root)))]  # (folder, its real path: None for a loop)
     visited = set()
     out = []
     # A symbolic link that leads out of the tree is not followed: --fix must never write
     # outside the folders it was given.
     top = os.path.realpath(root)
     while stack:
-        d = stack.pop()
-        try:
-            real = d.resolve()
-        except (OSError, RuntimeError):
-            continue
-        if real in visited:
+        d, real = stack.pop()
+        if real is None or real in visited:
             continue  # symlink loop
         visited.add(real)
         try:
@@ -73,21 +98,39 @@ def _walk(root: Path, suffixes, skip=None):
         except OSError:
             continue
         for e in entries:
-            path = Path(e.path)
+            path = e.path
             try:
-                if e.is_symlink() and not inside(os.path.realpath(e.path), top):
+                link = e.is_symlink()
+                if link and not inside(os.path.realpath(path), top):
                     continue
                 if e.is_dir():
-                    if skip is None and not _skip_dir(path):
-                        stack.append(path)
-                    elif skip is not None and not skip(path, True) and not (path / "pyvenv.cfg").exists():
-                        stack.append(path)
+                    if skip is None and _skip_dir(e.name, path):
+                        continue
+                    if skip is not None and (skip(path, True) or exists(os.path.join(path, "pyvenv.cfg"))):
+                        continue
+                    # Below a real folder, a folder that is no link is real too.
+                    stack.append((path, _resolved(path) if link else os.path.join(real, e.name)))
                 elif e.name.endswith(suffixes) and e.is_file() and not (skip and skip(path, False)):
-                    out.append(path)
+                    out.append(Path(path))
             except OSError:
                 continue
     out.sort()
     return out
+
+
+def _resolved(folder: str) -> str | None:
+    """``Path(folder).resolve()`` as a string; None for a loop of symbolic links (or a path
+    ``realpath`` cannot follow)."""
+    try:
+        real = os.path.realpath(folder)
+    except OSError:
+        return None
+    try:
+        os.stat(real)  # how resolve() finds a loop: the links never end
+    except OSError as exc:
+        if exc.errno == errno.ELOOP or getattr(exc, "winerror", 0) == 1921:
+            return None
+    return real
 
 
 def decode(data: bytes) -> str:

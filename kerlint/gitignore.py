@@ -59,6 +59,7 @@ class GitIgnore:
         self.base = str(base)
         self._prefix = self.base if self.base.endswith(os.sep) else self.base + os.sep
         self._rules: dict[str, list[_Rule]] = {}
+        self._above: dict[tuple, list] = {}  # folder below the base (its parts) -> _rules_down_to
         self._info = parse(_read(base / ".git" / "info" / "exclude")) if (base / ".git").is_dir() else []
 
     def _folder_rules(self, folder: str) -> list[_Rule]:
@@ -74,17 +75,28 @@ class GitIgnore:
         if not absolute.startswith(self._prefix):
             return False
         parts = absolute[len(self._prefix) :].split(os.sep)
-        verdict = self._match(self._info, "/".join(parts), is_dir)
-        folder = self.base
-        for i in range(len(parts)):
-            if i:
-                folder = os.path.join(folder, parts[i - 1])
-            rules = self._folder_rules(folder)
-            if rules:
-                v = self._match(rules, "/".join(parts[i:]), is_dir)
-                if v is not None:
-                    verdict = v
+        verdict = self._match(self._info, "/".join(parts), is_dir) if self._info else None
+        for i, rules in self._rules_above(parts):
+            v = self._match(rules, "/".join(parts[i:]), is_dir)
+            if v is not None:
+                verdict = v
         return bool(verdict)
+
+    def _rules_above(self, parts) -> list:
+        """[(i, rules)]: the folders from the base down to the entry's own that have rules,
+        ``i`` the index in ``parts`` of the first part below that folder. Worked out once per
+        folder, from its parent's."""
+        return self._rules_down_to(tuple(parts[:-1]))
+
+    def _rules_down_to(self, below: tuple) -> list:
+        found = self._above.get(below)
+        if found is None:
+            found = list(self._rules_down_to(below[:-1])) if below else []
+            rules = self._folder_rules(os.path.join(self.base, *below))
+            if rules:
+                found.append((len(below), rules))
+            self._above[below] = found
+        return found
 
     @staticmethod
     def _match(rules, rel: str, is_dir: bool):

@@ -8,14 +8,10 @@ decide, as before)."""
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    tomllib = None
 
 # A requirement: a name and the version clauses after it ("tensorflow>=2.10,<2.16").
 _REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*(?:\[[^\]]*\])?\s*((?:[<>=!~]=?\s*[\w.*]+\s*,?\s*)*)")
@@ -80,9 +76,19 @@ def _from_requirements(lines) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def _pyproject(root: Path) -> tuple[str | None, str | None]:
+def _tomllib():
+    """The TOML parser (None on Python 3.10), imported only for a pyproject.toml to read."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        return None
+    return tomllib
+
+
+def _pyproject(root: Path, names) -> tuple[str | None, str | None]:
     """(target-keras, what the dependencies pin) from the root's pyproject.toml."""
     path = root / "pyproject.toml"
+    tomllib = _tomllib() if "pyproject.toml" in names else None
     if tomllib is None or not path.is_file():
         return None, None
     try:
@@ -98,19 +104,42 @@ def _pyproject(root: Path) -> tuple[str | None, str | None]:
     return target, _from_requirements(d for d in deps if isinstance(d, str))
 
 
+# What root.glob("requirements*.txt") matches, and how it sorts them: pathlib folds case on
+# Windows only.
+_WINDOWS = os.name == "nt"
+_REQUIREMENTS = re.compile(r"requirements.*\.txt", re.S | (re.I if _WINDOWS else 0))
+
+
+def _listing(root: Path) -> list:
+    try:
+        return os.listdir(root)
+    except OSError:
+        return []
+
+
+def _requirement_files(root: Path, listing) -> list:
+    """``sorted(root.glob("requirements*.txt"))``, from the root's listing."""
+    found = [name for name in listing if _REQUIREMENTS.fullmatch(name)]
+    return [root / name for name in sorted(found, key=str.lower if _WINDOWS else None)]
+
+
 @lru_cache(maxsize=64)
 def project_target(root: Path) -> str | None:
     """"2", "3" or None for the project at ``root``."""
     from .config import configured_target
 
-    target, pinned = _pyproject(root)
+    # One listing of the root says which dependency files it may have (lower-cased, as a file
+    # system may ignore case: is_file() has the last word).
+    listing = _listing(root)
+    names = {name.lower() for name in listing}
+    target, pinned = _pyproject(root, names)
     target = configured_target(root) or target  # kerlint.toml, .kerlint.toml, `extend` too
     if target in ("2", "3"):
         return target
     if pinned:
         return pinned
     lines = []
-    for path in sorted(root.glob("requirements*.txt")):
+    for path in _requirement_files(root, listing):
         try:
             lines += path.read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError):
@@ -118,7 +147,7 @@ def project_target(root: Path) -> str | None:
     for name in ("setup.cfg", "setup.py"):
         path = root / name
         try:
-            text = path.read_text(encoding="utf-8") if path.is_file() else ""
+            text = path.read_text(encoding="utf-8") if name in names and path.is_file() else ""
         except (OSError, UnicodeDecodeError):
             continue
         lines += [m.group(1) for m in _STRINGS.finditer(text)]

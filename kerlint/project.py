@@ -13,12 +13,12 @@ source comes from (an editor can put open buffers there).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from pathlib import Path
 
 from .config import find_config
+from .files import exists
 
 # A module bigger than this is not read for an import (generated code).
 MAX_MODULE_BYTES = 1_000_000
@@ -139,17 +139,40 @@ def imports_reach_keras(path: Path, data: bytes, prescan) -> bool:
 
 def root_for(path: Path) -> Path:
     """The project root of a linted file (see the module docstring)."""
-    folder = Path(os.path.abspath(path)).parent
-    if folder not in _ROOTS:
+    # Strings, not pathlib: asked for every file of a run, mostly of a folder asked before.
+    folder = os.path.dirname(os.path.abspath(path))
+    root = _ROOTS.get(folder)
+    if root is None:
         config = find_config(folder)
-        root = config.parent if config is not None else None
-        if root is None:
-            root = next((c for c in (folder, *folder.parents) if (c / ".git").exists()), folder)
+        if config is not None:
+            root = config.parent
+        else:
+            root = Path(_repository(folder) or folder)
         _ROOTS[folder] = root
-    return _ROOTS[folder]
+    return root
 
 
-_ROOTS: dict[Path, Path] = {}  # folder -> its project root, once per process
+_ROOTS: dict[str, Path] = {}  # folder -> its project root, once per process
+_REPOSITORIES: dict[str, str | None] = {}  # folder -> the nearest folder at or above it with .git
+
+
+def _repository(folder: str) -> str | None:
+    walked, found = [], None
+    while True:
+        if folder in _REPOSITORIES:
+            found = _REPOSITORIES[folder]
+            break
+        walked.append(folder)
+        if exists(os.path.join(folder, ".git")):
+            found = folder
+            break
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    for folder in walked:
+        _REPOSITORIES[folder] = found
+    return found
 
 
 _PROJECTS: dict[Path, Project] = {}
@@ -183,6 +206,8 @@ def _stamp(path: Path):
 
 
 def _digest(text: str | None) -> str | None:
+    import hashlib
+
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest() if text is not None else None
 
 

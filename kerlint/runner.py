@@ -3,7 +3,6 @@ up in the cache once), and worker processes."""
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 from pathlib import Path
@@ -15,7 +14,19 @@ from .fix import FileFix, applies
 from .lint import FileResult, internal_error
 from .source import Source, SourceError, from_bytes, read_file
 
-log = logging.getLogger("kerlint.run")  # `check -v`: what happens to each file and why
+
+class _RunLog:
+    """``logging.getLogger("kerlint.run")`` (``check -v``: what happens to each file and why),
+    without importing ``logging`` for a run that has not: no one can listen to it then."""
+
+    @staticmethod
+    def info(message, *args) -> None:
+        logging = sys.modules.get("logging")
+        if logging is not None:
+            logging.getLogger("kerlint.run").info(message, *args)
+
+
+log = _RunLog()
 
 # Worker tasks: files in batches of about BATCH_BYTES of source (fewer round trips than a
 # task per file), big files alone, biggest first so that no worker is left with a big file at
