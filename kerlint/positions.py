@@ -24,7 +24,7 @@ from itertools import accumulate
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
-from .interp.tree import children, walk
+from .interp.tree import LAYOUT_NODES, children, code_children, walk
 
 _NEWLINE = re.compile(r"\r\n?|\n")
 
@@ -139,14 +139,9 @@ def _first_difference(code: str, source: str) -> int | None:
 
 # A line holding only a backslash, which LibCST drops: such a text is regenerated whole.
 _LONE_BACKSLASH = re.compile(r"(?:^|[\r\n])[ \t\f]*\\(?:\r\n?|\n|$)")
-# Nodes that hold only layout (whitespace, comments, brackets, commas): the search for the
-# statement of a node looks through them last.
-_LAYOUT = frozenset({
-    cst.SimpleWhitespace, cst.ParenthesizedWhitespace, cst.TrailingWhitespace, cst.EmptyLine,
-    cst.Newline, cst.Comment, cst.LeftParen, cst.RightParen, cst.LeftSquareBracket,
-    cst.RightSquareBracket, cst.LeftCurlyBrace, cst.RightCurlyBrace, cst.Comma, cst.Dot, cst.Colon,
-    cst.Semicolon, cst.AssignEqual,
-})
+# A node's innermost statement, and the nodes whose statements are indented deeper.
+_STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+_INDENTING = (cst.IndentedBlock, cst.Match)
 
 
 class StatementPositions:
@@ -164,6 +159,10 @@ class StatementPositions:
         self.source = source
         self._full: Positions | None = None
         self._owner: dict[int, int] = {}  # id(node) -> index of its top-level statement
+        # id(node) -> (its innermost statement, the indentation of that statement's blocks),
+        # for nodes below a top-level statement
+        self._inner: dict[int, tuple] = {}
+        self._nested: dict[int, tuple | None] = {}  # id(inner statement) -> as _generated
         self._left = len(module.body)  # statements not walked yet: those before this index
         self._layout_walked = False
         self._generated: dict[int, tuple] = {}  # statement index -> (spans, line columns, first line)
@@ -176,6 +175,15 @@ class StatementPositions:
     def range(self, node):
         if self._full is None:
             index = self._statement_of(node)
+            inner = self._inner.get(id(node)) if index is not None else None
+            if inner is not None:
+                generated = self._inner_statement(index, *inner)
+                span = generated[0].get(node) if generated is not None else None
+                if span is not None:
+                    spans, lines, first = generated
+                    line, column = lines.at(span[0])
+                    end_line, end_column = lines.at(span[1])
+                    return line + first, column, end_line + first, end_column
             if index is not None:
                 generated = self._statement(index)
                 if generated is not None:
@@ -204,7 +212,7 @@ class StatementPositions:
         while key not in owner and self._left > 0:
             self._left -= 1
             self._walk(self._left, skip_layout=True)
-        if key not in owner and node.__class__ in _LAYOUT and not self._layout_walked:
+        if key not in owner and isinstance(node, LAYOUT_NODES) and not self._layout_walked:
             # Only layout lies below layout: any other node was not found in a statement.
             self._layout_walked = True
             for index in range(len(self.module.body)):
@@ -212,15 +220,45 @@ class StatementPositions:
         return owner.get(key)
 
     def _walk(self, index: int, skip_layout: bool) -> None:
-        owner = self._owner
-        stack = [self.module.body[index]]
-        pop, extend = stack.pop, stack.extend
+        owner, inner = self._owner, self._inner
+        top = self.module.body[index]
+        default = self.module.default_indent
+        stack = [(top, top, ())]
+        pop, push = stack.pop, stack.append
         while stack:
-            n = pop()
-            if skip_layout and n.__class__ in _LAYOUT:
-                continue
-            owner[id(n)] = index
-            extend(children(n))
+            n, stmt, indents = pop()
+            key = id(n)
+            owner[key] = index
+            if isinstance(n, _STATEMENTS):
+                stmt = n
+            if stmt is not top:
+                inner[key] = (stmt, indents)
+            if isinstance(n, _INDENTING):  # its statements (a match's cases) are indented deeper
+                indents = (*indents, default if n.indent is None else n.indent)
+            for child in (code_children(n) if skip_layout else children(n)):
+                push((child, stmt, indents))
+
+    def _inner_statement(self, index: int, stmt, indents: tuple):
+        """As ``_statement``, for a statement inside top-level statement ``index``: its code
+        (with the indentation of its blocks) must occur once in that statement's text, at
+        the start of a line; None otherwise (the caller regenerates the top-level one)."""
+        key = id(stmt)
+        if key not in self._nested:
+            self._nested[key] = self._locate(index, stmt, indents)
+        return self._nested[key]
+
+    def _locate(self, index: int, stmt, indents: tuple):
+        state = _TokenSpans(self.module.default_indent, self.module.default_newline)
+        state.indent_tokens = list(indents)
+        stmt._codegen(state)
+        lines = _LineColumns(state.tokens)
+        code, starts, source = lines.code, self._line_starts, self.source
+        lo = starts[self._starts[index] - 1] if self._starts[index] - 1 < len(starts) else len(source)
+        hi = (starts[self._starts[index + 1] - 1] if index + 1 < len(self._starts) else len(source))
+        at = source.find(code, lo, hi)
+        if at < 0 or (at > 0 and source[at - 1] not in "\r\n") or source.find(code, at + 1, hi) >= 0:
+            return None
+        return state.spans, lines, bisect_right(starts, at) - 1
 
     def _outside_statements(self, node) -> bool:
         """The module itself, or a node of its header or footer (comments before the first

@@ -95,6 +95,28 @@ def test_statement_positions_regenerate_only_the_statement_asked_about():
         assert mine.first_difference(text) is None
 
 
+def test_a_node_inside_a_function_regenerates_only_its_own_statement():
+    """A call in a function body: its line alone is regenerated (with its block's indentation),
+    not the function. A line written twice in the function cannot be placed that way: the
+    function is regenerated, and the ranges are still PositionProvider's."""
+    source = ("import keras\n\n\ndef train(model, x, y):\n    # fit it\n    if x is not None:\n"
+              "          model.fit(x, y)\n    model.fit(x, y)\n    model.fit(x, y)\n    return model\n")
+    for text in (source, source.replace("\n", "\r\n")):
+        module = cst.parse_module(text)
+        want = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        body = module.body[1].body.body
+        once = body[0].body.body[0].body[0].value  # model.fit(x, y) under the if, indented by 6 more
+        twice = body[1].body[0].value
+        mine = StatementPositions(module, text)
+        for node in (once, twice):
+            r = want[node]
+            assert mine.range(node) == (r.start.line, r.start.column, r.end.line, r.end.column)
+        assert mine.range(once) == (7, 10, 7, 25)
+        assert mine._nested[id(body[0].body.body[0])] is not None  # placed on its own
+        assert mine._nested[id(body[1])] is None  # twice in the function: not placed on its own
+        assert sorted(mine._generated) == [1]  # so the function was regenerated, for it alone
+
+
 def test_a_text_libcst_does_not_give_back_is_regenerated_whole():
     source = "import keras\nx = 1\n\\\nmodel.compile(loss='mse')\n"
     module = cst.parse_module(source)

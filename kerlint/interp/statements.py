@@ -169,6 +169,8 @@ class Statements:
             handler(self, small, env, stmt)
 
     def exec_expr(self, small: cst.Expr, env: Env, stmt):
+        if type(small.value) is cst.SimpleString:
+            return  # a docstring: no effect, and evaluating a long one costs a compile
         self.eval(small.value, env, statement=stmt)
 
     def exec_assign(self, small: cst.Assign, env: Env, stmt):
