@@ -15,6 +15,7 @@ import warnings
 
 import libcst as cst
 
+from .interp.tree import parse_module
 from .positions import Positions
 
 
@@ -23,7 +24,7 @@ class _Chunk:
 
     def __init__(self, text: str):
         self.text = text
-        self.module = cst.parse_module(text)
+        self.module = parse_module(text)
         self.positions = Positions(self.module)
 
 

@@ -374,6 +374,7 @@ def _lint(result: FileResult, source: str, select, noqa: bool, origin=None, chun
 
     from .analysis import FileAnalysis
     from .extract import extract
+    from .interp.tree import parse_module
     from .noqa import apply as apply_noqa
     from .rules import all_rules
 
@@ -382,7 +383,7 @@ def _lint(result: FileResult, source: str, select, noqa: bool, origin=None, chun
     module, chunk_positions = parsed if parsed is not None else (None, None)
     try:
         if module is None:
-            module = cst.parse_module(source)
+            module = parse_module(source)
     except cst.ParserSyntaxError as exc:
         report = _syntax_report(exc, source)
         if report is None:

@@ -89,12 +89,12 @@ class Project:
         """A module's LibCST tree (parsed once per process while unchanged), or None."""
         text = self.text(path)
         if path not in self._parsed:
-            import libcst as cst
+            from .interp.tree import parse_module
 
             tree = None
             if text is not None:
                 try:
-                    tree = cst.parse_module(text)
+                    tree = parse_module(text)
                 except Exception:  # noqa: BLE001 - a module kerlint cannot read is not followed
                     tree = None
             self._parsed[path] = tree

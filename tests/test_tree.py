@@ -6,7 +6,7 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from kerlint.interp.tree import LAYOUT_NODES, children, code_children, code_walk, visit, walk
+from kerlint.interp.tree import LAYOUT_NODES, children, code_children, code_walk, parse_module, visit, walk
 
 from .conftest import FIXTURES
 
@@ -85,3 +85,17 @@ def test_visit_calls_a_visitor_as_libcst_does(source):
     layout = {id(n) for n in walk(module) if isinstance(n, LAYOUT_NODES)}
     assert ours.events == [e for e in theirs.events if e[1] not in layout]
     assert len(ours.events) > 20
+
+
+@pytest.mark.parametrize("source", ODD, ids=range(len(ODD)))
+def test_parse_module_is_libcsts_parse(source):
+    ours, theirs = parse_module(source), cst.parse_module(source)
+    assert ours.deep_equals(theirs) and ours.code == source
+
+
+def test_nodes_made_by_hand_are_still_validated():
+    parse_module("x = 1\n")
+    with pytest.raises(cst.ParserSyntaxError):
+        parse_module("x = = 1\n")
+    with pytest.raises(cst.CSTValidationError):
+        cst.Name("not a name")  # after a parse, and after a failed one
