@@ -35,6 +35,7 @@ def package_fingerprint() -> str:
     """kerlint's version and the size and modification time of each of its files."""
     root = Path(__file__).resolve().parent
     h = hashlib.sha256(f"kerlint {__version__} format {FORMAT}".encode())
+    start = len(str(root)) + 1  # each entry's path relative to the root (os.path.relpath, cheaper)
     stack = [root]
     entries = []
     while stack:
@@ -52,7 +53,7 @@ def package_fingerprint() -> str:
                     st = e.stat()
                 except OSError:
                     continue
-                entries.append(f"{os.path.relpath(e.path, root)}:{st.st_size}:{st.st_mtime_ns}")
+                entries.append(f"{e.path[start:]}:{st.st_size}:{st.st_mtime_ns}")
     for line in sorted(entries):
         h.update(line.encode("utf-8", "surrogateescape") + b"\n")
     return h.hexdigest()[:24]
@@ -135,7 +136,7 @@ class Cache:
     def get(self, key: str):
         """(reports, source) stored for ``key``, or None when there is no sound entry."""
         try:
-            with open(self._path(key), "rb") as fh:
+            with open(self._path(key), "rb", buffering=0) as fh:
                 raw = fh.read()
         except OSError:
             return None

@@ -7,7 +7,8 @@ reporters, the fixer, the cache and worker processes all use.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError, dataclass, field
+from reprlib import recursive_repr
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # only in annotations: reading and reporting results must not import LibCST
@@ -17,8 +18,51 @@ SAFE = "safe"
 UNSAFE = "unsafe"
 
 
-@dataclass
-class NodeEdit:
+def plain_data(cls):
+    """``@dataclass`` for a class that writes its own ``__init__``: ``__repr__``, ``__eq__``
+    (and, frozen, ``__hash__`` and no assignment) come from ``Data`` / ``FrozenData``, as
+    @dataclass would make them. @dataclass compiles these methods at import, which for the
+    classes every run imports was a good part of the start (tests/test_startup_data.py
+    holds each class to what @dataclass makes). ``fields()`` and ``replace()`` work."""
+    cls = dataclass(init=False, repr=False, eq=False)(cls)
+    cls._fields = tuple(cls.__dataclass_fields__)
+    return cls
+
+
+class Data:
+    __slots__ = ()
+    _fields: tuple = ()
+
+    @recursive_repr()
+    def __repr__(self):
+        return f"{self.__class__.__qualname__}({', '.join(f'{n}={getattr(self, n)!r}' for n in self._fields)})"
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return tuple(getattr(self, n) for n in self._fields) == tuple(getattr(other, n) for n in self._fields)
+        return NotImplemented
+
+    __hash__ = None  # as @dataclass makes a class with __eq__ that is not frozen
+
+
+class FrozenData(Data):
+    __slots__ = ()
+
+    def __hash__(self):
+        return hash(tuple(getattr(self, n) for n in self._fields))
+
+    def __setattr__(self, name, value):
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name):
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+_FACTORY = object()  # "use the field's default_factory", as in @dataclass's __init__
+
+
+@plain_data
+class NodeEdit(Data):
     """Replace ``node`` with ``replacement`` (a CST node or source text).
 
     With ``insert="before"`` / ``"after"`` the text (whole lines, ending in a newline) is
@@ -32,16 +76,30 @@ class NodeEdit:
     replacement: object
     insert: str | None = None
 
+    def __init__(self, node, replacement, insert=None):
+        self.node = node
+        self.replacement = replacement
+        self.insert = insert
 
-@dataclass
-class Fix:
+
+@plain_data
+class Fix(Data):
+    """A rule's fix: edits of CST nodes (``NodeEdit``), safe or unsafe."""
+
     applicability: str  # SAFE | UNSAFE
     message: str
     edits: list  # [NodeEdit]
 
+    def __init__(self, applicability, message, edits):
+        self.applicability = applicability
+        self.message = message
+        self.edits = edits
 
-@dataclass
-class Diagnostic:
+
+@plain_data
+class Diagnostic(Data):
+    """What a rule reports: its code and message at a CST node, with a fix or not."""
+
     code: str
     message: str
     node: cst.CSTNode
@@ -56,9 +114,18 @@ class Diagnostic:
     # as a Keras 3 error that is only a deprecation note in a project pinned to Keras 2.
     severity: str | None = None
 
+    def __init__(self, code, message, node, fix=None, anchors=(), about=(), severity=None):
+        self.code = code
+        self.message = message
+        self.node = node
+        self.fix = fix
+        self.anchors = anchors
+        self.about = about
+        self.severity = severity
 
-@dataclass(frozen=True)
-class TextEdit:
+
+@plain_data
+class TextEdit(FrozenData):
     """Replace text between two 0-based offsets (also kept as 1-based row/column)."""
 
     start: int
@@ -72,16 +139,34 @@ class TextEdit:
     # that defines the layer; applied only when that file is linted too (``crossfix``).
     path: str | None = None
 
+    def __init__(self, start, end, content, row, column, end_row, end_column, path=None):
+        set_field = object.__setattr__
+        set_field(self, "start", start)
+        set_field(self, "end", end)
+        set_field(self, "content", content)
+        set_field(self, "row", row)
+        set_field(self, "column", column)
+        set_field(self, "end_row", end_row)
+        set_field(self, "end_column", end_column)
+        set_field(self, "path", path)
 
-@dataclass
-class TextFix:
+
+@plain_data
+class TextFix(Data):
+    """A fix as plain data: text edits, safe or unsafe."""
+
     applicability: str
     message: str
     edits: tuple  # (TextEdit, ...)
 
+    def __init__(self, applicability, message, edits):
+        self.applicability = applicability
+        self.message = message
+        self.edits = edits
 
-@dataclass
-class Report:
+
+@plain_data
+class Report(Data):
     """One diagnostic as plain data. Rows and columns are 1-based, columns in characters."""
 
     code: str
@@ -99,6 +184,22 @@ class Report:
     related: tuple = ()
     # The Diagnostic's severity override, if any; ``report.severity()`` resolves the level.
     severity: str | None = None
+
+    def __init__(self, code, message, row, column, end_row, end_column, fix=None, noqa_row=None, cell=None,
+                 cell_row=None, extra=_FACTORY, related=(), severity=None):
+        self.code = code
+        self.message = message
+        self.row = row
+        self.column = column
+        self.end_row = end_row
+        self.end_column = end_column
+        self.fix = fix
+        self.noqa_row = noqa_row
+        self.cell = cell
+        self.cell_row = cell_row
+        self.extra = {} if extra is _FACTORY else extra
+        self.related = related
+        self.severity = severity
 
     def sort_key(self):
         return (self.row, self.column, self.code)
