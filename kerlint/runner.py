@@ -121,15 +121,23 @@ def _too_big(source: Source) -> FileResult | None:
     return None if notice is None else FileResult(source.name, [], error=notice)
 
 
+def _load_linter():
+    """Import what every lint uses. Done before the workers start, they inherit it where
+    processes are forked (Linux): one import instead of one per worker."""
+    import libcst  # noqa: F401
+
+    from . import analysis, extract  # noqa: F401
+    from .rules import all_rules
+
+    all_rules()
+
+
 def _worker_start():
     # What every lint imports, imported once and frozen: no collection walks it again.
     # (Collections during a lint are paused anyway: lint.collector_paused.)
     import gc
 
-    import libcst  # noqa: F401
-    from .rules import all_rules
-
-    all_rules()
+    _load_linter()
     gc.freeze()
     lint.own_collector()
 
@@ -281,6 +289,7 @@ def _parallel(todo, jobs, fix=None, cache=None):
 
     groups = batches([(i, len(source.data)) for i, (source, _, _) in todo.items()], jobs)
     out = []
+    _load_linter()
     try:
         with ProcessPoolExecutor(max_workers=min(jobs, len(groups)), initializer=_worker_start) as pool:
             futures = [(group, pool.submit(_lint_batch, [todo[i] for i in group], fix, cache)) for group in groups]

@@ -70,6 +70,7 @@ class Catalog:
         for name in legacy.LEGACY_LAYERS:
             self._layer_canon.setdefault(name, name)
         self._sig_cache: dict[tuple[str, str], Signature] = {}
+        self._public: dict[str, str] | None = None
         self.loss_classes = self._canon_map(data["losses"])
         self.optimizer_classes = self._canon_map(data["optimizers"])
         self.callback_classes = self._canon_map(data["callbacks"])
@@ -131,7 +132,13 @@ class Catalog:
         return sig
 
     def public_class_names(self) -> dict[str, str]:
-        """Unqualified public names that snippets use without importing them."""
+        """Unqualified public names that snippets use without importing them (worked out once:
+        every file's semantics asks; read-only)."""
+        if self._public is None:
+            self._public = self._public_class_names()
+        return self._public
+
+    def _public_class_names(self) -> dict[str, str]:
         names: dict[str, str] = {}
         for section, prefix in (
             ("metrics", "metrics"),
