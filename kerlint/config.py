@@ -18,9 +18,10 @@ from __future__ import annotations
 import os
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
+from .diagnostics import Data, FrozenData, plain_data
 from .files import is_file
 
 # Every key a configuration may hold, with what its value must be (the README's table says
@@ -89,13 +90,18 @@ def expand(codes, known=None) -> set[str]:
     return out
 
 
-@dataclass(frozen=True)
-class Selection:
+@plain_data
+class Selection(FrozenData):
     """One place a selection comes from: the configuration file or the command line."""
 
     select: tuple | None = None
     extend_select: tuple = ()
     ignore: tuple = ()
+
+    def __init__(self, select=None, extend_select=(), ignore=()):
+        object.__setattr__(self, "select", select)
+        object.__setattr__(self, "extend_select", extend_select)
+        object.__setattr__(self, "ignore", ignore)
 
     def apply(self, current: set[str], known: set[str]) -> set[str]:
         chosen = set() if self.select is not None else set(current)
@@ -166,8 +172,8 @@ def glob_regex(pattern: str) -> re.Pattern:
     return re.compile("".join(out), re.S)
 
 
-@dataclass(frozen=True)
-class PathPattern:
+@plain_data
+class PathPattern(FrozenData):
     """A ruff-style path pattern: without a ``/`` it matches a file or folder name anywhere,
     with one it matches the path relative to ``base``, the folder of the file that holds it
     (of the command line's: the current directory)."""
@@ -175,6 +181,11 @@ class PathPattern:
     text: str
     regex: re.Pattern
     name_only: bool
+
+    def __init__(self, text, regex, name_only):
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "regex", regex)
+        object.__setattr__(self, "name_only", name_only)
 
     @classmethod
     def of(cls, text: str, base=None) -> PathPattern:
@@ -231,8 +242,11 @@ def _posix(path: str) -> str:
 # --- settings ----------------------------------------------------------------------------
 
 
-@dataclass
-class Settings:
+_FACTORY = object()  # "use the field's default_factory", as in @dataclass's __init__
+
+
+@plain_data
+class Settings(Data):
     """The configuration in force for the files under one project root."""
 
     root: Path
@@ -248,6 +262,23 @@ class Settings:
     cache_dir: Path | None = None  # None: not configured (.kerlint_cache in the root)
     target_keras: str | None = None  # "2", "3", or None: not configured (the dependencies decide)
     sources: dict = field(default_factory=dict)  # key -> the files (or "command line") that set it
+
+    def __init__(self, root, path=None, codes=frozenset(), per_file_ignores=(), exclude=(), respect_gitignore=True,
+                 extends=(), fixable=frozenset(), unsafe_fixes=None, output_format=None, cache_dir=None,
+                 target_keras=None, sources=_FACTORY):
+        self.root = root
+        self.path = path
+        self.codes = codes
+        self.per_file_ignores = per_file_ignores
+        self.exclude = exclude
+        self.respect_gitignore = respect_gitignore
+        self.extends = extends
+        self.fixable = fixable
+        self.unsafe_fixes = unsafe_fixes
+        self.output_format = output_format
+        self.cache_dir = cache_dir
+        self.target_keras = target_keras
+        self.sources = {} if sources is _FACTORY else sources
 
     def codes_for(self, path) -> list[str]:
         """The codes to check in ``path``: the selection less its per-file ignores."""
@@ -392,12 +423,16 @@ def _value(path: Path, key: str, value):
     return Path(os.path.abspath(path.parent / text))
 
 
-@dataclass
-class FileConfig:
+@plain_data
+class FileConfig(Data):
     """One configuration file's keys, checked (``values``: key -> ready value)."""
 
     path: Path
     values: dict
+
+    def __init__(self, path, values):
+        self.path = path
+        self.values = values
 
     @classmethod
     def read(cls, path: Path) -> FileConfig:

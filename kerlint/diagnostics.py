@@ -25,21 +25,25 @@ def plain_data(cls):
     classes every run imports was a good part of the start (tests/test_startup_data.py
     holds each class to what @dataclass makes). ``fields()`` and ``replace()`` work."""
     cls = dataclass(init=False, repr=False, eq=False)(cls)
-    cls._fields = tuple(cls.__dataclass_fields__)
+    cls._plain_fields = tuple(cls.__dataclass_fields__)
     return cls
 
 
 class Data:
     __slots__ = ()
-    _fields: tuple = ()
+    _plain_fields: tuple = ()
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for name in self._plain_fields)
 
     @recursive_repr()
     def __repr__(self):
-        return f"{self.__class__.__qualname__}({', '.join(f'{n}={getattr(self, n)!r}' for n in self._fields)})"
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._plain_fields)
+        return f"{self.__class__.__qualname__}({shown})"
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
-            return tuple(getattr(self, n) for n in self._fields) == tuple(getattr(other, n) for n in self._fields)
+            return self._values() == other._values()
         return NotImplemented
 
     __hash__ = None  # as @dataclass makes a class with __eq__ that is not frozen
@@ -49,7 +53,7 @@ class FrozenData(Data):
     __slots__ = ()
 
     def __hash__(self):
-        return hash(tuple(getattr(self, n) for n in self._fields))
+        return hash(self._values())
 
     def __setattr__(self, name, value):
         raise FrozenInstanceError(f"cannot assign to field {name!r}")

@@ -161,9 +161,7 @@ def decode(data: bytes) -> str:
 def read_bytes(path: Path) -> bytes:
     """The file's bytes; ReadError says why they cannot be read (``os_error``: the OSError)."""
     try:
-        # Unbuffered: one read of the whole file, as Path.read_bytes() does through a buffer.
-        with open(path, "rb", buffering=0) as fh:
-            return fh.read()
+        return path.read_bytes()
     except OSError as exc:
         raise ReadError(_unreadable(path, exc), exc) from None
 

@@ -15,11 +15,11 @@ import re
 import stat
 import tokenize
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from itertools import count
 from pathlib import Path
 
-from .diagnostics import SAFE, UNSAFE, Report, TextEdit
+from .diagnostics import SAFE, UNSAFE, Data, FrozenData, Report, TextEdit, plain_data
 from .files import decode, inside
 
 # Rounds of lint -> fix. Non-overlapping fixes all land in one round; only fixes that touch
@@ -41,30 +41,56 @@ def apply_edits(source: str, edits) -> str:
     return "".join(out)
 
 
-@dataclass(frozen=True)
-class FixMode:
+@plain_data
+class FixMode(FrozenData):
+    """How --fix, --diff and --fix-only fix (``check``'s flags)."""
+
     unsafe: bool = False  # apply unsafe fixes too
     write: bool = True  # False for --diff and stdin
     diff: bool = False
     fixable: frozenset | None = None  # the codes whose fixes may apply (`fixable`/`unfixable`); None: all
 
+    def __init__(self, unsafe=False, write=True, diff=False, fixable=None):
+        set_field = object.__setattr__
+        set_field(self, "unsafe", unsafe)
+        set_field(self, "write", write)
+        set_field(self, "diff", diff)
+        set_field(self, "fixable", fixable)
 
-@dataclass
-class FileFix:
+
+_FACTORY = object()  # "use the field's default_factory", as in @dataclass's __init__
+
+
+@plain_data
+class FileFix(Data):
     """What fixing did to one file (``FileResult.fix``)."""
 
     fixed: Counter = field(default_factory=Counter)  # code -> fixes applied (or that would be)
     diff: str | None = None
     output: bytes | None = None  # the fixed file's bytes (stdin mode)
 
+    def __init__(self, fixed=_FACTORY, diff=None, output=None):
+        self.fixed = Counter() if fixed is _FACTORY else fixed
+        self.diff = diff
+        self.output = output
 
-@dataclass
-class FixOutcome:
+
+@plain_data
+class FixOutcome(Data):
+    """What the fix loop ends with (``fix_to_fixpoint``)."""
+
     program: object  # the fixed program; the start one when nothing applied or on error
     reports: list  # diagnostics that remain in ``program``
     fixed: Counter
     original_reports: list
     error: Report | None = None
+
+    def __init__(self, program, reports, fixed, original_reports, error=None):
+        self.program = program
+        self.reports = reports
+        self.fixed = fixed
+        self.original_reports = original_reports
+        self.error = error
 
     @property
     def text(self) -> str:
@@ -198,13 +224,17 @@ class Unwritable(Exception):
     """A round's edits cannot be carried back into the source (a notebook's cells); says why."""
 
 
-@dataclass(frozen=True)
-class PythonText:
+@plain_data
+class PythonText(FrozenData):
     """A Python file's text as the fix loop sees it: what is linted is what is written, and an
     edit's line breaks become the file's own."""
 
     text: str
     newline: str = "\n"
+
+    def __init__(self, text, newline="\n"):
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "newline", newline)
 
     @classmethod
     def of(cls, text: str) -> PythonText:
@@ -218,8 +248,8 @@ class PythonText:
         return PythonText(apply_edits(self.text, [_normalized(e, self.newline) for e in edits]), self.newline)
 
 
-@dataclass(frozen=True)
-class Stuck:
+@plain_data
+class Stuck(FrozenData):
     """Why a fix loop gave up and left the source as it was: a kerlint bug met in a round."""
 
     reason: str  # "overlap", "unwritable", "invalid", "cycle" or "unsettled"
@@ -228,6 +258,15 @@ class Stuck:
     culprits: tuple = ()  # "invalid": the fixes that break the code on their own
     detail: str = ""  # "unwritable", "invalid": what went wrong
     rounds: int = MAX_ROUNDS
+
+    def __init__(self, reason, at, fixes, culprits=(), detail="", rounds=MAX_ROUNDS):
+        set_field = object.__setattr__
+        set_field(self, "reason", reason)
+        set_field(self, "at", at)
+        set_field(self, "fixes", fixes)
+        set_field(self, "culprits", culprits)
+        set_field(self, "detail", detail)
+        set_field(self, "rounds", rounds)
 
 
 def python_stuck_report(stuck: Stuck) -> Report:

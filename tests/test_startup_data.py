@@ -11,8 +11,11 @@ import pickle
 
 import pytest
 
-from kerlint import diagnostics
-from kerlint.diagnostics import Diagnostic, Fix, NodeEdit, Report, TextEdit, TextFix, FrozenData
+from kerlint import config, diagnostics, fix, noqa
+from kerlint.config import FileConfig, PathPattern, Selection, Settings
+from kerlint.diagnostics import Diagnostic, Fix, FrozenData, NodeEdit, Report, TextEdit, TextFix
+from kerlint.fix import FileFix, FixMode, FixOutcome, PythonText, Stuck
+from kerlint.noqa import Directive
 
 # A sample of arguments for each class: positional, then keywords.
 SAMPLES = {
@@ -24,6 +27,16 @@ SAMPLES = {
     Report: [(("KER101", "m", 1, 2, 3, 4), {}),
              (("KER101", "m", 1, 2, 3, 4), {"extra": {"a": 1}, "related": (("f", 1, 2),), "severity": "warning"}),
              (("KER101", "m", 1, 2, 3, 4), {"extra": None})],
+    FixMode: [((), {}), ((True, False, True, frozenset({"KER1"})), {})],
+    FileFix: [((), {}), ((), {"diff": "d", "output": b"x"})],
+    FixOutcome: [(("p", [], {}, []), {}), (("p", [], {}, []), {"error": "e"})],
+    PythonText: [(("text",), {}), (("a\r\nb", "\r\n"), {})],
+    Selection: [((), {}), ((("KER1",), ("KER2",), ("KER3",)), {})],
+    PathPattern: [(("a", "re", True), {}), (("a/b", "re2", False), {})],
+    Settings: [(("/root",), {}), (("/root", "/root/kerlint.toml"), {"codes": frozenset({"KER1"}), "sources": {"a": 1}})],
+    FileConfig: [(("/p", {}), {}), (("/p", {"select": ("KER1",)}), {})],
+    Directive: [((1, 0, 5, None), {}), ((1, 0, 5, ("KER1",)), {"used": {"KER1"}})],
+    Stuck: [(("overlap", "r", ()), {}), (("invalid", "r", (1,)), {"culprits": (1,), "detail": "d", "rounds": 3})],
 }
 
 
@@ -63,14 +76,15 @@ def test_a_plain_data_class_is_the_dataclass_it_was(cls):
         assert (a == b) is False and a.__eq__(b) is NotImplemented  # another class, as between dataclasses
         if frozen:
             assert hash(a) == hash(b)
+            field_name = dataclasses.fields(cls)[0].name
             with pytest.raises(dataclasses.FrozenInstanceError):
-                a.start = 5
+                setattr(a, field_name, 5)
             with pytest.raises(dataclasses.FrozenInstanceError):
-                del a.start
+                delattr(a, field_name)
         else:
             with pytest.raises(TypeError):
                 hash(a)
-            a.code = "changed"  # not frozen: fields may be set
+            setattr(a, dataclasses.fields(cls)[0].name, "changed")  # not frozen: fields may be set
             a = cls(*args, **kwargs)
         name = dataclasses.fields(cls)[0].name
         changed = dataclasses.replace(a, **{name: "other"})
@@ -95,6 +109,6 @@ def test_a_report_holding_itself_repr_as_a_dataclass_does():
 
 
 def test_every_plain_data_class_has_samples_here():
-    found = {obj for obj in vars(diagnostics).values()
+    found = {obj for module in (diagnostics, fix, config, noqa) for obj in vars(module).values()
              if isinstance(obj, type) and issubclass(obj, diagnostics.Data) and dataclasses.is_dataclass(obj)}
     assert found == set(SAMPLES)
