@@ -4,6 +4,9 @@ units get the same gradient and stay copies of one another)."""
 
 from __future__ import annotations
 
+from collections import Counter
+from functools import partial
+
 import libcst as cst
 
 from ..analysis.activations import LINEAR, is_activation_layer, layer_activation
@@ -115,8 +118,9 @@ def _frozen_or_loaded(file, layer) -> bool:
 
 # -- where a layer's output goes ---------------------------------------------------------------------
 def _placements(file):
-    """(layer, the layers after it in order, then _OUTPUT or _UNKNOWN) for each layer of each
-    model whose graph kerlint follows."""
+    """(layer, a function giving the layers after it in order, then _OUTPUT or _UNKNOWN) for
+    each layer of each model whose graph kerlint follows. What comes after is worked out only
+    for the layers that need it: for every layer of a long model it would be quadratic."""
     for model in file.ir.models:
         if not model.has_graph:
             continue
@@ -125,17 +129,18 @@ def _placements(file):
             for i, entry in enumerate(entries):
                 if entry.conditional:
                     continue
-                yield entry.layer, _sequential_after(entries[i + 1:])
+                yield entry.layer, partial(_sequential_after, entries, i + 1)
             continue
         calls = functional_calls(model)
+        uses = Counter(id(c.layer) for c in calls)
         for call in calls:
-            if sum(1 for c in calls if c.layer is call.layer) == 1:
-                yield call.layer, _functional_after(model, calls, call)
+            if uses[id(call.layer)] == 1:
+                yield call.layer, partial(_functional_after, model, calls, call)
 
 
-def _sequential_after(entries):
+def _sequential_after(entries, start: int):
     out = []
-    for entry in entries:
+    for entry in entries[start:]:
         if entry.conditional:
             return out + [_UNKNOWN]
         out.append(entry.layer)
@@ -218,12 +223,13 @@ def _shown(node) -> str:
 def check(file):
     seen = set()
     sites = {id(site.node): site for site in file.ir.calls}
-    for layer, after in _placements(file):
+    for layer, layers_after in _placements(file):
         if layer.kind not in _KERNEL_LAYERS or id(layer) in seen:
             continue
         fill, arg = _kernel_fill(file, sites, layer)
         if fill is None or _frozen_or_loaded(file, layer):
             continue
+        after = layers_after()
         shown = _shown(arg.node.value)
         act = _dead(file, sites, layer, fill, after)
         if act is not None:
