@@ -100,7 +100,7 @@ def apply(source: str, reports: list, select) -> list:
     _, file_codes = file_exemption(source)
     if file_codes:
         reports = [r for r in reports if r.code == "KER000" or not r.code.startswith(file_codes)]
-    if not _MAYBE.search(source):
+    if not _MAYBE.search(source) or not _may_matter(source, reports, select):
         return reports
     found = directives(source)
     if not found:
@@ -122,6 +122,28 @@ def apply(source: str, reports: list, select) -> list:
         kept.extend(_unused(source, found.values(), set(select)))
         kept.sort(key=Report.sort_key)
     return kept
+
+
+# A `# noqa` that names a KER code: KER900 may report it unused.
+_NAMES_KER = re.compile(r"noqa\s*:[^\r\n]*KER", re.I)
+
+
+def _may_matter(source: str, reports: list, select) -> bool:
+    """Whether any ``noqa`` comment can change ``reports``: one on a reported line, or one
+    naming a KER code while KER900 is selected. Without, the file is not tokenized (most files
+    that say "noqa" say it for other tools, on lines kerlint reports nothing about)."""
+    if "\r" in source or (UNUSED_NOQA in select and _NAMES_KER.search(source)):
+        return True
+    if not reports:
+        return False
+    rows = {row for r in reports for row in (r.row, r.end_row)}
+    row, at = 1, 0
+    for m in _MAYBE.finditer(source):
+        row += source.count("\n", at, m.start())
+        at = m.start()
+        if row in rows:
+            return True
+    return False
 
 
 def _unused(source: str, found, select):

@@ -119,3 +119,23 @@ def test_ker900_fix_removes_only_the_unused_codes(tmp_path):
     assert text[2].endswith("])  # noqa: KER101")
     assert text[4] == "x = 1"
     assert text[5] == "y = 2  # the reason stays"
+
+
+def test_noqa_for_other_tools_elsewhere_is_not_tokenized(monkeypatch):
+    """A file whose `# noqa` comments are for other tools, on lines kerlint reports nothing
+    about, keeps its reports, and its comments are not read; a `# noqa` on a reported line,
+    or one naming a KER code while KER900 is on, still is."""
+    import kerlint.noqa as noqa
+    from kerlint.lint import lint_source
+
+    read = []
+    real = noqa.directives
+    monkeypatch.setattr(noqa, "directives", lambda source: read.append(1) or real(source))
+    source = HEAD + "import os  # noqa: F401\n" + model("layers.Dense(3)") + "x = 1  # noqa: E501\n"
+    assert [(r.row, r.code) for r in lint_source(source, "m.py", ["KER101"]).reports] == [(4, "KER101")]
+    assert read == []
+    source = HEAD + model("layers.Dense(3)", "# noqa: KER101")
+    assert lint_source(source, "m.py", ["KER101"]).reports == [] and read == [1]
+    source = HEAD + "import os  # noqa: F401, KER104\n"
+    assert [r.code for r in lint_source(source, "m.py", ["KER101", "KER900"]).reports] == ["KER900"]
+    assert read == [1, 1]
