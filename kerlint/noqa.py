@@ -124,7 +124,7 @@ def apply(source: str, reports: list, select) -> list:
     return kept
 
 
-# A `# noqa` that names a KER code: KER900 may report it unused.
+# A noqa comment that names a KER code: KER900 may report it unused.
 _NAMES_KER = re.compile(r"noqa\s*:[^\r\n]*KER", re.I)
 
 
