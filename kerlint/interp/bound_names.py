@@ -35,20 +35,46 @@ def collect(module: cst.Module) -> set[str]:
 
 
 def _add_bindings(node, names: set) -> None:
-    attrs = _TARGETS.get(type(node))
+    kind = node.__class__
+    attrs = _TARGETS.get(kind)
     if attrs is not None:
         for attr in attrs:
             _add_target(getattr(node, attr), names)
-    elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
-        names.add(node.name.value)
-    elif isinstance(node, cst.Param):
-        names.add(node.name.value)
-    elif isinstance(node, cst.ImportAlias) and node.asname is None:
+        return
+    bind = _BINDERS.get(kind)
+    if bind is not None:
+        bind(node, names)
+
+
+def _bind_name(node, names: set) -> None:
+    names.add(node.name.value)
+
+
+def _bind_import(node, names: set) -> None:
+    if node.asname is None:
         names.add(_first(node.name))
-    elif isinstance(node, (cst.Global, cst.Nonlocal)):
-        names.update(n.name.value for n in node.names)
-    elif isinstance(node, (cst.MatchAs, cst.MatchStar)) and node.name is not None:
+
+
+def _bind_declared(node, names: set) -> None:
+    names.update(n.name.value for n in node.names)
+
+
+def _bind_match(node, names: set) -> None:
+    if node.name is not None:
         names.add(node.name.value)
+
+
+# Nodes that bind a name of their own (node classes are exact: LibCST's are not subclassed).
+_BINDERS = {
+    cst.FunctionDef: _bind_name,
+    cst.ClassDef: _bind_name,
+    cst.Param: _bind_name,
+    cst.ImportAlias: _bind_import,
+    cst.Global: _bind_declared,
+    cst.Nonlocal: _bind_declared,
+    cst.MatchAs: _bind_match,
+    cst.MatchStar: _bind_match,
+}
 
 
 def _add_target(target, names: set) -> None:
