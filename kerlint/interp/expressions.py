@@ -45,7 +45,7 @@ class Expressions:
     def eval(self, node, env: Env, statement=None):
         if node is None:
             return UNKNOWN
-        handler = _EXPRESSIONS.get(type(node).__name__)
+        handler = _EXPRESSIONS.get(node.__class__)
         if handler is None:
             return self.eval_children(node, env)
         return handler(self, node, env, statement)
@@ -299,3 +299,5 @@ _EXPRESSIONS = {
     "GeneratorExp": Expressions.eval_comprehension,
     "DictComp": Expressions.eval_comprehension,
 }
+# Keyed by the node class itself: one lookup per evaluation, the hottest line of extraction.
+_EXPRESSIONS = {getattr(cst, name): handler for name, handler in _EXPRESSIONS.items()}

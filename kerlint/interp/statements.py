@@ -31,7 +31,7 @@ class Statements:
             self.exec_stmt(stmt, env)
 
     def exec_stmt(self, stmt, env: Env):
-        handler = _STATEMENTS.get(type(stmt).__name__)
+        handler = _STATEMENTS.get(stmt.__class__)
         if handler is not None:
             handler(self, stmt, env)
 
@@ -164,7 +164,7 @@ class Statements:
 
     # -- small statements -----------------------------------------------------------------
     def exec_small(self, small, env: Env, stmt=None):
-        handler = _SMALL.get(type(small).__name__)
+        handler = _SMALL.get(small.__class__)
         if handler is not None:
             handler(self, small, env, stmt)
 
@@ -298,3 +298,6 @@ _SMALL = {
     "Raise": Statements.exec_raise_or_assert,
     "Assert": Statements.exec_raise_or_assert,
 }
+# Keyed by the node classes themselves: one lookup per statement.
+_STATEMENTS = {getattr(cst, name): handler for name, handler in _STATEMENTS.items()}
+_SMALL = {getattr(cst, name): handler for name, handler in _SMALL.items()}
