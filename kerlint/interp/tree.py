@@ -111,14 +111,7 @@ def children(node) -> list:
     values, skipped = learnt
     if skipped and any(getattr(node, name) is not None for name in skipped):
         return list(node.children)  # a field visited only when set (an f-string's format spec)
-    out = []
-    for value in values(node):
-        kind = value.__class__
-        if kind is tuple or kind is list:
-            out.extend(value)
-        elif value is not None and kind is not _SENTINEL:  # an absent optional field
-            out.append(value)
-    return out
+    return _nodes_in(values(node))
 
 
 def code_children(node) -> list:
@@ -131,12 +124,17 @@ def code_children(node) -> list:
     values, skipped = learnt
     if skipped and any(getattr(node, name) is not None for name in skipped):
         return [c for c in node.children if not isinstance(c, LAYOUT_NODES)]
+    return _nodes_in(values(node))
+
+
+def _nodes_in(values) -> list:
+    """The nodes held by a node's field values: sequences flattened, absent fields left out."""
     out = []
-    for value in values(node):
+    for value in values:
         kind = value.__class__
         if kind is tuple or kind is list:
             out.extend(value)
-        elif value is not None and kind is not _SENTINEL:
+        elif value is not None and kind is not _SENTINEL:  # an absent optional field
             out.append(value)
     return out
 
@@ -152,12 +150,7 @@ LAYOUT_NODES = (
 
 def code_walk(node) -> Iterator:
     """``walk`` without layout nodes: the node and every node of code below it."""
-    stack = [node]
-    pop, extend = stack.pop, stack.extend
-    while stack:
-        n = pop()
-        yield n
-        extend(code_children(n))
+    return walk(node, code_children)
 
 
 def visit(node, visitor) -> None:
@@ -176,12 +169,12 @@ def visit(node, visitor) -> None:
             stack.extend((c, False) for c in reversed(code_children(n)))
 
 
-def walk(node) -> Iterator:
+def walk(node, children_of=children) -> Iterator:
     """The node and every node below it, depth first (each node before its children, the
-    children in reverse order: the order of a stack popped from ``children``)."""
+    children in reverse order: the order of a stack popped from ``children_of``)."""
     stack = [node]
     pop, extend = stack.pop, stack.extend
     while stack:
         n = pop()
         yield n
-        extend(children(n))
+        extend(children_of(n))
