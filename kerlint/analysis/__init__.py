@@ -8,7 +8,10 @@ submodules hold the questions as plain functions:
 - ``activations``: what activation a layer applies;
 - ``heads``: a model's output head, its units and the units its activation sees;
 - ``losses``: the loss table, what a ``loss=`` is, the compiles in effect, custom-loop losses;
+- ``flow``: where the module binds each name, one walk of its statements that ``labels`` and
+  ``scaling`` follow arrays back through;
 - ``labels``: what ``fit()`` is given: one-hot labels, literal label arrays, validation data;
+- ``scaling``: how an array was scaled on its way to a fit (``/ 255``, standardised);
 - ``graph``: shapes through Sequential steps and functional calls, the chain before the
   output, inputs Keras refuses;
 - ``source``: what the statements bind, their indentation, the Keras the file targets.

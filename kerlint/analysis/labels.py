@@ -5,13 +5,13 @@ synthetic, one sample), followed back from that fit alone."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import libcst as cst
 
 from ..ir import Const, Fit
 from ..names import dotted_name
 from ..interp.tree import code_children
+from .flow import Binding, Site, assignments
 
 _ONE_HOT = ("to_categorical", "one_hot")
 
@@ -69,12 +69,6 @@ def names_assigned_from(assigns, calls: set) -> set:
             for target in assign.targets:
                 names.update(_target_names(target.target))
     return names
-
-
-def _root_name(node):
-    while isinstance(node, (cst.Subscript, cst.Attribute)):
-        node = node.value
-    return node.value if isinstance(node, cst.Name) else None
 
 
 def fit_on_one_hot(fit: Fit, calls: OneHotCalls, names: set) -> bool:
@@ -222,31 +216,6 @@ _FRAME_KEEPS = {"dropna", "fillna", "copy", "sample", "reset_index", "sort_value
                 "tail", "query", "drop"}
 _INTEGER_DTYPE = re.compile(r"^(u?int\d*|bool_?|long)$")
 
-_BLOCK_PARTS = (cst.If, cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally, cst.MatchCase)
-
-
-@dataclass(frozen=True)
-class _Site:
-    """Where a statement runs: its function (None at module level), its place in the text, and
-    the blocks (bodies of if/for/try/...) that hold it inside that function."""
-
-    scope: cst.CSTNode | None
-    seq: int
-    blocks: tuple
-
-
-@dataclass(frozen=True)
-class _Binding:
-    name: str
-    source: cst.CSTNode | None  # the assigned value (an AugAssign for ``y /= 2``); None: not followed
-    path: tuple  # indices into the value when unpacked from it (``(x, y), _ = load_data()``)
-    site: _Site
-
-
-def _scope_key(scope) -> int:
-    return 0 if scope is None else id(scope)
-
-
 def _numbers_only(node) -> bool:
     """A literal list/tuple of numbers, nested at any depth (``[[0, 0], [0, 1]]``)."""
     if isinstance(node, (cst.Integer, cst.Float)):
@@ -285,157 +254,23 @@ def _both(a, b):
 
 
 class ArrayFlow:
-    """One walk over a module's statements: every binding of a name with where it is made,
-    and the statement every call is in. It answers what holds for an array written at a call
-    (a ``fit()``): one-hot, real-valued, synthetic, one sample."""
+    """What holds for an array written at a call (a ``fit()``): one-hot, real-valued, synthetic,
+    one sample. It follows the array back through the module's bindings (``flow.Assignments``,
+    the walk the scaling analysis shares)."""
 
     def __init__(self, ir):
         self._resolver = ir.resolver
         self._bound = ir.bound_names
         self._one_hot = {id(site.node) for site in ir.calls
                          if site.ref.canonical.rsplit(".", 1)[-1] in _ONE_HOT}
-        self._sites: dict = {}  # id(call) -> _Site of its statement
-        self._bindings: dict = {}  # (scope key, name) -> [_Binding], in text order
-        self._parent: dict = {}  # scope key -> the scope whose names it sees (class bodies skipped)
-        self._fills: dict = {}  # name -> [_Site] where it is written into (``x[i] = ...``)
-        self._functions: dict = {}  # name -> [FunctionDef]: what ``ds.map(name)`` applies
-        self._globals: set = set()  # names a function declares ``global``: rebound out of sight
-        self._seq = 0
-        self._walk(ir.module.body, None, ())
-
-    # -- the walk --------------------------------------------------------------------------------
-    def _site(self, scope, blocks) -> _Site:
-        self._seq += 1
-        return _Site(scope, self._seq, blocks)
-
-    def _walk(self, body, scope, blocks) -> None:
-        for stmt in body:
-            if isinstance(stmt, cst.SimpleStatementLine):
-                self._line(stmt, stmt.body, scope, blocks)
-            else:
-                self._compound(stmt, scope, blocks, self._site(scope, blocks))
-
-    def _body(self, body, scope, blocks) -> None:
-        if isinstance(body, cst.SimpleStatementSuite):
-            self._line(body, body.body, scope, blocks)
-        else:
-            self._walk(body.body, scope, blocks)
-
-    def _line(self, node, smalls, scope, blocks) -> None:
-        site = self._site(scope, blocks)
-        self._index_calls(node, site)
-        for small in smalls:
-            if isinstance(small, cst.Assign):
-                for target in small.targets:
-                    self._bind_target(target.target, small.value, (), site)
-            elif isinstance(small, cst.AnnAssign) and small.value is not None:
-                self._bind_target(small.target, small.value, (), site)
-            elif isinstance(small, cst.AugAssign):
-                self._bind_target(small.target, small, (), site)
-            elif isinstance(small, cst.Global):
-                self._globals.update(n.name.value for n in small.names)
-
-    def _compound(self, stmt, scope, blocks, site) -> None:
-        inner, inner_blocks = scope, blocks
-        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
-            self._bind(stmt.name.value, None, (), site)
-            if isinstance(stmt, cst.FunctionDef):
-                self._functions.setdefault(stmt.name.value, []).append(stmt)
-            inner, inner_blocks = stmt, ()
-            outer = self._parent.get(_scope_key(scope)) if isinstance(scope, cst.ClassDef) else scope
-            self._parent[_scope_key(stmt)] = outer
-        self._bind_header(stmt, inner, site)
-        for child in code_children(stmt):
-            if isinstance(child, (cst.IndentedBlock, cst.SimpleStatementSuite)):
-                self._body(child, inner, inner_blocks + (id(child),))
-            elif isinstance(child, _BLOCK_PARTS):
-                # elif / else / except / finally / case: a header and a body of their own
-                self._compound(child, scope, blocks, self._site(scope, blocks))
-            else:
-                self._index_calls(child, site)
-
-    def _bind_header(self, stmt, inner, site) -> None:
-        """Names a compound statement binds in its header: loop targets, ``as`` names,
-        parameters (bound in the function, before its first statement)."""
-        if isinstance(stmt, cst.For):
-            self._bind_target(stmt.target, None, (), site)
-        elif isinstance(stmt, cst.With):
-            for item in stmt.items:
-                if item.asname is not None:
-                    self._bind_target(item.asname.name, None, (), site)
-        elif isinstance(stmt, (cst.ExceptHandler, cst.ExceptStarHandler)) and stmt.name is not None:
-            self._bind_target(stmt.name.name, None, (), site)
-        elif isinstance(stmt, cst.FunctionDef):
-            entry = self._site(inner, ())
-            params = stmt.params
-            for p in (*params.posonly_params, *params.params, *params.kwonly_params):
-                self._bind(p.name.value, None, (), entry)
-            for star in (params.star_arg, params.star_kwarg):
-                if isinstance(star, cst.Param):
-                    self._bind(star.name.value, None, (), entry)
-
-    def _index_calls(self, node, site) -> None:
-        stack = [node]
-        while stack:
-            n = stack.pop()
-            if isinstance(n, cst.Call):
-                self._sites[id(n)] = site
-            stack.extend(code_children(n))
-
-    def _bind_target(self, target, value, path, site) -> None:
-        if isinstance(target, cst.Name):
-            self._bind(target.value, value, path, site)
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            elements = target.elements
-            starred = any(isinstance(el, cst.StarredElement) for el in elements)
-            values = None
-            if not path and isinstance(value, (cst.Tuple, cst.List)) and len(value.elements) == len(elements):
-                values = [el.value for el in value.elements]
-            for i, el in enumerate(elements):
-                if starred or isinstance(el.value, cst.StarredElement):
-                    self._bind_target(el.value, None, (), site)
-                elif values is not None:
-                    self._bind_target(el.value, values[i], (), site)
-                else:
-                    self._bind_target(el.value, value, (*path, i) if value is not None else (), site)
-        elif isinstance(target, cst.StarredElement):
-            self._bind_target(target.value, None, (), site)
-        elif isinstance(target, cst.Subscript):
-            root = _root_name(target)
-            if root is not None:
-                self._fills.setdefault(root, []).append(site)
-
-    def _bind(self, name, value, path, site) -> None:
-        key = (_scope_key(site.scope), name)
-        self._bindings.setdefault(key, []).append(_Binding(name, value, path, site))
-
-    # -- reaching assignments --------------------------------------------------------------------
-    def _reaching(self, name: str, site: _Site) -> list | None:
-        """The bindings of ``name`` that may give its value at ``site``, or None when kerlint
-        cannot tell (a name bound in the function only after its use, or never bound)."""
-        bindings = self._bindings.get((_scope_key(site.scope), name))
-        if bindings:
-            out = []
-            for b in reversed([b for b in bindings if b.site.seq < site.seq]):
-                out.append(b)
-                if site.blocks[: len(b.site.blocks)] == b.site.blocks:
-                    return out  # this one is made on every path to the use: earlier ones are overwritten
-            return None
-        scope = site.scope
-        while scope is not None:
-            # A free name: the enclosing scope's, as it stands after that scope's statements
-            # (a function is called once the script has prepared its data).
-            scope = self._parent.get(_scope_key(scope))
-            bindings = self._bindings.get((_scope_key(scope), name))
-            if bindings:
-                return [bindings[-1]]
-        return None
+        self._flow = assignments(ir.module)
+        self._reaching = self._flow.reaching
 
     # -- facts -------------------------------------------------------------------------------------
     def facts(self, expr: cst.CSTNode, at: cst.Call) -> frozenset:
         """What holds for the array ``expr`` written in the call ``at`` on every path the file
         gives it: a set of ONE_HOT, REAL, SYNTHETIC (empty when nothing is known)."""
-        site = self._sites.get(id(at))
+        site = self._flow.site_of(at)
         if site is None:
             return _NOTHING  # a call in another module, or not in a statement kerlint indexed
         found = self._facts(expr, site, 0) or _NOTHING
@@ -443,7 +278,7 @@ class ArrayFlow:
             found |= {ONE_HOT}
         return found - _PRIVATE
 
-    def _facts(self, expr, site: _Site, depth: int):
+    def _facts(self, expr, site: Site, depth: int):
         """frozenset of facts, or None for a constant (which changes nothing in arithmetic)."""
         if depth > _MAX_DEPTH:
             return _NOTHING
@@ -472,7 +307,7 @@ class ArrayFlow:
             return self._call_facts(expr, site, d)
         return _NOTHING
 
-    def _subscript_facts(self, expr: cst.Subscript, site: _Site, depth: int):
+    def _subscript_facts(self, expr: cst.Subscript, site: Site, depth: int):
         """Part of an array holds what the array holds; one column of a data frame is one value
         per sample (``df["label"]``, ``df.iloc[:, -1]``, ``df.loc[:, "label"]``)."""
         value = expr.value
@@ -487,7 +322,7 @@ class ArrayFlow:
             return kept | {_COLUMN} if _picks_one_column(expr, positional=False) else kept
         return held
 
-    def _attribute_facts(self, expr: cst.Attribute, site: _Site, depth: int):
+    def _attribute_facts(self, expr: cst.Attribute, site: Site, depth: int):
         """``.values``, ``.T``: what the array holds; ``column.cat.codes``: class ids."""
         value = expr.value
         if expr.attr.value == "codes" and isinstance(value, cst.Attribute) and value.attr.value == "cat":
@@ -495,7 +330,7 @@ class ArrayFlow:
                 return frozenset({CLASS_IDS})
         return self._facts(value, site, depth) or _NOTHING
 
-    def _name_facts(self, name: str, site: _Site, depth: int):
+    def _name_facts(self, name: str, site: Site, depth: int):
         bindings = self._reaching(name, site)
         if not bindings:
             return _NOTHING
@@ -505,26 +340,26 @@ class ArrayFlow:
             if facts is not None and SYNTHETIC in facts and self._filled(b):
                 facts -= {SYNTHETIC}  # ``x = np.zeros(...)`` then ``x[i] = ...``: filled with data
             found = _both(found, facts)
-        if found and name in self._globals:
+        if found and name in self._flow.globals:
             # A function may re-encode it (``global y; y = to_categorical(y)``) before the use.
             found = found - {CLASS_IDS, DATASET_OF_CLASS_IDS}
         return found
 
-    def _filled(self, b: _Binding) -> bool:
+    def _filled(self, b: Binding) -> bool:
         """The array ``b`` binds is written into element by element later: in its own scope
         before the name is bound again, or in a function that reads it as a free name."""
-        key = _scope_key(b.site.scope)
-        later = [o.site.seq for o in self._bindings.get((key, b.name), ()) if o.site.seq > b.site.seq]
+        flow = self._flow
+        later = [o.site.seq for o in flow.bindings(b.site.scope, b.name) if o.site.seq > b.site.seq]
         until = min(later, default=None)
-        for fill in self._fills.get(b.name, ()):
-            if _scope_key(fill.scope) == key:
+        for fill in flow.written_into(b.name):
+            if fill.scope is b.site.scope:
                 if fill.seq > b.site.seq and (until is None or fill.seq < until):
                     return True
-            elif (_scope_key(fill.scope), b.name) not in self._bindings:
+            elif not flow.bindings(fill.scope, b.name):
                 return True
         return False
 
-    def _binding_facts(self, b: _Binding, depth: int):
+    def _binding_facts(self, b: Binding, depth: int):
         source = b.source
         if source is None:
             return _NOTHING
@@ -536,7 +371,7 @@ class ArrayFlow:
             found = (found or _NOTHING) | {ONE_HOT}
         return found
 
-    def _unpacked(self, source, path: tuple, site: _Site, depth: int):
+    def _unpacked(self, source, path: tuple, site: Site, depth: int):
         """What holds for one element of an unpacked value."""
         if isinstance(source, cst.Call) and self._function(source).rsplit(".", 1)[-1] in _SPLITS:
             arrays = _positional(source)
@@ -554,13 +389,13 @@ class ArrayFlow:
         parts = self._function(call).rsplit(".", 2)
         return len(parts) == 3 and parts[2] == "load_data" and parts[1] in _KERAS_CLASSIFICATION_LOADERS
 
-    def _all_of(self, exprs, site: _Site, depth: int):
+    def _all_of(self, exprs, site: Site, depth: int):
         found = None
         for e in exprs:
             found = _both(found, self._facts(e, site, depth))
         return found if found is not None else _NOTHING
 
-    def _arithmetic(self, operator, operands, site: _Site, depth: int, known=()):
+    def _arithmetic(self, operator, operands, site: Site, depth: int, known=()):
         """Arithmetic: synthetic when every array in it is, real-valued when one is or it divides,
         one-hot when one is (label smoothing). ``known``: operands already given as facts."""
         facts = [o if i in known else self._facts(o, site, depth) for i, o in enumerate(operands)]
@@ -576,7 +411,7 @@ class ArrayFlow:
             found.add(ONE_HOT)
         return frozenset(found)
 
-    def _classes_of(self, exprs, site: _Site, depth: int):
+    def _classes_of(self, exprs, site: Site, depth: int):
         """A comparison or rounding: class ids or flags, synthetic when what it reads is."""
         found = self._all_of(exprs, site, depth)
         return found & {SYNTHETIC}
@@ -604,7 +439,7 @@ class ArrayFlow:
     def _function(self, call: cst.Call) -> str:
         return self._module_function(call.func) or ""
 
-    def _call_facts(self, call: cst.Call, site: _Site, depth: int):
+    def _call_facts(self, call: cst.Call, site: Site, depth: int):
         if id(call) in self._one_hot:
             return frozenset({ONE_HOT})
         function = self._module_function(call.func)
@@ -614,7 +449,7 @@ class ArrayFlow:
             return self._method_facts(call.func.attr.value, call.func.value, call, site, depth)
         return _NOTHING
 
-    def _function_facts(self, function: str, call: cst.Call, site: _Site, depth: int):
+    def _function_facts(self, function: str, call: cst.Call, site: Site, depth: int):
         module, _, name = function.rpartition(".")
         if module in _RANDOM_MODULES:
             return self._draw(name, call, site, depth, shape_first=module == "keras.random")
@@ -660,7 +495,7 @@ class ArrayFlow:
     def _sklearn(self, module: str, name: str, names: set) -> bool:
         return name in names and (module.startswith("sklearn") or module in ("", "datasets"))
 
-    def _keras_data(self, name: str, call: cst.Call, site: _Site, depth: int):
+    def _keras_data(self, name: str, call: cst.Call, site: Site, depth: int):
         """A Keras helper that makes data with integer labels: ``image_dataset_from_directory``
         (and the text and audio ones) with the default ``label_mode="int"``, an
         ``ImageDataGenerator``. None for anything else."""
@@ -676,7 +511,7 @@ class ArrayFlow:
             return frozenset({DATASET_OF_CLASS_IDS})
         return _NOTHING
 
-    def _dataset_of(self, call: cst.Call, site: _Site, depth: int):
+    def _dataset_of(self, call: cst.Call, site: Site, depth: int):
         """``Dataset.from_tensor_slices((x, y))``: a dataset of class ids when ``y`` is class ids."""
         args = _positional(call)
         pair = args[0] if args else _keyword(call, "tensors")
@@ -688,7 +523,7 @@ class ArrayFlow:
         facts = self._facts(labels.value, site, depth) or _NOTHING
         return frozenset({DATASET_OF_CLASS_IDS}) if CLASS_IDS in facts and ONE_HOT not in facts else _NOTHING
 
-    def _draw(self, name: str, call: cst.Call, site: _Site, depth: int, shape_first: bool = False):
+    def _draw(self, name: str, call: cst.Call, site: Site, depth: int, shape_first: bool = False):
         args = _positional(call)
         if name in _RANDOM_FLOATS:
             return frozenset({SYNTHETIC, REAL})
@@ -705,7 +540,7 @@ class ArrayFlow:
             return self._facts(args[0], site, depth) or _NOTHING
         return _NOTHING
 
-    def _one_per_sample(self, size, site: _Site) -> bool:
+    def _one_per_sample(self, size, site: Site) -> bool:
         """A size of random draws that gives one value per sample: ``n``, ``(n,)``, ``(n, 1)``,
         ``len(x)``, ``x.shape[0]``, a name bound only to an integer."""
         if size is None:
@@ -717,7 +552,7 @@ class ArrayFlow:
             return len(elements) == 1 or (isinstance(elements[-1], cst.Integer) and elements[-1].value == "1")
         return self._an_integer(size, site)
 
-    def _an_integer(self, node, site: _Site) -> bool:
+    def _an_integer(self, node, site: Site) -> bool:
         if isinstance(node, cst.Integer):
             return True
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "len":
@@ -731,7 +566,7 @@ class ArrayFlow:
             return bool(bindings) and all(isinstance(b.source, cst.Integer) and not b.path for b in bindings)
         return False
 
-    def _method_facts(self, method: str, receiver, call: cst.Call, site: _Site, depth: int):
+    def _method_facts(self, method: str, receiver, call: cst.Call, site: Site, depth: int):
         held = self._facts(receiver, site, depth) or _NOTHING
         args = _positional(call)
         if DATASET_OF_CLASS_IDS in held:
@@ -770,7 +605,7 @@ class ArrayFlow:
             return held - {CLASS_IDS} if method in _REDUCTIONS else held
         return held & {SYNTHETIC}
 
-    def _generator_flow(self, method: str, call: cst.Call, site: _Site, depth: int):
+    def _generator_flow(self, method: str, call: cst.Call, site: Site, depth: int):
         """``ImageDataGenerator.flow(x, y)`` yields the labels it is given;
         ``flow_from_directory(..., class_mode="sparse")`` yields class ids."""
         if method == "flow":
@@ -793,7 +628,7 @@ class ArrayFlow:
             params = fn.params.params
             return len(params) >= 2 and _returns_name(fn.body, params[1].name.value)
         if isinstance(fn, cst.Name):
-            defs = self._functions.get(fn.value, [])
+            defs = self._flow.functions.get(fn.value, [])
             return len(defs) == 1 and _passes_labels(defs[0])
         return False
 
@@ -801,13 +636,13 @@ class ArrayFlow:
     def one_hot_reaching(self, expr: cst.CSTNode, at: cst.Call) -> set:
         """The ids of the one-hot calls whose result may flow into ``expr`` (written in the call
         ``at``) on some path: in it, or behind a name it reads."""
-        site = self._sites.get(id(at))
+        site = self._flow.site_of(at)
         found: set = set()
         if site is not None:
             self._collect_one_hot(expr, site, found, set())
         return found
 
-    def _collect_one_hot(self, expr, site: _Site, found: set, seen: set) -> None:
+    def _collect_one_hot(self, expr, site: Site, found: set, seen: set) -> None:
         stack = [expr]
         while stack:
             node = stack.pop()
@@ -825,10 +660,10 @@ class ArrayFlow:
         """``expr``, written in the call ``at``, is one sample given a batch axis:
         ``img[None]``, ``x[i:i + 1]``, ``np.expand_dims(img, 0)``, ``img.reshape((1,) + img.shape)``,
         ``np.array([img])``."""
-        site = self._sites.get(id(at))
+        site = self._flow.site_of(at)
         return site is not None and self._one_sample(expr, site, 0)
 
-    def _one_sample(self, expr, site: _Site, depth: int) -> bool:
+    def _one_sample(self, expr, site: Site, depth: int) -> bool:
         if depth > _MAX_DEPTH:
             return False
         d = depth + 1

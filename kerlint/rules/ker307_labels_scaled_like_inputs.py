@@ -5,7 +5,8 @@ from __future__ import annotations
 import libcst as cst
 
 from ..analysis.losses import BINARY_LOSSES, CATEGORICAL_LOSSES, compile_loss
-from ..analysis.scaling import Division, assignments, lineage, names_read
+from ..analysis.flow import assignments
+from ..analysis.scaling import Division, lineage, names_read
 from ..diagnostics import UNSAFE, Diagnostic, Fix, NodeEdit
 from ..edits import code_of
 from ..ir import Const, KerasObject, Seq, Tensor

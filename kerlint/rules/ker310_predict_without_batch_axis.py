@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from ..analysis.scaling import assignments
+from ..analysis.flow import assignments
 from ..diagnostics import SAFE, UNSAFE, Diagnostic, Fix, NodeEdit
 from ..edits import code_of
 from ..ir import Const, Model, Tensor
