@@ -18,7 +18,7 @@ from .catalog import get_catalog
 from .diagnostics import NodeEdit
 from .edits import add_keyword, element_separator, remove_arg, remove_element, replace_string
 from .ir import KerasObject, Layer
-from .interp.tree import code_children
+from .interp.tree import code_walk
 
 if TYPE_CHECKING:
     from .analysis import FileAnalysis
@@ -37,12 +37,7 @@ def quote_of(*nodes) -> str:
 
 
 def _strings(node):
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, cst.SimpleString):
-            yield n
-        stack.extend(code_children(n))
+    return (n for n in code_walk(node) if isinstance(n, cst.SimpleString))
 
 
 def _string(text: str, quote: str) -> cst.SimpleString:

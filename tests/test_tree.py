@@ -6,7 +6,7 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from kerlint.interp.tree import LAYOUT_NODES, children, code_children, code_walk, parse_module, visit, walk
+from kerlint.interp.tree import LAYOUT_NODES, children, code_children, code_walk, names_in, parse_module, visit, walk
 
 from .conftest import FIXTURES
 
@@ -99,3 +99,9 @@ def test_nodes_made_by_hand_are_still_validated():
         parse_module("x = = 1\n")
     with pytest.raises(cst.CSTValidationError):
         cst.Name("not a name")  # after a parse, and after a failed one
+
+
+def test_names_in_gives_every_identifier_below_a_node():
+    statement = cst.parse_statement("y = model.predict(x[i:i + 1], batch_size=n)\n")
+    assert names_in(statement) == {"y", "model", "predict", "x", "i", "batch_size", "n"}
+    assert names_in(statement.body[0].value.args[0]) == {"x", "i"}

@@ -10,7 +10,7 @@ import libcst as cst
 
 from ..ir import Const, Fit
 from ..names import dotted_name
-from ..interp.tree import code_children
+from ..interp.tree import code_children, code_walk
 from .flow import Binding, Site, assignments
 
 _ONE_HOT = ("to_categorical", "one_hot")
@@ -773,18 +773,10 @@ def _passes_labels(function: cst.FunctionDef) -> bool:
             returns.append(node)
         elif isinstance(node, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign)):
             target = node.target
-            if any(isinstance(n, cst.Name) and n.value == label for n in _names_in(target)):
+            if any(isinstance(n, cst.Name) and n.value == label for n in code_walk(target)):
                 return False
         stack.extend(code_children(node))
     return bool(returns) and all(r.value is not None and _returns_name(r.value, label) for r in returns)
-
-
-def _names_in(node):
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        stack.extend(code_children(n))
 
 
 def _integer_dtype(node) -> bool:

@@ -153,6 +153,11 @@ def code_walk(node) -> Iterator:
     return walk(node, code_children)
 
 
+def names_in(node) -> set:
+    """The identifiers written at or below ``node`` (the values of its ``Name`` nodes)."""
+    return {n.value for n in code_walk(node) if n.__class__ is cst.Name}
+
+
 def visit(node, visitor) -> None:
     """``node.visit(visitor)`` for a visitor that only looks (a ``CSTVisitor``): its
     ``visit_<Node>`` and ``leave_<Node>`` methods called in the same order, without LibCST's

@@ -16,7 +16,7 @@ from ..fixes import insert_before
 from ..ir import Tensor
 from ..shapes import const, fmt_shape
 from . import Rule
-from ..interp.tree import code_children
+from ..interp.tree import code_children, names_in
 
 # Layers whose rank-3+ output a Dense head may have been put on by mistake.
 _PRODUCERS = {"conv", "pool", "rnn", "conv_rnn", "bidirectional", "attention", "multi_head_attention",
@@ -229,15 +229,6 @@ def _dotted_tail(func) -> str | None:
     return func.value if isinstance(func, cst.Name) else None
 
 
-def _names_in(node) -> set:
-    out, stack = set(), [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, cst.Name):
-            out.add(n.value)
-        stack.extend(code_children(n))
-    return out
-
 
 def _positional(call: cst.Call, index: int):
     args = [a for a in call.args if a.keyword is None and not a.star]
@@ -266,9 +257,9 @@ def _element_kind(element, loop_vars: set) -> str | None:
             indices.extend(el.slice for el in node.slice)
         node = node.value
     slices = [i for i in indices if isinstance(i, cst.Slice)]
-    if any(_names_in(i) & loop_vars for i in slices):
+    if any(names_in(i) & loop_vars for i in slices):
         return WINDOW
-    if not slices and any(_names_in(i) & loop_vars for i in indices):
+    if not slices and any(names_in(i) & loop_vars for i in indices):
         return TARGET
     return None
 
@@ -339,7 +330,7 @@ class _Labels:
             variables = set()
             if isinstance(stmt, cst.For):
                 self._bind(stmt.target, None, (), owner)
-                variables = _names_in(stmt.target)
+                variables = names_in(stmt.target)
             self._walk_parts(stmt.body, owner, loops + (variables,))
             if stmt.orelse is not None:
                 self._walk_parts(stmt.orelse, owner, loops)
@@ -410,7 +401,7 @@ class _Labels:
             loop_vars = set()
             comp = expr.for_in
             while comp is not None:
-                loop_vars |= _names_in(comp.target)
+                loop_vars |= names_in(comp.target)
                 comp = comp.inner_for_in
             return _element_kind(expr.elt, loop_vars)
         if not isinstance(expr, cst.Call):

@@ -11,7 +11,7 @@ from ..diagnostics import SAFE, UNSAFE, Diagnostic, Fix, NodeEdit
 from ..edits import code_of
 from ..ir import Const, Model, Tensor
 from . import Rule
-from ..interp.tree import code_children
+from ..interp.tree import names_in
 
 _METHODS = ("predict", "evaluate", "predict_on_batch", "test_on_batch")
 # The words that make a test (or validation) twin of a training array: x_train -> x_test.
@@ -151,7 +151,7 @@ def _mirrored(flow, used: list | None, trained: list | None, words, depth: int =
         return True  # unpacked together: (x_train, y_train), (x_test, y_test) = load_data()
     train_word, twin_word = words
     if code_of(a.source).replace(twin_word, train_word) == code_of(b.source):
-        if a.name not in _names_in(a.source) and not isinstance(a.source, cst.AugAssign):
+        if a.name not in names_in(a.source) and not isinstance(a.source, cst.AugAssign):
             return True  # made afresh the same way: np.load("x_test.npy") beside np.load("x_train.npy")
         return _mirrored(flow, flow.reaching(a.name, a.site), flow.reaching(b.name, b.site), words, depth + 1)
     before = _rank_kept_from(b)
@@ -178,15 +178,6 @@ def _rank_kept_from(b) -> str | None:
         return None
     return _array_name(source)
 
-
-def _names_in(node) -> set:
-    names, stack = set(), [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, cst.Name):
-            names.add(n.value)
-        stack.extend(code_children(n))
-    return names
 
 
 def _batched(flow, ir, model: Model, name: str, site) -> bool:

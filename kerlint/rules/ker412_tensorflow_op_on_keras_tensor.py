@@ -11,7 +11,7 @@ from ..interp.values import DictVal, Seq
 from ..ir import Tensor
 from ..names import dotted_name, keras2_object
 from . import Rule
-from ..interp.tree import code_children
+from ..interp.tree import code_children, names_in
 
 # TensorFlow functions that take any Python value and leave a KerasTensor alone.
 _ACCEPTS_ANYTHING = ("tf.nest.", "tf.is_tensor", "tf.print", "tf.get_static_value", "tf.name_scope",
@@ -148,18 +148,6 @@ def _inside(node) -> set:
     return ids
 
 
-def _names(node) -> set:
-    return {n.value for n in _iter(node) if isinstance(n, cst.Name)}
-
-
-def _iter(node):
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        stack.extend(code_children(n))
-
-
 def layer_code(module: cst.Module) -> set:
     """The ids of the nodes in the file's classes (a custom layer's or model's ``call()`` runs on
     real tensors, which TensorFlow takes) and in the functions those classes call, by name."""
@@ -172,7 +160,7 @@ def layer_code(module: cst.Module) -> set:
     ids, names = set(), set()
     for cls in classes:
         ids |= _inside(cls)
-        names |= _names(cls)
+        names |= names_in(cls)
     todo = [n for n in names if n in functions]
     done = set()
     while todo:
@@ -182,7 +170,7 @@ def layer_code(module: cst.Module) -> set:
         done.add(name)
         for func in functions[name]:
             ids |= _inside(func)
-            todo.extend(n for n in _names(func.body) if n in functions and n not in done)
+            todo.extend(n for n in names_in(func.body) if n in functions and n not in done)
     return ids
 
 
@@ -215,7 +203,7 @@ def _lambda_fix(ir, call: cst.Call, site_args, tensors, memo):
     if len(carried) != 1 or carried[0].value is not tensors[0]:
         return None
     arg = carried[0].node
-    used = _names(call)
+    used = names_in(call)
     param = next(p for p in ("t", "tensor", "x_", "t_") if p not in used)
     name = keras_name(ir, "layers.Lambda")
     if name is None:
