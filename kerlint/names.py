@@ -25,10 +25,10 @@ class KerasPath:
 def dotted_name(node: cst.CSTNode) -> str | None:
     """``a.b.c`` for a Name/Attribute chain, else None."""
     parts = []
-    while isinstance(node, cst.Attribute):
+    while node.__class__ is cst.Attribute:
         parts.append(node.attr.value)
         node = node.value
-    if isinstance(node, cst.Name):
+    if node.__class__ is cst.Name:
         parts.append(node.value)
         return ".".join(reversed(parts))
     return None

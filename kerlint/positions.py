@@ -24,7 +24,7 @@ from itertools import accumulate
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
-from .interp.tree import LAYOUT_NODES, children, code_children, walk
+from .interp.tree import LAYOUT_NODES, children, code_children, kinds, walk
 
 _NEWLINE = re.compile(r"\r\n?|\n")
 
@@ -140,8 +140,8 @@ def _first_difference(code: str, source: str) -> int | None:
 # A line holding only a backslash, which LibCST drops: such a text is regenerated whole.
 _LONE_BACKSLASH = re.compile(r"(?:^|[\r\n])[ \t\f]*\\(?:\r\n?|\n|$)")
 # A node's innermost statement, and the nodes whose statements are indented deeper.
-_STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
-_INDENTING = (cst.IndentedBlock, cst.Match)
+_STATEMENTS = kinds(cst.SimpleStatementLine, cst.BaseCompoundStatement)
+_INDENTING = kinds(cst.IndentedBlock, cst.Match)
 
 
 class StatementPositions:
@@ -229,11 +229,12 @@ class StatementPositions:
             n, stmt, indents = pop()
             key = id(n)
             owner[key] = index
-            if isinstance(n, _STATEMENTS):
+            kind = n.__class__
+            if kind in _STATEMENTS:
                 stmt = n
             if stmt is not top:
                 inner[key] = (stmt, indents)
-            if isinstance(n, _INDENTING):  # its statements (a match's cases) are indented deeper
+            if kind in _INDENTING:  # its statements (a match's cases) are indented deeper
                 indents = (*indents, default if n.indent is None else n.indent)
             for child in (code_children(n) if skip_layout else children(n)):
                 push((child, stmt, indents))

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from ..interp.tree import code_children
+from ..interp.tree import code_children, kinds
 
-_BLOCK_PARTS = (cst.If, cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally, cst.MatchCase)
+_BLOCK_PARTS = kinds(cst.If, cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally, cst.MatchCase)
+_OWN_SITES = kinds(cst.IndentedBlock, cst.FunctionDef, cst.ClassDef)  # indexed with their own sites
 _FILLS = ("append", "extend")  # ``masks.append(img)``: what a list built in a loop is made of
 
 
@@ -70,7 +71,7 @@ class Assignments:
 
     def _walk(self, body, scope, blocks) -> None:
         for stmt in body:
-            if isinstance(stmt, cst.SimpleStatementLine):
+            if stmt.__class__ is cst.SimpleStatementLine:
                 self._line(stmt, stmt.body, scope, blocks)
             else:
                 self._compound(stmt, scope, blocks, self._site(scope, blocks))
@@ -79,16 +80,17 @@ class Assignments:
         site = self._site(scope, blocks)
         self._index_calls(line, site)
         for small in smalls:
-            if isinstance(small, cst.Assign):
+            kind = small.__class__
+            if kind is cst.Assign:
                 for target in small.targets:
                     self._bind_target(target.target, small.value, (), site, line, small)
-            elif isinstance(small, cst.AnnAssign) and small.value is not None:
+            elif kind is cst.AnnAssign and small.value is not None:
                 self._bind_target(small.target, small.value, (), site, line, small)
-            elif isinstance(small, cst.AugAssign):
+            elif kind is cst.AugAssign:
                 self._bind_target(small.target, small, (), site, line, small)
-            elif isinstance(small, cst.Expr):
+            elif kind is cst.Expr:
                 self._fill(small.value, site)
-            elif isinstance(small, cst.Global):
+            elif kind is cst.Global:
                 self.globals.update(n.name.value for n in small.names)
 
     def _fill(self, value, site: Site) -> None:
@@ -111,12 +113,12 @@ class Assignments:
             self._parent[_scope_key(stmt)] = outer
         self._bind_header(stmt, inner, site)
         for child in code_children(stmt):
-            if isinstance(child, (cst.IndentedBlock, cst.SimpleStatementSuite)):
-                if isinstance(child, cst.SimpleStatementSuite):
-                    self._line(child, child.body, inner, inner_blocks + (id(child),))
-                else:
-                    self._walk(child.body, inner, inner_blocks + (id(child),))
-            elif isinstance(child, _BLOCK_PARTS):
+            kind = child.__class__
+            if kind is cst.SimpleStatementSuite:
+                self._line(child, child.body, inner, inner_blocks + (id(child),))
+            elif kind is cst.IndentedBlock:
+                self._walk(child.body, inner, inner_blocks + (id(child),))
+            elif kind in _BLOCK_PARTS:
                 self._compound(child, scope, blocks, self._site(scope, blocks))
             else:
                 self._index_calls(child, site)
@@ -145,10 +147,11 @@ class Assignments:
         stack = [node]
         while stack:
             n = stack.pop()
-            if isinstance(n, cst.Call):
+            kind = n.__class__
+            if kind is cst.Call:
                 self._sites[id(n)] = site
-            elif isinstance(n, (cst.IndentedBlock, cst.FunctionDef, cst.ClassDef)):
-                continue  # statements of their own, indexed with their own site
+            elif kind in _OWN_SITES:
+                continue
             stack.extend(code_children(n))
 
     def _bind_target(self, target, value, path, site, statement=None, small=None, loop=None) -> None:

@@ -9,18 +9,19 @@ only when the file binds it exactly once, so a rule never guesses between two va
 from __future__ import annotations
 
 import libcst as cst
-from ..interp.tree import code_children
+from ..interp.tree import code_children, kinds
 
-_BLOCK_PARTS = (cst.If, cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally, cst.MatchCase)
+_BLOCK_PARTS = kinds(cst.If, cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally, cst.MatchCase)
 
 
 def _bodies(stmt):
     """The statement bodies of a compound statement: indented blocks (also of its ``elif``,
     ``else``, ``except``, ``finally`` and ``case`` parts) and one-line suites."""
     for child in code_children(stmt):
-        if isinstance(child, (cst.IndentedBlock, cst.SimpleStatementSuite)):
+        kind = child.__class__
+        if kind is cst.IndentedBlock or kind is cst.SimpleStatementSuite:
             yield child
-        elif isinstance(child, _BLOCK_PARTS):
+        elif kind in _BLOCK_PARTS:
             yield from _bodies(child)
 
 
@@ -47,7 +48,7 @@ class StatementIndex:
     def _walk(self, body, indent: str, owner, function) -> None:
         for stmt in body:
             self._indent[id(stmt)] = indent
-            if isinstance(stmt, cst.SimpleStatementLine):
+            if stmt.__class__ is cst.SimpleStatementLine:
                 self._line(stmt, owner, function)
                 continue
             self._compound(stmt, indent, owner, function)

@@ -11,7 +11,7 @@ import libcst as cst
 
 from .hooks import NOT_HANDLED
 from .scope import Env
-from .tree import code_children
+from .tree import code_children, kinds
 from .objects import split_args
 from .values import (
     MAX_UNROLL,
@@ -37,6 +37,8 @@ _ARITHMETIC = {
     cst.Divide: lambda a, b: a / b,
 }
 _LIST_METHODS = ("append", "extend", "insert")
+_EXPRESSION_KINDS = kinds(cst.BaseExpression)
+_HOLDERS = kinds(cst.Arg, cst.Element, cst.DictElement, cst.ComparisonTarget)  # nodes that hold expressions
 
 
 class Expressions:
@@ -75,13 +77,13 @@ class Expressions:
         items = []
         for el in node.elements:
             v = self.eval(el.value, env)
-            if isinstance(el, cst.StarredElement):
+            if el.__class__ is cst.StarredElement:
                 if isinstance(v, Seq):
                     items.extend(v.items)
                     continue
                 return UNKNOWN
             items.append(v)
-        return Seq(items, "list" if isinstance(node, cst.List) else "tuple", node)
+        return Seq(items, "list" if node.__class__ is cst.List else "tuple", node)
 
     def eval_dict(self, node: cst.Dict, env: Env, statement):
         items = []
@@ -165,13 +167,14 @@ class Expressions:
     def eval_children(self, node, env: Env):
         """Visit the sub-expressions of a node the interpreter does not model."""
         for child in code_children(node):
-            if isinstance(child, cst.BaseExpression):
+            kind = child.__class__
+            if kind in _EXPRESSION_KINDS:
                 self.eval(child, env)
-            elif isinstance(child, cst.FormattedStringExpression):
+            elif kind is cst.FormattedStringExpression:
                 self.eval(child.expression, env)
-            elif isinstance(child, (cst.Arg, cst.Element, cst.DictElement, cst.ComparisonTarget)):
+            elif kind in _HOLDERS:
                 for sub in code_children(child):
-                    if isinstance(sub, cst.BaseExpression):
+                    if sub.__class__ in _EXPRESSION_KINDS:
                         self.eval(sub, env)
         return UNKNOWN
 
@@ -179,14 +182,14 @@ class Expressions:
     def eval_call(self, node: cst.Call, env: Env, statement=None):
         self.seq += 1
         func = node.func
-        if isinstance(func, cst.Attribute):
+        if func.__class__ is cst.Attribute:
             receiver = self.eval(func.value, env)
             method = func.attr.value
         else:
             callee = self.eval(func, env)
             method = None
         args = [(arg, self.eval(arg.value, env)) for arg in node.args]
-        self.semantics.saw_call(node, method if method is not None else (func.value if isinstance(func, cst.Name) else None))
+        self.semantics.saw_call(node, method if method is not None else (func.value if func.__class__ is cst.Name else None))
         if method is not None:
             return self.call_method(node, receiver, method, args, statement)
         return self.call_value(node, callee, args, statement)

@@ -137,7 +137,7 @@ class Interpreter(Statements, Expressions, Objects):
         for p in params.kwonly_params:
             local.vars[p.name.value] = UNKNOWN if unknown else self._keyword_or_default(p, local, kw)
         for p in (params.star_arg, params.star_kwarg):
-            if isinstance(p, cst.Param):
+            if p.__class__ is cst.Param:
                 local.vars[p.name.value] = UNKNOWN
 
     @staticmethod

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 import libcst as cst
 
 from .scope import Env, Return, merge
-from .tree import code_children
+from .tree import code_children, kinds
 from .values import MAX_UNROLL, UNKNOWN, Const, FunctionVal, Seq
 
 
@@ -21,11 +21,12 @@ class Statements:
     """The statement half of the interpreter (see ``interpreter.Interpreter``)."""
 
     def exec_block(self, body: Iterable, env: Env):
-        if isinstance(body, cst.BaseSuite):
-            if isinstance(body, cst.SimpleStatementSuite):
-                for small in body.body:
-                    self.exec_small(small, env)
-                return
+        kind = body.__class__
+        if kind is cst.SimpleStatementSuite:
+            for small in body.body:
+                self.exec_small(small, env)
+            return
+        if kind is cst.IndentedBlock:
             body = body.body
         for stmt in body:
             self.exec_stmt(stmt, env)
@@ -50,9 +51,9 @@ class Statements:
         else_env = env.copy()
         orelse = stmt.orelse
         try:
-            if isinstance(orelse, cst.If):
+            if orelse.__class__ is cst.If:
                 self.exec_if(orelse, else_env)
-            elif isinstance(orelse, cst.Else):
+            elif orelse.__class__ is cst.Else:
                 self.exec_block(orelse.body, else_env)
         except Return:
             else_env = None
@@ -203,7 +204,7 @@ class Statements:
 
     def exec_raise_or_assert(self, small, env: Env, stmt):
         for child in code_children(small):
-            if isinstance(child, cst.BaseExpression):
+            if child.__class__ in _EXPRESSION_KINDS:
                 self.eval(child, env)
 
     # -- binding ----------------------------------------------------------------------
@@ -212,17 +213,18 @@ class Statements:
         self.semantics.bound(name, value)
 
     def bind_target(self, target, value, env: Env, aug=False):
-        if isinstance(target, cst.Name):
+        kind = target.__class__
+        if kind is cst.Name:
             if aug:
                 env.vars[target.value] = UNKNOWN
             else:
                 self.bind_name(target.value, value, env)
-        elif isinstance(target, (cst.Tuple, cst.List)):
+        elif kind is cst.Tuple or kind is cst.List:
             self._bind_unpacked(target.elements, value, env)
-        elif isinstance(target, cst.Attribute):
+        elif kind is cst.Attribute:
             base = self.eval(target.value, env)
             self.set_attribute(base, target.attr.value, UNKNOWN if aug else value, target)
-        elif isinstance(target, cst.Subscript):
+        elif kind is cst.Subscript:
             base = self.eval(target.value, env)
             for el in target.slice:
                 if isinstance(el.slice, cst.Index):
@@ -231,13 +233,13 @@ class Statements:
                 # the list changed in a way we do not follow
                 base.items = [UNKNOWN] * len(base.items)
                 base.opaque = True
-        elif isinstance(target, cst.StarredElement):
+        elif kind is cst.StarredElement:
             self.bind_target(target.value, UNKNOWN, env)
 
     def _bind_unpacked(self, elements, value, env: Env):
         items = value.items if isinstance(value, Seq) and len(value.items) == len(elements) else None
         for i, el in enumerate(elements):
-            if isinstance(el, cst.StarredElement):
+            if el.__class__ is cst.StarredElement:
                 self.bind_target(el.value, UNKNOWN, env)
                 items = None
                 continue
@@ -258,10 +260,11 @@ def _builds_in_place(body, target=None) -> bool:
     stack = [body]
     while stack:
         node = stack.pop()
-        if isinstance(node, (cst.Break, cst.Continue, cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+        kind = node.__class__
+        if kind in _LEAVES_EARLY_OR_DEFINES:
             return False
-        if isinstance(node, cst.Call):
-            method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
+        if kind is cst.Call:
+            method = node.func.attr.value if node.func.__class__ is cst.Attribute else None
             if method in _TRAINING:
                 return False
             applies_item = isinstance(target, cst.Name) and isinstance(node.func, cst.Name) and node.func.value == target.value
@@ -271,6 +274,8 @@ def _builds_in_place(body, target=None) -> bool:
 
 
 _TRAINING = ("compile", "fit", "fit_generator", "train_on_batch", "evaluate")
+_LEAVES_EARLY_OR_DEFINES = kinds(cst.Break, cst.Continue, cst.FunctionDef, cst.ClassDef, cst.Lambda)
+_EXPRESSION_KINDS = kinds(cst.BaseExpression)
 
 
 _STATEMENTS = {

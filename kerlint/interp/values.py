@@ -205,14 +205,15 @@ def _evaluated(node):
 
 
 def _literal(node: cst.BaseExpression):
-    if isinstance(node, (cst.Integer, cst.Float)):
+    kind = node.__class__
+    if kind is cst.Integer or kind is cst.Float:
         try:
             return node.evaluated_value
         except (ValueError, SyntaxError):  # past Python's 4,300-digit limit for int()
             return MISSING
-    if isinstance(node, cst.Imaginary):
+    if kind is cst.Imaginary:
         return MISSING
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+    if kind is cst.SimpleString or kind is cst.ConcatenatedString:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # Python's warning for "\d": not ours to print
@@ -220,6 +221,6 @@ def _literal(node: cst.BaseExpression):
         except Exception:  # noqa: BLE001 - odd string prefixes: not a literal we use
             return MISSING
         return value if value is not None else MISSING
-    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+    if kind is cst.Name and node.value in ("True", "False", "None"):
         return {"True": True, "False": False, "None": None}[node.value]
     return MISSING

@@ -7,20 +7,22 @@ import libcst as cst
 from ..diagnostics import Diagnostic
 from ..names import dotted_name, keras2_object
 from . import Rule
-from ..interp.tree import code_children
+from ..interp.tree import code_children, kinds
 
 _MODEL_CLASSES = ("models.Model", "models.Sequential")
 _ATTRIBUTES = ("compiled_loss", "compiled_metrics")
-_BLOCKS = (cst.IndentedBlock, cst.SimpleStatementSuite)
+_BLOCKS = kinds(cst.IndentedBlock, cst.SimpleStatementSuite)
+_PARTS = kinds(cst.If, cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally)
 
 
 def _class_defs(body):
     """Every class the module defines, in statement order (classes in functions, branches and
     other classes too); expressions are not entered."""
     for stmt in body:
-        if isinstance(stmt, cst.ClassDef):
+        kind = stmt.__class__
+        if kind is cst.ClassDef:
             yield stmt
-        if isinstance(stmt, cst.SimpleStatementLine):
+        if kind is cst.SimpleStatementLine:
             continue
         for part in _parts(stmt):
             yield from _class_defs(part.body)
@@ -28,9 +30,10 @@ def _class_defs(body):
 
 def _parts(stmt):
     for child in code_children(stmt):
-        if isinstance(child, _BLOCKS):
+        kind = child.__class__
+        if kind in _BLOCKS:
             yield child
-        elif isinstance(child, (cst.If, cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally)):
+        elif kind in _PARTS:
             yield from _parts(child)
 
 

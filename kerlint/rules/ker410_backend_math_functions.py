@@ -167,7 +167,7 @@ def _message(written: str, name: str) -> str:
 def _calls(file):
     """(call, function node, path) for each call of a removed function through an attribute."""
     for site in file.ir.calls:
-        if isinstance(site.ref.node, cst.Attribute) and _removed_name(site.ref.path) is not None:
+        if site.ref.node.__class__ is cst.Attribute and _removed_name(site.ref.path) is not None:
             yield site.node, site.ref.node, site.ref.path
 
 
@@ -203,7 +203,7 @@ def _imports(file):
         return
     for record in ir.resolver.imports:
         node = record.node
-        if not isinstance(node, cst.ImportFrom) or isinstance(node.names, cst.ImportStar):
+        if node.__class__ is not cst.ImportFrom or node.names.__class__ is cst.ImportStar:
             continue
         if not record.module.startswith(_ROOT) or record.module[len(_ROOT):] not in REMOVED:
             continue

@@ -40,7 +40,7 @@ class KerasSemantics(Semantics):
         for local in resolver.add(node):
             qualified = resolver.bindings.get(local)
             values[local] = refs.ref_for(qualified) if qualified else UNKNOWN
-        if isinstance(node, cst.ImportFrom) and isinstance(node.names, cst.ImportStar) and node.module is not None:
+        if node.__class__ is cst.ImportFrom and node.names.__class__ is cst.ImportStar and node.module is not None:
             module = dotted_name(node.module)
             if module and refs.canonicalize(module) is not None:
                 self.ir.uses_keras = True
