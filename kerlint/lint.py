@@ -145,8 +145,8 @@ def nesting(source: str):
     itself refuses the file for its nesting, or None when Python cannot parse it for another
     reason (a syntax error, or syntax newer than this Python: LibCST has its say).
 
-    Only expressions that could reach MAX_NESTING are walked: one on a single line nests
-    less deeply than it has characters. The walk stops past MAX_NESTING."""
+    Only nodes that could reach MAX_NESTING are walked: a statement or expression on a single
+    line nests less deeply than it has characters. The walk stops past MAX_NESTING."""
     import ast
     import warnings
 
@@ -168,16 +168,18 @@ def nesting(source: str):
         return None
     best, line = 0, 1
     stack = [(tree, 0, 1)]
-    expr, boolop, children = ast.expr, ast.BoolOp, ast.iter_child_nodes
+    boolop, children = ast.BoolOp, ast.iter_child_nodes
     strings = (ast.Constant, ast.JoinedStr)
     lines = None
     while stack:
         node, depth, at = stack.pop()
         for child in children(node):
-            d = depth + (len(child.values) - 1 if isinstance(child, boolop) else 1)
-            where = getattr(child, "lineno", at)
-            small = (isinstance(child, expr) and child.lineno == child.end_lineno
-                     and d + child.end_col_offset - child.col_offset <= MAX_NESTING)
+            d = depth + (len(child.values) - 1 if child.__class__ is boolop else 1)
+            where = getattr(child, "lineno", None)
+            if where is None:  # no place of its own (an operator, arguments): walked
+                where, small = at, False
+            else:
+                small = where == child.end_lineno and d + child.end_col_offset - child.col_offset <= MAX_NESTING
             if not small and isinstance(child, strings):
                 # Implicitly concatenated strings are one node here, nested pairs in LibCST.
                 if lines is None:
