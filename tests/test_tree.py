@@ -6,7 +6,9 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from kerlint.interp.tree import LAYOUT_NODES, children, code_children, code_walk, names_in, parse_module, visit, walk
+from kerlint.interp.tree import (
+    LAYOUT_NODES, children, code_children, code_walk, kinds, names_in, parse_module, visit, walk,
+)
 
 from .conftest import FIXTURES
 
@@ -105,3 +107,17 @@ def test_names_in_gives_every_identifier_below_a_node():
     statement = cst.parse_statement("y = model.predict(x[i:i + 1], batch_size=n)\n")
     assert names_in(statement) == {"y", "model", "predict", "x", "i", "batch_size", "n"}
     assert names_in(statement.body[0].value.args[0]) == {"x", "i"}
+
+
+def test_kinds_answer_as_isinstance_does():
+    """``node.__class__ in kinds(...)`` for the abstract and concrete classes kerlint asks about."""
+    asked = [
+        (cst.BaseExpression,), (cst.BaseSuite,), (cst.SimpleStatementLine, cst.BaseCompoundStatement),
+        (cst.IndentedBlock, cst.Match), (cst.Arg, cst.Element, cst.DictElement, cst.ComparisonTarget),
+        (cst.If, cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally, cst.MatchCase),
+    ]
+    nodes = [n for source in ODD for n in walk(cst.parse_module(source))]
+    for classes in asked:
+        found = kinds(*classes)
+        assert [n.__class__ in found for n in nodes] == [isinstance(n, classes) for n in nodes], classes
+        assert any(n.__class__ in found for n in nodes), classes
