@@ -11,7 +11,9 @@ are described in full here. A rule's name, summary and default are only here; ``
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import fields
+
+from .data import record
 
 # A rule's documentation: its section of docs/rules.md in kerlint's repository (the base is
 # [project.urls] Documentation in pyproject.toml). KERLINT_DOCS_URL points the links (JSON
@@ -41,7 +43,7 @@ FAMILIES = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Code:
     code: str
     name: str
@@ -49,6 +51,14 @@ class Code:
     kind: str = RULE
     default: bool = True  # reported when no configuration says otherwise
     selectable: bool = True  # `check`'s select, ignore and noqa know it (rules and KER900)
+
+    def __init__(self, code, name, summary, kind=RULE, default=True, selectable=True):
+        object.__setattr__(self, "code", code)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "summary", summary)
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "default", default)
+        object.__setattr__(self, "selectable", selectable)
 
     @property
     def family(self) -> str:
@@ -90,7 +100,7 @@ SEVERITIES = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Explained(Code):
     """A code with its full text: what ``kerlint rule CODE`` and the docs print."""
 
@@ -101,6 +111,22 @@ class Explained(Code):
     fix_availability: str = "never"  # "always", "sometimes" or "never": do its reports carry a fix
     fix_applicability: tuple[str, ...] = ()  # "safe" and/or "unsafe"
     causes: str = ""  # a log code: the `kerlint check` rules that usually cause it
+
+    def __init__(self, code, name, summary, kind=RULE, default=True, selectable=True, explanation="",
+                 bad="", good="", fixed="", fix_availability="never", fix_applicability=(), causes=""):
+        object.__setattr__(self, "code", code)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "summary", summary)
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "default", default)
+        object.__setattr__(self, "selectable", selectable)
+        object.__setattr__(self, "explanation", explanation)
+        object.__setattr__(self, "bad", bad)
+        object.__setattr__(self, "good", good)
+        object.__setattr__(self, "fixed", fixed)
+        object.__setattr__(self, "fix_availability", fix_availability)
+        object.__setattr__(self, "fix_applicability", fix_applicability)
+        object.__setattr__(self, "causes", causes)
 
     @property
     def fix(self) -> str:

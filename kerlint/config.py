@@ -21,7 +21,7 @@ import sys
 from dataclasses import field
 from pathlib import Path
 
-from .diagnostics import Data, FrozenData, plain_data
+from .data import FACTORY, record
 from .files import is_file
 
 # Every key a configuration may hold, with what its value must be (the README's table says
@@ -90,8 +90,8 @@ def expand(codes, known=None) -> set[str]:
     return out
 
 
-@plain_data
-class Selection(FrozenData):
+@record(frozen=True)
+class Selection:
     """One place a selection comes from: the configuration file or the command line."""
 
     select: tuple | None = None
@@ -172,8 +172,8 @@ def glob_regex(pattern: str) -> re.Pattern:
     return re.compile("".join(out), re.S)
 
 
-@plain_data
-class PathPattern(FrozenData):
+@record(frozen=True)
+class PathPattern:
     """A ruff-style path pattern: without a ``/`` it matches a file or folder name anywhere,
     with one it matches the path relative to ``base``, the folder of the file that holds it
     (of the command line's: the current directory)."""
@@ -242,11 +242,9 @@ def _posix(path: str) -> str:
 # --- settings ----------------------------------------------------------------------------
 
 
-_FACTORY = object()  # "use the field's default_factory", as in @dataclass's __init__
 
-
-@plain_data
-class Settings(Data):
+@record
+class Settings:
     """The configuration in force for the files under one project root."""
 
     root: Path
@@ -265,7 +263,7 @@ class Settings(Data):
 
     def __init__(self, root, path=None, codes=frozenset(), per_file_ignores=(), exclude=(), respect_gitignore=True,
                  extends=(), fixable=frozenset(), unsafe_fixes=None, output_format=None, cache_dir=None,
-                 target_keras=None, sources=_FACTORY):
+                 target_keras=None, sources=FACTORY):
         self.root = root
         self.path = path
         self.codes = codes
@@ -278,7 +276,7 @@ class Settings(Data):
         self.output_format = output_format
         self.cache_dir = cache_dir
         self.target_keras = target_keras
-        self.sources = {} if sources is _FACTORY else sources
+        self.sources = {} if sources is FACTORY else sources
 
     def codes_for(self, path) -> list[str]:
         """The codes to check in ``path``: the selection less its per-file ignores."""
@@ -423,8 +421,8 @@ def _value(path: Path, key: str, value):
     return Path(os.path.abspath(path.parent / text))
 
 
-@plain_data
-class FileConfig(Data):
+@record
+class FileConfig:
     """One configuration file's keys, checked (``values``: key -> ready value)."""
 
     path: Path

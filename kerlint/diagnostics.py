@@ -7,9 +7,10 @@ reporters, the fixer, the cache and worker processes all use.
 
 from __future__ import annotations
 
-from dataclasses import FrozenInstanceError, dataclass, field
-from reprlib import recursive_repr
+from dataclasses import field
 from typing import TYPE_CHECKING
+
+from .data import FACTORY, record
 
 if TYPE_CHECKING:  # only in annotations: reading and reporting results must not import LibCST
     import libcst as cst
@@ -18,55 +19,8 @@ SAFE = "safe"
 UNSAFE = "unsafe"
 
 
-def plain_data(cls):
-    """``@dataclass`` for a class that writes its own ``__init__``: ``__repr__``, ``__eq__``
-    (and, frozen, ``__hash__`` and no assignment) come from ``Data`` / ``FrozenData``, as
-    @dataclass would make them. @dataclass compiles these methods at import, which for the
-    classes every run imports was a good part of the start (tests/test_startup_data.py
-    holds each class to what @dataclass makes). ``fields()`` and ``replace()`` work."""
-    cls = dataclass(init=False, repr=False, eq=False)(cls)
-    cls._plain_fields = tuple(cls.__dataclass_fields__)
-    return cls
-
-
-class Data:
-    __slots__ = ()
-    _plain_fields: tuple = ()
-
-    def _values(self) -> tuple:
-        return tuple(getattr(self, name) for name in self._plain_fields)
-
-    @recursive_repr()
-    def __repr__(self):
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._plain_fields)
-        return f"{self.__class__.__qualname__}({shown})"
-
-    def __eq__(self, other):
-        if other.__class__ is self.__class__:
-            return self._values() == other._values()
-        return NotImplemented
-
-    __hash__ = None  # as @dataclass makes a class with __eq__ that is not frozen
-
-
-class FrozenData(Data):
-    __slots__ = ()
-
-    def __hash__(self):
-        return hash(self._values())
-
-    def __setattr__(self, name, value):
-        raise FrozenInstanceError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name):
-        raise FrozenInstanceError(f"cannot delete field {name!r}")
-
-
-_FACTORY = object()  # "use the field's default_factory", as in @dataclass's __init__
-
-
-@plain_data
-class NodeEdit(Data):
+@record
+class NodeEdit:
     """Replace ``node`` with ``replacement`` (a CST node or source text).
 
     With ``insert="before"`` / ``"after"`` the text (whole lines, ending in a newline) is
@@ -86,8 +40,8 @@ class NodeEdit(Data):
         self.insert = insert
 
 
-@plain_data
-class Fix(Data):
+@record
+class Fix:
     """A rule's fix: edits of CST nodes (``NodeEdit``), safe or unsafe."""
 
     applicability: str  # SAFE | UNSAFE
@@ -100,8 +54,8 @@ class Fix(Data):
         self.edits = edits
 
 
-@plain_data
-class Diagnostic(Data):
+@record
+class Diagnostic:
     """What a rule reports: its code and message at a CST node, with a fix or not."""
 
     code: str
@@ -128,8 +82,8 @@ class Diagnostic(Data):
         self.severity = severity
 
 
-@plain_data
-class TextEdit(FrozenData):
+@record(frozen=True)
+class TextEdit:
     """Replace text between two 0-based offsets (also kept as 1-based row/column)."""
 
     start: int
@@ -155,8 +109,8 @@ class TextEdit(FrozenData):
         set_field(self, "path", path)
 
 
-@plain_data
-class TextFix(Data):
+@record
+class TextFix:
     """A fix as plain data: text edits, safe or unsafe."""
 
     applicability: str
@@ -169,8 +123,8 @@ class TextFix(Data):
         self.edits = edits
 
 
-@plain_data
-class Report(Data):
+@record
+class Report:
     """One diagnostic as plain data. Rows and columns are 1-based, columns in characters."""
 
     code: str
@@ -190,7 +144,7 @@ class Report(Data):
     severity: str | None = None
 
     def __init__(self, code, message, row, column, end_row, end_column, fix=None, noqa_row=None, cell=None,
-                 cell_row=None, extra=_FACTORY, related=(), severity=None):
+                 cell_row=None, extra=FACTORY, related=(), severity=None):
         self.code = code
         self.message = message
         self.row = row
@@ -201,7 +155,7 @@ class Report(Data):
         self.noqa_row = noqa_row
         self.cell = cell
         self.cell_row = cell_row
-        self.extra = {} if extra is _FACTORY else extra
+        self.extra = {} if extra is FACTORY else extra
         self.related = related
         self.severity = severity
 

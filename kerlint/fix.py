@@ -19,7 +19,8 @@ from dataclasses import field, replace
 from itertools import count
 from pathlib import Path
 
-from .diagnostics import SAFE, UNSAFE, Data, FrozenData, Report, TextEdit, plain_data
+from .data import FACTORY, record
+from .diagnostics import SAFE, UNSAFE, Report, TextEdit
 from .files import decode, inside
 
 # Rounds of lint -> fix. Non-overlapping fixes all land in one round; only fixes that touch
@@ -41,8 +42,8 @@ def apply_edits(source: str, edits) -> str:
     return "".join(out)
 
 
-@plain_data
-class FixMode(FrozenData):
+@record(frozen=True)
+class FixMode:
     """How --fix, --diff and --fix-only fix (``check``'s flags)."""
 
     unsafe: bool = False  # apply unsafe fixes too
@@ -58,25 +59,23 @@ class FixMode(FrozenData):
         set_field(self, "fixable", fixable)
 
 
-_FACTORY = object()  # "use the field's default_factory", as in @dataclass's __init__
 
-
-@plain_data
-class FileFix(Data):
+@record
+class FileFix:
     """What fixing did to one file (``FileResult.fix``)."""
 
     fixed: Counter = field(default_factory=Counter)  # code -> fixes applied (or that would be)
     diff: str | None = None
     output: bytes | None = None  # the fixed file's bytes (stdin mode)
 
-    def __init__(self, fixed=_FACTORY, diff=None, output=None):
-        self.fixed = Counter() if fixed is _FACTORY else fixed
+    def __init__(self, fixed=FACTORY, diff=None, output=None):
+        self.fixed = Counter() if fixed is FACTORY else fixed
         self.diff = diff
         self.output = output
 
 
-@plain_data
-class FixOutcome(Data):
+@record
+class FixOutcome:
     """What the fix loop ends with (``fix_to_fixpoint``)."""
 
     program: object  # the fixed program; the start one when nothing applied or on error
@@ -224,8 +223,8 @@ class Unwritable(Exception):
     """A round's edits cannot be carried back into the source (a notebook's cells); says why."""
 
 
-@plain_data
-class PythonText(FrozenData):
+@record(frozen=True)
+class PythonText:
     """A Python file's text as the fix loop sees it: what is linted is what is written, and an
     edit's line breaks become the file's own."""
 
@@ -248,8 +247,8 @@ class PythonText(FrozenData):
         return PythonText(apply_edits(self.text, [_normalized(e, self.newline) for e in edits]), self.newline)
 
 
-@plain_data
-class Stuck(FrozenData):
+@record(frozen=True)
+class Stuck:
     """Why a fix loop gave up and left the source as it was: a kerlint bug met in a round."""
 
     reason: str  # "overlap", "unwritable", "invalid", "cycle" or "unsettled"

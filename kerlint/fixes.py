@@ -8,11 +8,12 @@ builders take the file's ``FileAnalysis`` for its statement index.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+
 from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from .data import record
 from .analysis.losses import LOSSES
 from .catalog import get_catalog
 from .diagnostics import NodeEdit
@@ -148,7 +149,7 @@ def loss_swap(compiled, new: str, quote: str) -> NodeEdit | None:
 
 
 # -- layers of a model: list elements, ``model.add(...)`` statements, functional calls ------------
-@dataclass
+@record
 class Site:
     """Where a Sequential layer is written: an element of the list given to
     ``Sequential([...])``, or a ``model.add(...)`` statement."""
@@ -159,6 +160,14 @@ class Site:
     element: cst.Element | None = None
     statement: cst.SimpleStatementLine | None = None
     add_call: cst.Call | None = None
+
+    def __init__(self, style, node, seq=None, element=None, statement=None, add_call=None):
+        self.style = style
+        self.node = node
+        self.seq = seq
+        self.element = element
+        self.statement = statement
+        self.add_call = add_call
 
 
 def site(model, entry) -> Site | None:

@@ -6,42 +6,53 @@ Values are what the extractor knows about an expression. Anything it cannot foll
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from typing import Any
 
 import libcst as cst
 
+from .data import FACTORY, record
 from .interp import bound_names as _bound_names
 from .interp.values import UNKNOWN, Const, DictVal, Seq, Value  # noqa: F401 - the IR's plain values
 from .names import KerasPath, Resolver
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class KerasRef(Value):
     """A reference to a Keras (or TensorFlow) module, class or function, not yet called."""
 
     path: KerasPath
     node: cst.CSTNode | None = None
 
+    def __init__(self, path, node=None):
+        self.path = path
+        self.node = node
+
     @property
     def canonical(self) -> str:
         return self.path.canonical
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class BoundArg:
     name: str  # the Keras 3 parameter name
     value: Value
     node: cst.Arg
     written: str | None  # the keyword as written, None for a positional argument
 
+    def __init__(self, name, value, node, written):
+        self.name = name
+        self.value = value
+        self.node = node
+        self.written = written
+
     @property
     def positional(self) -> bool:
         return self.written is None
 
 
-@dataclass
+@record
 class BoundArgs:
     """Call arguments bound to parameter names through the catalog's signature."""
 
@@ -50,6 +61,14 @@ class BoundArgs:
     unknown_keywords: list = field(default_factory=list)  # BoundArg not in the signature
     has_star: bool = False  # *args or **kwargs present: absent names may be set there
     signature: Any = None  # catalog.Signature or None
+
+    def __init__(self, by_name=FACTORY, extra_positional=FACTORY, unknown_keywords=FACTORY, has_star=False,
+                 signature=None):
+        self.by_name = {} if by_name is FACTORY else by_name
+        self.extra_positional = [] if extra_positional is FACTORY else extra_positional
+        self.unknown_keywords = [] if unknown_keywords is FACTORY else unknown_keywords
+        self.has_star = has_star
+        self.signature = signature
 
     def get(self, name: str) -> BoundArg | None:
         return self.by_name.get(name)
@@ -78,7 +97,7 @@ class BoundArgs:
         yield from self.unknown_keywords
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class KerasObject(Value):
     """An instance of a Keras loss, optimizer, callback, metric or schedule."""
 
@@ -88,8 +107,15 @@ class KerasObject(Value):
     node: cst.Call
     ref: KerasRef
 
+    def __init__(self, section, kind, args, node, ref):
+        self.section = section
+        self.kind = kind
+        self.args = args
+        self.node = node
+        self.ref = ref
 
-@dataclass(eq=False)
+
+@record(eq=False)
 class Layer(Value):
     """A layer instance."""
 
@@ -105,12 +131,26 @@ class Layer(Value):
     applied_as_function: bool = False  # ``tf.nn.softmax(x)``: an activation with no layer to edit
     built: bool = False  # a custom layer whose build() kerlint has run (at its first call)
 
+    def __init__(self, kind, args, node, ref=None, inner=None, activation_overridden=False, model=None,
+                 trainable=None, instance=None, applied_as_function=False, built=False):
+        self.kind = kind
+        self.args = args
+        self.node = node
+        self.ref = ref
+        self.inner = inner
+        self.activation_overridden = activation_overridden
+        self.model = model
+        self.trainable = trainable
+        self.instance = instance
+        self.applied_as_function = applied_as_function
+        self.built = built
+
     @property
     def known(self) -> bool:
         return self.kind is not None
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class LayerCall:
     """One application of a layer to tensors (functional API)."""
 
@@ -122,8 +162,18 @@ class LayerCall:
     error: Any = None  # shapes.ShapeError when Keras would refuse the input
     raw_input: Any = None  # the value passed as the layer's input, as written (KER210)
 
+    def __init__(self, layer, inputs, node, in_shapes=FACTORY, out_shapes=FACTORY, error=None,
+                 raw_input=None):
+        self.layer = layer
+        self.inputs = inputs
+        self.node = node
+        self.in_shapes = [] if in_shapes is FACTORY else in_shapes
+        self.out_shapes = [] if out_shapes is FACTORY else out_shapes
+        self.error = error
+        self.raw_input = raw_input
 
-@dataclass(eq=False)
+
+@record(eq=False)
 class Tensor(Value):
     shape: Any  # shapes.Shape or None when unknown
     producer: LayerCall | None = None  # None for Input tensors and unknown ops
@@ -132,8 +182,16 @@ class Tensor(Value):
     is_input: bool = False
     args: Any = None  # the Input(...) call's BoundArgs, for Input tensors
 
+    def __init__(self, shape, producer=None, index=0, node=None, is_input=False, args=None):
+        self.shape = shape
+        self.producer = producer
+        self.index = index
+        self.node = node
+        self.is_input = is_input
+        self.args = args
 
-@dataclass(eq=False)
+
+@record(eq=False)
 class SeqEntry:
     """A layer in a Sequential model, in order."""
 
@@ -143,8 +201,15 @@ class SeqEntry:
     add_call: cst.Call | None = None  # the ``model.add(...)`` call, for ``.add`` style
     statement: cst.CSTNode | None = None  # the statement holding the ``.add`` call
 
+    def __init__(self, layer, node, conditional=False, add_call=None, statement=None):
+        self.layer = layer
+        self.node = node
+        self.conditional = conditional
+        self.add_call = add_call
+        self.statement = statement
 
-@dataclass(eq=False)
+
+@record(eq=False)
 class Compile:
     model: Model
     node: cst.Call
@@ -153,8 +218,16 @@ class Compile:
     conditional: bool = False
     stale: bool = False  # layers were added or removed after it: it trained another structure
 
+    def __init__(self, model, node, args, seq, conditional=False, stale=False):
+        self.model = model
+        self.node = node
+        self.args = args
+        self.seq = seq
+        self.conditional = conditional
+        self.stale = stale
 
-@dataclass(eq=False)
+
+@record(eq=False)
 class Fit:
     model: Model | None  # None when the receiver is not a known model
     node: cst.Call
@@ -164,8 +237,17 @@ class Fit:
     conditional: bool = False
     compile: Compile | None = None  # the compile in effect when this fit runs
 
+    def __init__(self, model, node, method, args, seq, conditional=False, compile=None):
+        self.model = model
+        self.node = node
+        self.method = method
+        self.args = args
+        self.seq = seq
+        self.conditional = conditional
+        self.compile = compile
 
-@dataclass(frozen=True)
+
+@record(frozen=True)
 class Block:
     """A library model kerlint knows from outside (a ``keras.applications`` backbone): what
     it takes and gives and its weights, not its layers."""
@@ -177,8 +259,16 @@ class Block:
     params: tuple | None  # (trainable, non_trainable) with weights=None, None when not known
     name: str | None  # the name Keras gives the model ("resnet50"), None when not known
 
+    def __init__(self, application, arguments, input_shape, output_shape, params, name):
+        object.__setattr__(self, "application", application)
+        object.__setattr__(self, "arguments", arguments)
+        object.__setattr__(self, "input_shape", input_shape)
+        object.__setattr__(self, "output_shape", output_shape)
+        object.__setattr__(self, "params", params)
+        object.__setattr__(self, "name", name)
 
-@dataclass(eq=False)
+
+@record(eq=False)
 class Model(Value):
     # "sequential" | "functional" | "subclassed" | "opaque". A subclass the file defines is
     # "subclassed" (its graph from call()) or "functional" (given inputs and outputs).
@@ -205,6 +295,33 @@ class Model(Value):
     own_training: bool = False  # a subclass whose train_step never reads the compiled loss
     block: Block | None = None  # an opaque model known from outside (a keras.applications backbone)
 
+    def __init__(self, style, node, entries=FACTORY, inputs=FACTORY, outputs=None, outputs_are_dict=False,
+                 output_keys=None, compiles=FACTORY, fits=FACTORY, build_shape=None, built_in_branch=0,
+                 built_via=(), built_in_frames=(), tampered=False, name=None, why=None, origin=None,
+                 trainable=None, instance=None, held_by=None, own_training=False, block=None):
+        self.style = style
+        self.node = node
+        self.entries = [] if entries is FACTORY else entries
+        self.inputs = [] if inputs is FACTORY else inputs
+        self.outputs = outputs
+        self.outputs_are_dict = outputs_are_dict
+        self.output_keys = output_keys
+        self.compiles = [] if compiles is FACTORY else compiles
+        self.fits = [] if fits is FACTORY else fits
+        self.build_shape = build_shape
+        self.built_in_branch = built_in_branch
+        self.built_via = built_via
+        self.built_in_frames = built_in_frames
+        self.tampered = tampered
+        self.name = name
+        self.why = why
+        self.origin = origin
+        self.trainable = trainable
+        self.instance = instance
+        self.held_by = held_by
+        self.own_training = own_training
+        self.block = block
+
     @property
     def has_graph(self) -> bool:
         if self.tampered:
@@ -214,7 +331,7 @@ class Model(Value):
         return self.style in ("sequential", "functional")
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class MethodCall:
     """``<receiver>.<name>(...)`` where the receiver is a model or is not known."""
 
@@ -224,8 +341,15 @@ class MethodCall:
     seq: int
     conditional: bool = False
 
+    def __init__(self, node, name, receiver, seq, conditional=False):
+        self.node = node
+        self.name = name
+        self.receiver = receiver
+        self.seq = seq
+        self.conditional = conditional
 
-@dataclass(eq=False)
+
+@record(eq=False)
 class CallSite:
     """A call to a Keras/TensorFlow object resolved through imports or snippets."""
 
@@ -234,8 +358,14 @@ class CallSite:
     args: BoundArgs | None
     value: Value
 
+    def __init__(self, node, ref, args, value):
+        self.node = node
+        self.ref = ref
+        self.args = args
+        self.value = value
 
-@dataclass(eq=False)
+
+@record(eq=False)
 class AttributeAccess:
     """A read or write of ``<value>.<attr>`` kerlint cares about (e.g. ``optimizer.lr``)."""
 
@@ -244,8 +374,14 @@ class AttributeAccess:
     attr: str
     store: bool = False
 
+    def __init__(self, node, base, attr, store=False):
+        self.node = node
+        self.base = base
+        self.attr = attr
+        self.store = store
 
-@dataclass
+
+@record
 class FileIR:
     module: cst.Module
     resolver: Resolver
@@ -269,6 +405,28 @@ class FileIR:
     project_names: set = field(default_factory=set)
     # Names that branches bind to different models (``model = a() if ... else b()`` as an if).
     chosen_at_run_time: set = field(default_factory=set)
+
+    def __init__(self, module, resolver, models=FACTORY, layers=FACTORY, layer_calls=FACTORY, fits=FACTORY,
+                 method_calls=FACTORY, calls=FACTORY, attributes=FACTORY, objects=FACTORY,
+                 uses_keras=False, shuffle_evidence=False, object_calls=FACTORY, other_model_calls=FACTORY,
+                 modules_read=FACTORY, project_names=FACTORY, chosen_at_run_time=FACTORY):
+        self.module = module
+        self.resolver = resolver
+        self.models = [] if models is FACTORY else models
+        self.layers = [] if layers is FACTORY else layers
+        self.layer_calls = [] if layer_calls is FACTORY else layer_calls
+        self.fits = [] if fits is FACTORY else fits
+        self.method_calls = [] if method_calls is FACTORY else method_calls
+        self.calls = [] if calls is FACTORY else calls
+        self.attributes = [] if attributes is FACTORY else attributes
+        self.objects = [] if objects is FACTORY else objects
+        self.uses_keras = uses_keras
+        self.shuffle_evidence = shuffle_evidence
+        self.object_calls = [] if object_calls is FACTORY else object_calls
+        self.other_model_calls = [] if other_model_calls is FACTORY else other_model_calls
+        self.modules_read = {} if modules_read is FACTORY else modules_read
+        self.project_names = set() if project_names is FACTORY else project_names
+        self.chosen_at_run_time = set() if chosen_at_run_time is FACTORY else chosen_at_run_time
 
     @cached_property
     def bound_names(self) -> set:

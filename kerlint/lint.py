@@ -5,8 +5,9 @@ from __future__ import annotations
 import gc
 import re
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 
+from .data import FACTORY, record
 from .diagnostics import Report, TextEdit, TextFix
 
 # A file reaches Keras through an import or name that says keras/tensorflow/tf, or through a
@@ -43,7 +44,7 @@ def prescan(data: bytes | str) -> bool:
     return not _public_names().isdisjoint(_CAPITALIZED.findall(data))
 
 
-@dataclass
+@record
 class FileResult:
     path: str
     reports: list = field(default_factory=list)  # [Report]
@@ -53,6 +54,14 @@ class FileResult:
     # {path: digest} of the project modules the file imports and the analysis read: the result
     # holds only while they are unchanged (the cache checks them).
     dependencies: dict = field(default_factory=dict)
+
+    def __init__(self, path, reports=FACTORY, source=None, error=None, fix=None, dependencies=FACTORY):
+        self.path = path
+        self.reports = [] if reports is FACTORY else reports
+        self.source = source
+        self.error = error
+        self.fix = fix
+        self.dependencies = {} if dependencies is FACTORY else dependencies
 
 
 def parse_error_report(exc, source: str) -> Report:

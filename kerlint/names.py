@@ -8,18 +8,23 @@ this too, at several times the cost of the parse.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import libcst as cst
 
+from .data import record
 from .catalog import legacy
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class KerasPath:
     canonical: str  # e.g. "layers.Dense"
     raw: str  # the fully qualified path as written, e.g. "keras.layers.core.Dense"
     legacy_module: str | None = None  # e.g. "layers.core" when an old module path was used
+
+    def __init__(self, canonical, raw, legacy_module=None):
+        object.__setattr__(self, "canonical", canonical)
+        object.__setattr__(self, "raw", raw)
+        object.__setattr__(self, "legacy_module", legacy_module)
 
 
 def dotted_name(node: cst.CSTNode) -> str | None:
@@ -83,11 +88,16 @@ def keras2_object(path: KerasPath | None, resolver: Resolver, file_keras2: bool)
     return from_keras2(path.raw)
 
 
-@dataclass
+@record
 class ImportRecord:
     node: cst.CSTNode  # the Import / ImportFrom statement
     module: str  # fully qualified module (or object) path imported
     local: str | None  # the name bound, None for star imports
+
+    def __init__(self, node, module, local):
+        self.node = node
+        self.module = module
+        self.local = local
 
 
 class Resolver:

@@ -15,7 +15,8 @@ import tokenize
 from dataclasses import field
 
 from .codes import UNUSED_NOQA
-from .diagnostics import SAFE, Data, Report, TextEdit, TextFix, plain_data
+from .data import FACTORY, record
+from .diagnostics import SAFE, Report, TextEdit, TextFix
 
 # flake8's NOQA_INLINE_REGEXP, with `#noqa` (no space) accepted as ruff does.
 NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.I)
@@ -36,11 +37,9 @@ def file_exemption(source: str) -> tuple[bool, tuple]:
     return False, tuple(codes)
 
 
-_FACTORY = object()  # "use the field's default_factory", as in @dataclass's __init__
 
-
-@plain_data
-class Directive(Data):
+@record
+class Directive:
     """One noqa comment: where it is, the codes it lists, and those it silenced."""
 
     row: int
@@ -49,12 +48,12 @@ class Directive(Data):
     codes: tuple | None  # None: bare ``# noqa``
     used: set = field(default_factory=set)
 
-    def __init__(self, row, start, end, codes, used=_FACTORY):
+    def __init__(self, row, start, end, codes, used=FACTORY):
         self.row = row
         self.start = start
         self.end = end
         self.codes = codes
-        self.used = set() if used is _FACTORY else used
+        self.used = set() if used is FACTORY else used
 
     def matches(self, code: str) -> str | None:
         """The listed code that covers ``code`` ("" for a bare noqa), or None."""

@@ -9,10 +9,11 @@ report (KER202 for a rank the layer cannot take, KER206 for a dimension driven t
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+
 
 import libcst as cst
 
+from .data import record
 from .catalog import get_catalog, legacy
 from .ir import Const, Layer, Seq
 
@@ -34,12 +35,18 @@ def known(d):
     return d if isinstance(d, int) else None
 
 
-@dataclass
+@record
 class ShapeError:
     kind: str  # "rank" | "collapse"
     message: str
     expected_rank: int | None = None
     got: tuple | None = None
+
+    def __init__(self, kind, message, expected_rank=None, got=None):
+        self.kind = kind
+        self.message = message
+        self.expected_rank = expected_rank
+        self.got = got
 
 
 def const(value):

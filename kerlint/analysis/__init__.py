@@ -23,11 +23,12 @@ here imports a rule.
 from __future__ import annotations
 
 from functools import cached_property
-from dataclasses import dataclass
+
 from typing import NamedTuple
 
 import libcst as cst
 
+from ..data import record
 from ..ir import Compile, FileIR, Model, Tensor
 from . import graph, heads, labels, losses, source
 from .activations import LINEAR
@@ -44,7 +45,7 @@ class ModelOutput(NamedTuple):
     tensor: Tensor
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CompiledHead:
     """A compile in effect with a loss kerlint knows, and the head of the model (or, for a
     model with several outputs, of one output) that loss trains."""
@@ -56,6 +57,15 @@ class CompiledHead:
     output: ModelOutput | None = None  # None: the model has one output
     loss_node: cst.CSTNode | None = None  # where the loss is written, for this output
     loss_shared: bool = False  # one loss for several outputs: changing it changes them all
+
+    def __init__(self, model, head, compile, loss, output=None, loss_node=None, loss_shared=False):
+        object.__setattr__(self, "model", model)
+        object.__setattr__(self, "head", head)
+        object.__setattr__(self, "compile", compile)
+        object.__setattr__(self, "loss", loss)
+        object.__setattr__(self, "output", output)
+        object.__setattr__(self, "loss_node", loss_node)
+        object.__setattr__(self, "loss_shared", loss_shared)
 
     @property
     def parts(self) -> tuple:

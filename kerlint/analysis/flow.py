@@ -10,10 +10,10 @@ follow arrays back through it; ``assignments(module)`` makes it once per module.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import libcst as cst
 
+from ..data import record
 from ..interp.tree import code_children, kinds
 
 _BLOCK_PARTS = kinds(cst.If, cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally, cst.MatchCase)
@@ -21,7 +21,7 @@ _OWN_SITES = kinds(cst.IndentedBlock, cst.FunctionDef, cst.ClassDef)  # indexed 
 _FILLS = ("append", "extend")  # ``masks.append(img)``: what a list built in a loop is made of
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Site:
     """Where a statement runs: its function (None at module level), its place in the text, and
     the blocks (bodies of if/for/try/...) that hold it inside that function."""
@@ -30,8 +30,13 @@ class Site:
     seq: int
     blocks: tuple
 
+    def __init__(self, scope, seq, blocks):
+        object.__setattr__(self, "scope", scope)
+        object.__setattr__(self, "seq", seq)
+        object.__setattr__(self, "blocks", blocks)
 
-@dataclass(frozen=True, eq=False)
+
+@record(eq=False, frozen=True)
 class Binding:
     """One binding of a name. ``source`` is the assigned value (an ``AugAssign`` for ``y /= 2``,
     None when not followed: a parameter, a loop target); ``path`` the indices into the value
@@ -44,6 +49,15 @@ class Binding:
     statement: cst.CSTNode | None = None
     small: cst.CSTNode | None = None  # the Assign / AugAssign itself
     loop: cst.For | None = None  # the loop whose target it is
+
+    def __init__(self, name, source, path, site, statement=None, small=None, loop=None):
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "source", source)
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "site", site)
+        object.__setattr__(self, "statement", statement)
+        object.__setattr__(self, "small", small)
+        object.__setattr__(self, "loop", loop)
 
 
 def _scope_key(scope) -> int:

@@ -4,10 +4,10 @@ inference found an input Keras refuses."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import libcst as cst
 
+from ..data import record
 from .. import shapes
 from ..catalog import get_catalog
 from ..ir import Layer, Model, Tensor
@@ -22,13 +22,20 @@ SHAPE_KEEPING = {
 _MAX_PRODUCERS = 32
 
 
-@dataclass
+@record
 class ShapeStep:
     layer: Layer
     node: cst.CSTNode
     in_shape: tuple | None
     out_shape: tuple | None
     error: shapes.ShapeError | None = None
+
+    def __init__(self, layer, node, in_shape, out_shape, error=None):
+        self.layer = layer
+        self.node = node
+        self.in_shape = in_shape
+        self.out_shape = out_shape
+        self.error = error
 
 
 def _sequential_input(model: Model):
@@ -102,13 +109,18 @@ def layer_family(layer: Layer | None) -> str:
 
 
 # -- the layers before a model's output ----------------------------------------------------------
-@dataclass
+@record
 class Link:
     """One layer of a chain that ends at a model's output, with where it is written."""
 
     layer: object
     entry: object = None  # SeqEntry (Sequential)
     call: object = None  # LayerCall (functional)
+
+    def __init__(self, layer, entry=None, call=None):
+        self.layer = layer
+        self.entry = entry
+        self.call = call
 
 
 def output_chain(model: Model, length: int) -> list | None:
@@ -137,13 +149,20 @@ def output_chain(model: Model, length: int) -> list | None:
 
 
 # -- inputs Keras refuses ---------------------------------------------------------------------------
-@dataclass
+@record
 class ShapeIssue:
     layer: Layer
     node: object  # CST node to report on
     in_shape: tuple
     error: object  # shapes.ShapeError
     producers: list  # layers before it, nearest first, as far as they are certain
+
+    def __init__(self, layer, node, in_shape, error, producers):
+        self.layer = layer
+        self.node = node
+        self.in_shape = in_shape
+        self.error = error
+        self.producers = producers
 
 
 def sequential_issues(model: Model, steps: list[ShapeStep], kind: str):

@@ -4,10 +4,11 @@ sees, and how many units that activation normalises over."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import libcst as cst
 
+from ..data import FACTORY, record
 from .. import shapes
 from ..catalog import get_catalog, shape_rules
 from ..ir import Const, Layer, Model, Tensor
@@ -23,7 +24,7 @@ _CLASS_COUNT = re.compile(r"(class|label|categor|target|output|n_?out|num_?out)"
 _MAX_CHAIN = 64
 
 
-@dataclass
+@record
 class Head:
     """The layer whose units are the model's outputs, and the activation the loss sees."""
 
@@ -33,6 +34,14 @@ class Head:
     units: int | None
     units_expr: cst.BaseExpression | None  # the units argument as written
     after: list = field(default_factory=list)  # layers after the head layer, in order
+
+    def __init__(self, layer, activation, activation_layer, units, units_expr, after=FACTORY):
+        self.layer = layer
+        self.activation = activation
+        self.activation_layer = activation_layer
+        self.units = units
+        self.units_expr = units_expr
+        self.after = [] if after is FACTORY else after
 
 
 def _ends_chain(layer: Layer) -> bool:

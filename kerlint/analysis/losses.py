@@ -4,19 +4,25 @@ the compiles a model trains under, and where a loss object is applied."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
 
 import libcst as cst
 
+from ..data import record
 from ..catalog import get_catalog, legacy
 from ..ir import Compile, Const, DictVal, KerasObject, KerasRef, Model, Seq, Tensor
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LossKind:
     family: str  # "categorical" | "binary" | "regression"
     expects: str | None  # the output activation whose probabilities it reads; None for regression
     cls: str  # the Keras loss class computing the same
+
+    def __init__(self, family, expects, cls):
+        object.__setattr__(self, "family", family)
+        object.__setattr__(self, "expects", expects)
+        object.__setattr__(self, "cls", cls)
 
 
 LOSSES = {
@@ -58,13 +64,20 @@ TF_LOSSES_ON_LOGITS = {
 }
 
 
-@dataclass
+@record
 class LossInfo:
     name: str  # canonical loss function name, e.g. "categorical_crossentropy"
     from_logits: bool | None  # None when it cannot be known
     form: str  # "string" | "function" | "class"
     node: cst.CSTNode  # the loss expression
     obj: KerasObject | None = None
+
+    def __init__(self, name, from_logits, form, node, obj=None):
+        self.name = name
+        self.from_logits = from_logits
+        self.form = form
+        self.node = node
+        self.obj = obj
 
 
 def _snake(name: str) -> str:

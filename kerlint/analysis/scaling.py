@@ -9,10 +9,11 @@ from: the rule on labels scaled like images asks it of a fit's inputs and labels
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import libcst as cst
 
+from ..data import FACTORY, record
 from ..names import dotted_name
 from .flow import Assignments, Binding, Site
 
@@ -20,7 +21,7 @@ _MAX_DEPTH = 24  # deeper than any real chain of assignments between a loader an
 
 
 # -- what an array is made of -------------------------------------------------------------------
-@dataclass(frozen=True, eq=False)
+@record(eq=False, frozen=True)
 class Division:
     """A division applied to an array on its way: ``node`` is the ``a / d`` expression (or the
     ``a /= d`` statement), ``divisor`` what it divides by, ``binding`` the assignment it is in
@@ -31,8 +32,14 @@ class Division:
     binding: Binding | None
     site: Site
 
+    def __init__(self, node, divisor, binding, site):
+        object.__setattr__(self, "node", node)
+        object.__setattr__(self, "divisor", divisor)
+        object.__setattr__(self, "binding", binding)
+        object.__setattr__(self, "site", site)
 
-@dataclass
+
+@record
 class Lineage:
     """What an array is made of, along every path the file gives it."""
 
@@ -41,6 +48,14 @@ class Lineage:
     divisions: list = field(default_factory=list)  # [Division], nearest first
     loaders: list = field(default_factory=list)  # [(dotted function, unpack path)] it is unpacked from
     table_names: set = field(default_factory=set)  # names of tables it is a column selection of
+
+    def __init__(self, names=FACTORY, calls=FACTORY, divisions=FACTORY, loaders=FACTORY,
+                 table_names=FACTORY):
+        self.names = set() if names is FACTORY else names
+        self.calls = set() if calls is FACTORY else calls
+        self.divisions = [] if divisions is FACTORY else divisions
+        self.loaders = [] if loaders is FACTORY else loaders
+        self.table_names = set() if table_names is FACTORY else table_names
 
 
 # Calls whose result is the values of their first argument (or receiver), in another form: their

@@ -16,9 +16,10 @@ words for a message. Rules compare the values with an activation's range.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+
 
 import libcst as cst
+from ..data import record
 from ..interp.tree import code_children, visit
 
 # Deciles (5%, 15%, ..., 95%) of the standard normal distribution: standardised targets.
@@ -26,12 +27,16 @@ _NORMAL = (-1.645, -1.036, -0.674, -0.385, -0.126, 0.126, 0.385, 0.674, 1.036, 1
 _MAX_DEPTH = 24  # names followed through at most this many assignments and calls
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Targets:
     """Real-valued targets of a known spread: ``values`` stand for their distribution."""
 
     what: str  # for a message: "boston_housing targets", "standardised targets"
     values: tuple[float, ...]
+
+    def __init__(self, what, values):
+        object.__setattr__(self, "what", what)
+        object.__setattr__(self, "values", values)
 
     def share_outside(self, low: float, high: float) -> float:
         """The share of the targets an output bounded to [low, high] cannot reach."""
@@ -126,12 +131,18 @@ def _arg(call: cst.Call, keyword: str | None, position: int | None):
 
 
 # -- bindings ---------------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Binding:
     value: cst.CSTNode | None  # the right-hand side; None for a binding kerlint cannot read
     path: tuple  # where in a tuple target the name sits: ``(a, (b, c)) = ...`` gives c (1, 1)
     order: int  # document order
     conditional: bool  # inside a branch or a loop of its scope
+
+    def __init__(self, value, path, order, conditional):
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "order", order)
+        object.__setattr__(self, "conditional", conditional)
 
 
 class _Scope:
@@ -228,11 +239,16 @@ class _Index(cst.CSTVisitor):
 
 
 # -- following values -----------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Context:
     scope: _Scope
     before: int  # bindings at or after this document order are not in effect yet
     args: tuple = ()  # ((param, expression, caller context), ...) of an inlined function call
+
+    def __init__(self, scope, before, args=()):
+        object.__setattr__(self, "scope", scope)
+        object.__setattr__(self, "before", before)
+        object.__setattr__(self, "args", args)
 
 
 class TargetFinder:

@@ -6,10 +6,11 @@ Everything here is plain data loaded once per process; kerlint never imports Ker
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 from pathlib import Path
 
+from ..data import FACTORY, record
 from . import legacy, shape_rules
 
 _PATH = Path(__file__).with_name("keras_api.json")
@@ -17,7 +18,7 @@ _PATH = Path(__file__).with_name("keras_api.json")
 REQUIRED = object()  # marker for a parameter without a default
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Signature:
     """Parameters of a callable, in order, as Keras declares them."""
 
@@ -26,6 +27,14 @@ class Signature:
     defaults: dict = field(default_factory=dict)
     var_args: bool = False
     var_kwargs: bool = False
+
+    def __init__(self, positional, keyword_only=frozenset(), defaults=FACTORY, var_args=False,
+                 var_kwargs=False):
+        object.__setattr__(self, "positional", positional)
+        object.__setattr__(self, "keyword_only", keyword_only)
+        object.__setattr__(self, "defaults", {} if defaults is FACTORY else defaults)
+        object.__setattr__(self, "var_args", var_args)
+        object.__setattr__(self, "var_kwargs", var_kwargs)
 
     def default(self, name):
         return self.defaults.get(name, REQUIRED)

@@ -29,9 +29,11 @@ What Keras does, and these functions follow:
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 from pathlib import Path
+
+from ..data import record
 
 _PATH = Path(__file__).with_name("applications.json")
 
@@ -45,7 +47,7 @@ _PREFIXES = ("tensorflow.keras.", "tf.keras.", "keras.")
 Shape = tuple  # (None, ...) with ints and None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Application:
     """One constructor of ``keras.applications``."""
 
@@ -64,6 +66,25 @@ class Application:
     runs_unsized: bool  # a model built with input_shape=(None, None, C) can be called (NASNet's fails on any image)
     notop_tail: tuple[tuple, ...]  # layers include_top=False ends with that the top lacks (ConvNeXt: LayerNormalization)
     entry: dict = field(compare=False, repr=False)  # the raw catalog entry
+
+    def __init__(self, name, paths, signature, model_name, default_input_shape, default_input_shape_notop,
+                 min_size, channels, spatial, top, classifier, top_needs_static, runs_unsized, notop_tail,
+                 entry):
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "paths", paths)
+        object.__setattr__(self, "signature", signature)
+        object.__setattr__(self, "model_name", model_name)
+        object.__setattr__(self, "default_input_shape", default_input_shape)
+        object.__setattr__(self, "default_input_shape_notop", default_input_shape_notop)
+        object.__setattr__(self, "min_size", min_size)
+        object.__setattr__(self, "channels", channels)
+        object.__setattr__(self, "spatial", spatial)
+        object.__setattr__(self, "top", top)
+        object.__setattr__(self, "classifier", classifier)
+        object.__setattr__(self, "top_needs_static", top_needs_static)
+        object.__setattr__(self, "runs_unsized", runs_unsized)
+        object.__setattr__(self, "notop_tail", notop_tail)
+        object.__setattr__(self, "entry", entry)
 
     @property
     def top_activation_layer(self) -> tuple:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from ..data import FACTORY, record
 from .values import UNKNOWN, FunctionVal
 
 _ABSENT = object()
@@ -50,7 +51,7 @@ def merge(base: Env, branches: list[Env]) -> list:
     return diverged
 
 
-@dataclass
+@record
 class Frame:
     """A function being interpreted."""
 
@@ -59,6 +60,13 @@ class Frame:
     call: object = None  # the cst.Call being interpreted; None for a function run on its own
     receiver: object = None  # ``self`` of a method (what ``super()`` binds to)
     returns: list = field(default_factory=list)
+
+    def __init__(self, function, cond, call=None, receiver=None, returns=FACTORY):
+        self.function = function
+        self.cond = cond
+        self.call = call
+        self.receiver = receiver
+        self.returns = [] if returns is FACTORY else returns
 
 
 class Return(Exception):

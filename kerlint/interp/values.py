@@ -7,10 +7,12 @@ Anything it cannot follow is ``UNKNOWN``. Keras semantics add their own Value su
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 import libcst as cst
+
+from ..data import FACTORY, record
 
 
 class Value:
@@ -27,15 +29,19 @@ class _Unknown(Value):
 UNKNOWN = _Unknown()
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Const(Value):
     """A Python literal: int, float, str, bytes, bool, None."""
 
     value: Any
     node: cst.CSTNode | None = None
 
+    def __init__(self, value, node=None):
+        self.value = value
+        self.node = node
 
-@dataclass(eq=False)
+
+@record(eq=False)
 class Seq(Value):
     """A list or tuple display (or a value built from one)."""
 
@@ -44,14 +50,24 @@ class Seq(Value):
     node: cst.CSTNode | None = None
     opaque: bool = False  # changed in a way kerlint does not follow: items are not to be trusted
 
+    def __init__(self, items, kind, node=None, opaque=False):
+        self.items = items
+        self.kind = kind
+        self.node = node
+        self.opaque = opaque
 
-@dataclass(eq=False)
+
+@record(eq=False)
 class DictVal(Value):
     items: list  # [(key Value, value Value)]
     node: cst.CSTNode | None = None
 
+    def __init__(self, items, node=None):
+        self.items = items
+        self.node = node
 
-@dataclass(eq=False)
+
+@record(eq=False)
 class FunctionVal(Value):
     node: cst.FunctionDef
     owner: str | None = None  # enclosing class name, for methods
@@ -61,13 +77,28 @@ class FunctionVal(Value):
     binding: str = "method"  # for a method: "method" | "static" | "class" | "property"
     foreign: bool = False  # defined in another module the program imports
 
+    def __init__(self, node, owner=None, calls=0, closure=None, cls=None, binding="method", foreign=False):
+        self.node = node
+        self.owner = owner
+        self.calls = calls
+        self.closure = closure
+        self.cls = cls
+        self.binding = binding
+        self.foreign = foreign
 
-@dataclass(eq=False)
+
+@record(eq=False)
 class ClassVal(Value):
     node: cst.ClassDef
     kind: str | None  # what the semantics make of its bases (e.g. "model"), None for a plain class
     bases: list = field(default_factory=list)  # the base Values, in order
     members: dict = field(default_factory=dict)  # methods (FunctionVal) and class attributes
+
+    def __init__(self, node, kind, bases=FACTORY, members=FACTORY):
+        self.node = node
+        self.kind = kind
+        self.bases = [] if bases is FACTORY else bases
+        self.members = {} if members is FACTORY else members
 
     def lookup(self, name: str):
         """A member of the class or of a base class the file defines (depth first), or MISSING."""
@@ -87,7 +118,7 @@ class ClassVal(Value):
         return self.lookup(name) is not MISSING
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Instance(Value):
     """An object of a class the file defines: its attributes as the program set them.
 
@@ -98,19 +129,32 @@ class Instance(Value):
     attrs: dict = field(default_factory=dict)
     depth: int = 0  # the branch depth it was made at (attributes set deeper are uncertain)
 
+    def __init__(self, cls, attrs=FACTORY, depth=0):
+        self.cls = cls
+        self.attrs = {} if attrs is FACTORY else attrs
+        self.depth = depth
 
-@dataclass(eq=False)
+
+@record(eq=False)
 class BoundMethod(Value):
     function: FunctionVal
     receiver: Value
 
+    def __init__(self, function, receiver):
+        self.function = function
+        self.receiver = receiver
 
-@dataclass(eq=False)
+
+@record(eq=False)
 class Super(Value):
     """``super()`` inside a method: members are looked up past the method's class."""
 
     receiver: Value
     cls: ClassVal
+
+    def __init__(self, receiver, cls):
+        self.receiver = receiver
+        self.cls = cls
 
 
 def instance_of(value) -> Instance | None:
@@ -121,13 +165,18 @@ def instance_of(value) -> Instance | None:
     return inst if isinstance(inst, Instance) else None
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class ModuleVal(Value):
     """Another module of the project, imported: its names as its code bound them."""
 
     key: Any  # what identifies it (its path)
     env: Any  # interp.scope.Env of its globals
     loading: bool = True  # still running its body (an import cycle sees what is bound so far)
+
+    def __init__(self, key, env, loading=True):
+        self.key = key
+        self.env = env
+        self.loading = loading
 
 
 class LazyValue(Value):
@@ -152,11 +201,14 @@ def resolved(value):
     return value.get() if isinstance(value, LazyValue) else value
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class BuiltinVal(Value):
     """A Python builtin the interpreter evaluates itself (``range``)."""
 
     name: str
+
+    def __init__(self, name):
+        self.name = name
 
 
 # Loops over known lists this long or shorter are unrolled (and ``range`` is known up to it);

@@ -7,9 +7,10 @@ code registry (``kerlint/codes.py``), which indexes every code without importing
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
+from dataclasses import field
 from collections.abc import Callable
 
+from ..data import record
 from ..codes import CODES
 
 
@@ -18,7 +19,7 @@ from ..codes import CODES
 FIX_AVAILABILITY = ("always", "sometimes", "never")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rule:
     """A rule's explanation, examples and check. Its name, summary and default live in the code
     registry (``kerlint/codes.py``), the one place every code is listed."""
@@ -40,6 +41,18 @@ class Rule:
     fixed: str = ""
     # Why no test in tests/proofs/ shows the harm with real Keras (e.g. it needs a GPU).
     proof_exempt: str = ""
+
+    def __init__(self, code, explanation, bad, good, fix_availability, check, fix_applicability=(),
+                 fixed="", proof_exempt=""):
+        object.__setattr__(self, "code", code)
+        object.__setattr__(self, "explanation", explanation)
+        object.__setattr__(self, "bad", bad)
+        object.__setattr__(self, "good", good)
+        object.__setattr__(self, "fix_availability", fix_availability)
+        object.__setattr__(self, "check", check)
+        object.__setattr__(self, "fix_applicability", fix_applicability)
+        object.__setattr__(self, "fixed", fixed)
+        object.__setattr__(self, "proof_exempt", proof_exempt)
 
     @property
     def name(self) -> str:

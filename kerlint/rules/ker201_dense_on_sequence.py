@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import libcst as cst
 
+from ..data import FACTORY, record
 from ..analysis.activations import PROBABILITY_ACTIVATIONS
 from ..analysis.graph import SHAPE_KEEPING
 from ..analysis.losses import BINARY_LOSSES, compile_loss, compiles_in_effect
@@ -25,7 +26,7 @@ _PRODUCERS = {"conv", "pool", "rnn", "conv_rnn", "bidirectional", "attention", "
 _DECODER_FAMILIES = {"upsampling", "repeat_vector"}
 
 
-@dataclass
+@record
 class Step:
     layer: object
     in_shape: tuple | None
@@ -33,8 +34,15 @@ class Step:
     entry: object = None  # SeqEntry (Sequential)
     call: object = None  # LayerCall (functional)
 
+    def __init__(self, layer, in_shape, out_shape, entry=None, call=None):
+        self.layer = layer
+        self.in_shape = in_shape
+        self.out_shape = out_shape
+        self.entry = entry
+        self.call = call
 
-@dataclass
+
+@record
 class Path:
     """The head's run of Dense/shape-keeping layers and everything before it."""
 
@@ -42,6 +50,12 @@ class Path:
     producer: Step
     ancestors: list = field(default_factory=list)  # layers before the run, any order
     calls: list = field(default_factory=list)  # their LayerCalls, for a functional model
+
+    def __init__(self, run, producer, ancestors=FACTORY, calls=FACTORY):
+        self.run = run
+        self.producer = producer
+        self.ancestors = [] if ancestors is FACTORY else ancestors
+        self.calls = [] if calls is FACTORY else calls
 
 
 def _family(layer):
@@ -227,7 +241,6 @@ def _dotted_tail(func) -> str | None:
     if isinstance(func, cst.Attribute):
         return func.attr.value
     return func.value if isinstance(func, cst.Name) else None
-
 
 
 def _positional(call: cst.Call, index: int):

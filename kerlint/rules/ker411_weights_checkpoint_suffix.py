@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
 
 import libcst as cst
 
+from ..data import record
 from ..diagnostics import SAFE, UNSAFE, Diagnostic, Fix, NodeEdit
 from ..edits import replace_string
 from ..ir import UNKNOWN, Const, Model
@@ -24,7 +25,7 @@ _SAVERS = ("models.save_model", "saving.save_model")
 _PLACEHOLDER_END = re.compile(r"(\}|%[-#0 +]*[0-9*]*(\.[0-9*]+)?[a-zA-Z])$")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PathText:
     """What the file shows of a path: its known ending (``text``), the whole of it when
     ``whole``, and the string node that holds that ending (to edit, when it is one)."""
@@ -32,6 +33,11 @@ class PathText:
     text: str
     whole: bool
     node: cst.CSTNode | None  # a SimpleString, or the last FormattedStringText of an f-string
+
+    def __init__(self, text, whole, node):
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "whole", whole)
+        object.__setattr__(self, "node", node)
 
 
 def can_end_with(path: PathText, suffixes) -> bool:
@@ -128,7 +134,7 @@ def _keywords(call: cst.Call) -> set:
 
 
 # -- the places a path is given ---------------------------------------------------------------------
-@dataclass(frozen=True)
+@record(frozen=True)
 class Target:
     what: str  # for messages: "ModelCheckpoint(save_weights_only=True)"
     call: cst.Call
@@ -136,6 +142,14 @@ class Target:
     suffixes: tuple  # what Keras 3 accepts
     new_suffix: str  # what the fix writes
     makes_folders: bool  # ModelCheckpoint creates the folder; save_weights()/save() do not
+
+    def __init__(self, what, call, path_node, suffixes, new_suffix, makes_folders):
+        object.__setattr__(self, "what", what)
+        object.__setattr__(self, "call", call)
+        object.__setattr__(self, "path_node", path_node)
+        object.__setattr__(self, "suffixes", suffixes)
+        object.__setattr__(self, "new_suffix", new_suffix)
+        object.__setattr__(self, "makes_folders", makes_folders)
 
 
 def _checkpoints(file):
