@@ -59,16 +59,31 @@ class Interpreter(Statements, Expressions, Objects):
 
     def _run_uncalled(self):
         seen = set()
+
+        def pending(f) -> bool:
+            return f.calls == 0 and id(f) not in seen
+
+        # Functions defined so far, in order, and the methods of each class. A function once
+        # called or run is never pending again, so each list is only trimmed, and what the
+        # runs define is added at the end.
+        waiting, methods, known = [], {}, 0
         while True:
-            pending = [f for f in self.functions if f.calls == 0 and id(f) not in seen]
-            if not pending or self.runs > MAX_FUNCTION_RUNS:
+            new = self.functions[known:]
+            known += len(new)
+            waiting += new
+            for f in new:
+                if f.cls is not None:
+                    methods.setdefault(id(f.cls), []).append(f)
+            while waiting and not pending(waiting[-1]):
+                waiting.pop()
+            if not waiting or self.runs > MAX_FUNCTION_RUNS:
                 return
             # Callers are usually defined after the functions they call: starting from
             # the last one lets a ``main()`` carry its builders' values. The methods of a
             # class run in the order they are written (build, compile, train).
-            f = pending[-1]
+            f = waiting[-1]
             if f.cls is not None:
-                f = next(m for m in pending if m.cls is f.cls)
+                f = next(m for m in methods[id(f.cls)] if pending(m))
             seen.add(id(f))
             receivers = self.standalone_receivers(f) if f.cls is not None and f.binding == "method" else []
             if f.foreign and not receivers:
