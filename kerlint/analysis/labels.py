@@ -259,8 +259,8 @@ class ArrayFlow:
     the walk the scaling analysis shares)."""
 
     def __init__(self, ir):
+        self._ir = ir
         self._resolver = ir.resolver
-        self._bound = ir.bound_names
         self._one_hot = {id(site.node) for site in ir.calls
                          if site.ref.canonical.rsplit(".", 1)[-1] in _ONE_HOT}
         self._flow = assignments(ir.module)
@@ -428,7 +428,7 @@ class ArrayFlow:
         qualified = self._resolver.qualify(dotted)
         if qualified is not None:
             return qualified
-        if root in self._bound:
+        if root in self._ir.bound_names:  # a walk of the module, made when first asked
             return None
         if root in _ALIASES:
             return _ALIASES[root] + ("." + rest if rest else "")

@@ -70,15 +70,16 @@ def check(file):
             continue  # metrics of a model with several outputs: not read per output yet
         if head is None or head.activation != LINEAR or loss.name not in REGRESSION_LOSSES:
             continue
+        strings = _metric_strings(compile)
+        accuracies = [m for m in strings if m.value.lower() in _ACCURACY and isinstance(m.node, cst.SimpleString)]
+        if not accuracies:
+            continue  # asked first: what follows traces the labels
         if file.classifier_with_regression_loss(compiled):
             continue  # the labels are classes: KER109 reports the loss instead
         if not _targets_measure_nothing(file, compiled):
             continue
-        strings = _metric_strings(compile)
         has_mae = any(s.value.lower() in _MAE for s in strings)
-        for metric in strings:
-            if metric.value.lower() not in _ACCURACY or not isinstance(metric.node, cst.SimpleString):
-                continue
+        for metric in accuracies:
             fix = None
             if not has_mae:
                 fix = Fix(UNSAFE, 'Report "mae" instead', [NodeEdit(metric.node, replace_string(metric.node, "mae"))])

@@ -49,10 +49,11 @@ def check(file):
         model, _, compile, loss = compiled.parts
         if compiled.output is not None or loss.name != "categorical_crossentropy":
             continue
-        if _one_unit(file, compiled):
+        fits = [fit for fit in model.fits if fit.compile is compile]
+        if not fits or _one_unit(file, compiled):
             continue
         flow = flow or array_flow(file.ir)
-        if not any(fit.compile is compile and fit_on_class_ids(fit, flow) for fit in model.fits):
+        if not any(fit_on_class_ids(fit, flow) for fit in fits):
             continue
         yield Diagnostic(
             "KER112",
