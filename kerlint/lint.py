@@ -154,9 +154,10 @@ def nesting(source: str):
     itself refuses the file for its nesting, or None when Python cannot parse it for another
     reason (a syntax error, or syntax newer than this Python: LibCST has its say).
 
-    Only nodes that could reach MAX_NESTING are walked: a statement or expression on a single
-    line nests less deeply than it has characters. The walk stops past MAX_NESTING."""
+    Only nodes that could reach MAX_NESTING are walked: a statement or expression nests less
+    deeply than it has characters. The walk stops past MAX_NESTING."""
     import ast
+    from itertools import accumulate
     import warnings
 
     try:
@@ -180,6 +181,8 @@ def nesting(source: str):
     boolop, children = ast.BoolOp, ast.iter_child_nodes
     strings = (ast.Constant, ast.JoinedStr)
     lines = None
+    # The offset of each line's start in bytes: ast's columns count bytes.
+    starts = [0, *accumulate(map(len, source.encode("utf-8", "surrogatepass").splitlines(keepends=True)))]
     while stack:
         node, depth, at = stack.pop()
         for child in children(node):
@@ -188,7 +191,10 @@ def nesting(source: str):
             if where is None:  # no place of its own (an operator, arguments): walked
                 where, small = at, False
             else:
-                small = where == child.end_lineno and d + child.end_col_offset - child.col_offset <= MAX_NESTING
+                end = child.end_lineno
+                width = (child.end_col_offset - child.col_offset if where == end
+                         else starts[end - 1] + child.end_col_offset - starts[where - 1] - child.col_offset)
+                small = d + width <= MAX_NESTING
             if not small and isinstance(child, strings):
                 # Implicitly concatenated strings are one node here, nested pairs in LibCST.
                 if lines is None:

@@ -35,9 +35,19 @@ class Env:
 def merge(base: Env, branches: list[Env]) -> list:
     """Merge branch scopes back into ``base``: names whose values disagree become UNKNOWN.
     Returns ``[(name, values the branches bound)]`` for those names."""
+    own = base.vars
     keys = set()
     for b in branches:
-        keys.update(b.vars)
+        shared = 0
+        for k, v in b.vars.items():
+            found = own.get(k, _ABSENT)
+            if found is not v:
+                keys.add(k)
+            if found is not _ABSENT:
+                shared += 1
+        if shared < len(own):  # the branch lost a name (branches are copies of base: never so far)
+            keys.update(own)
+    # The names no branch changed keep their value: only the others are looked at.
     diverged = []
     for k in sorted(keys):
         values = [b.vars.get(k, _ABSENT) for b in branches]
