@@ -424,7 +424,7 @@ def _lint(result: FileResult, source: str, select, noqa: bool, origin=None, chun
         result.reports.append(_internal("extraction", exc))
         return
     rules = all_rules()
-    analysis = FileAnalysis(ir)  # one per file: the rules share what it works out
+    analysis = FileAnalysis(ir, source)  # one per file: the rules share what it works out
     found = []
     seen = set()
     for code in select:

@@ -163,6 +163,7 @@ class StatementPositions:
         # for nodes below a top-level statement
         self._inner: dict[int, tuple] = {}
         self._nested: dict[int, tuple | None] = {}  # id(inner statement) -> as _generated
+        self._enclosing: dict[int, object] = {}  # id(inner statement) -> the statement holding it
         self._left = len(module.body)  # statements not walked yet: those before this index
         self._layout_walked = False
         self._generated: dict[int, tuple] = {}  # statement index -> (spans, line columns, first line)
@@ -176,7 +177,7 @@ class StatementPositions:
         if self._full is None:
             index = self._statement_of(node)
             inner = self._inner.get(id(node)) if index is not None else None
-            if inner is not None:
+            while inner is not None:  # the innermost statement first, then the ones holding it
                 generated = self._inner_statement(index, *inner)
                 span = generated[0].get(node) if generated is not None else None
                 if span is not None:
@@ -184,6 +185,7 @@ class StatementPositions:
                     line, column = lines.at(span[0])
                     end_line, end_column = lines.at(span[1])
                     return line + first, column, end_line + first, end_column
+                inner = self._inner.get(id(self._enclosing.get(id(inner[0]))))
             if index is not None:
                 generated = self._statement(index)
                 if generated is not None:
@@ -220,7 +222,7 @@ class StatementPositions:
         return owner.get(key)
 
     def _walk(self, index: int, skip_layout: bool) -> None:
-        owner, inner = self._owner, self._inner
+        owner, inner, enclosing = self._owner, self._inner, self._enclosing
         top = self.module.body[index]
         default = self.module.default_indent
         stack = [(top, top, ())]
@@ -231,6 +233,8 @@ class StatementPositions:
             owner[key] = index
             kind = n.__class__
             if kind in _STATEMENTS:
+                if n is not top:
+                    enclosing[key] = stmt
                 stmt = n
             if stmt is not top:
                 inner[key] = (stmt, indents)
@@ -242,7 +246,8 @@ class StatementPositions:
     def _inner_statement(self, index: int, stmt, indents: tuple):
         """As ``_statement``, for a statement inside top-level statement ``index``: its code
         (with the indentation of its blocks) must occur once in that statement's text, at
-        the start of a line; None otherwise (the caller regenerates the top-level one)."""
+        the start of a line; None otherwise (the caller tries the statement holding it, and
+        at last regenerates the top-level one)."""
         key = id(stmt)
         if key not in self._nested:
             self._nested[key] = self._locate(index, stmt, indents)

@@ -10,6 +10,7 @@ import libcst as cst
 from kerlint.analysis import FileAnalysis
 from kerlint.analysis.source import StatementIndex
 from kerlint.extract import extract
+from kerlint.rules import all_rules
 
 
 def _index(code: str) -> StatementIndex:
@@ -104,3 +105,14 @@ def test_every_rule_shares_one_head_and_one_shape_walk_per_model():
     assert (head.activation, head.units, loss.name) == ("linear", 3, "categorical_crossentropy")
     assert analysis.output_units(model) == 3
     assert not analysis.keras2_pinned
+
+
+def test_a_rule_asks_whether_the_source_mentions_a_name_before_walking_for_it():
+    text = "import keras\nclass M(keras.Model):\n    def train_step(self, data):\n        return self.compiled_loss(data)\n"
+    ir = extract(cst.parse_module(text))
+    assert FileAnalysis(ir, text).mentions("compiled_loss")
+    assert not FileAnalysis(ir, text).mentions("compiled_metrics")
+    assert FileAnalysis(ir).mentions("compiled_metrics")  # no source at hand: it may
+    rule = all_rules()["KER409"]
+    assert [d.code for d in rule.check(FileAnalysis(ir, text))] == ["KER409"]
+    assert [d.code for d in rule.check(FileAnalysis(ir))] == ["KER409"]

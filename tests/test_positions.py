@@ -117,6 +117,26 @@ def test_a_node_inside_a_function_regenerates_only_its_own_statement():
         assert sorted(mine._generated) == [1]  # so the function was regenerated, for it alone
 
 
+def test_a_line_written_twice_is_placed_through_the_statement_holding_it():
+    """The repeated line cannot be placed alone; the ``if`` holding it occurs once in the
+    function: it is regenerated instead of the whole function."""
+    source = ("import keras\n\n\ndef train(model, x, y):\n    if x is not None:\n"
+              "        model.fit(x, y)\n        model.fit(x, y)\n    return model\n")
+    for text in (source, source.replace("\n", "\r\n")):
+        module = cst.parse_module(text)
+        want = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        branch = module.body[1].body.body[0]
+        second = branch.body.body[1]
+        mine = StatementPositions(module, text)
+        for node in (second.body[0].value, second.body[0].value.args[1]):
+            r = want[node]
+            assert mine.range(node) == (r.start.line, r.start.column, r.end.line, r.end.column)
+        assert mine.range(second.body[0].value) == (7, 8, 7, 23)
+        assert mine._nested[id(second)] is None  # twice in the if: not placed on its own
+        assert mine._nested[id(branch)] is not None  # the if is, once in the function
+        assert mine._generated == {}  # and the function was not regenerated
+
+
 def test_a_text_libcst_does_not_give_back_is_regenerated_whole():
     source = "import keras\nx = 1\n\\\nmodel.compile(loss='mse')\n"
     module = cst.parse_module(source)

@@ -88,11 +88,17 @@ class CompiledHead:
 class FileAnalysis:
     """The analysis of one file's IR, built once per lint and shared by every rule."""
 
-    def __init__(self, ir: FileIR):
+    def __init__(self, ir: FileIR, text: str | None = None):
         self.ir = ir
+        self._text = text  # the module's source, when the caller has it
         # Per-model answers, keyed by the model's id (the IR outlives this object).
         self._steps: dict = {}
         self._heads: dict = {}
+
+    def mentions(self, word: str) -> bool:
+        """Whether ``word`` occurs in the source (True when the source is not at hand): a rule
+        that can only report a name asks before it walks the module for it."""
+        return self._text is None or word in self._text
 
     # -- per model ---------------------------------------------------------------------------
     def steps(self, model: Model) -> list[graph.ShapeStep]:

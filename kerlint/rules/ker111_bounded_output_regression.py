@@ -67,9 +67,10 @@ def _where(head):
 
 def check(file):
     candidates = list(_candidates(file))
-    if not candidates:
-        return
-    finder = TargetFinder(file.ir, [fit for c in candidates for fit in c.model.fits])
+    fits = [fit for c in candidates for fit in c.model.fits]
+    if not fits:
+        return  # no targets to judge: the module is not walked
+    finder = TargetFinder(file.ir, fits)
     for compiled in candidates:
         model, head, compile, loss = compiled.parts
         known = [t for t in finder.compiled_targets(model, compile) if t is not None]

@@ -121,7 +121,7 @@ _MESSAGES = {
 
 
 def check(file):
-    if not file.ir.uses_keras:
+    if not file.ir.uses_keras or not any(file.mentions(name) for name in _ATTRIBUTES):
         return
     for cls, path in _model_classes(file):
         if keras2_object(path, file.ir.resolver, file.keras2_pinned) or _own_attribute(cls):
