@@ -24,9 +24,9 @@ from .values import (
     DictVal,
     FunctionVal,
     Instance,
+    LazyValue,
     Seq,
     literal,
-    resolved,
 )
 
 _ARITHMETIC = {
@@ -59,7 +59,7 @@ class Expressions:
     def eval_name(self, node: cst.Name, env: Env, statement=None):
         value, found = env.lookup(node.value)
         if found:
-            return resolved(value)
+            return value.get() if value.__class__ is LazyValue else value  # resolved(), inlined
         name = node.value
         if name in ("True", "False", "None"):
             return Const(literal(node), node)

@@ -28,8 +28,10 @@ class Statements:
             return
         if kind is cst.IndentedBlock:
             body = body.body
-        for stmt in body:
-            self.exec_stmt(stmt, env)
+        for stmt in body:  # exec_stmt, inlined: the interpreter's innermost loop
+            handler = _STATEMENTS.get(stmt.__class__)
+            if handler is not None:
+                handler(self, stmt, env)
 
     def exec_stmt(self, stmt, env: Env):
         handler = _STATEMENTS.get(stmt.__class__)
@@ -37,8 +39,10 @@ class Statements:
             handler(self, stmt, env)
 
     def exec_line(self, stmt: cst.SimpleStatementLine, env: Env):
-        for small in stmt.body:
-            self.exec_small(small, env, stmt)
+        for small in stmt.body:  # exec_small, inlined
+            handler = _SMALL.get(small.__class__)
+            if handler is not None:
+                handler(self, small, env, stmt)
 
     def exec_if(self, stmt: cst.If, env: Env):
         test = self.eval(stmt.test, env)
