@@ -56,3 +56,20 @@ def test_the_issue_table_says_which_corpus_and_the_ratios(bench, capsys):
     assert "| `kerlint check --no-cache`, 2 workers | 12.00 | 6.00 | wall / (floor CPU / cores) 1.20 (target ≤ 1.2);" in out
     assert "| language server: re-diagnose 1,004 lines | 0.140 | 0.150 | target < 0.2 s |" in out
     assert "| ruff `check --no-cache --isolated` (default rules) | — | — |  |" in out
+
+
+def test_the_cold_ratio_is_also_given_rep_by_rep(bench, capsys):
+    run = lambda wall, cpu: {"wall": wall, "cpu": cpu, "peak_rss_mb": 100.0}  # noqa: E731
+    samples = {"floor": [run(10.0, 10.0), run(12.0, 12.0), run(11.0, 11.0)],
+               "kerlint cold": [run(6.0, 11.5), run(6.6, 12.4), run(7.0, 13.0)]}
+    report = bench.summarize(samples, {"files": 10, "lines": 100}, cores=2)
+    r = report["ratios"]
+    assert r["cold/(floor cpu/cores)"] == pytest.approx(6.6 / (11.0 / 2))  # the medians'
+    assert r["cold/(floor cpu/cores), per rep: min"] == pytest.approx(6.6 / 6.0)  # rep by rep, as run
+    assert r["cold/(floor cpu/cores), per rep: max"] == pytest.approx(7.0 / 5.5)
+    report.update({"kerlint": "abc1234", "reps": 3,
+                   "machine": {"cores": 2, "load_before": [1.0, 0, 0], "load_after": [1.0, 0, 0]},
+                   "corpus": {"total": {"files": 10, "lines": 100}, "packages": ["keras==3.15.1"],
+                              "generated": {"files": 0}}})
+    bench.print_issue_table(report)
+    assert "wall / (floor CPU / cores) 1.20 (target ≤ 1.2), 1.10 to 1.27 rep by rep;" in capsys.readouterr().out
