@@ -267,14 +267,18 @@ def lint_files(files, *, jobs=None, fix=None, cache=None) -> list[FileResult]:
 
 def batches(items, jobs: int):
     """``[(key, size)]`` into lists of keys: biggest files first, each batch about
-    ``BATCH_BYTES`` (less when that would leave fewer than TASKS_PER_JOB tasks per worker)."""
+    ``BATCH_BYTES`` (less when that would leave fewer than TASKS_PER_JOB tasks per worker).
+    Towards the end the batches shrink with what is left to share, down to MIN_BATCH_BYTES:
+    the workers then finish close together, instead of one linting a last full batch alone."""
     items = sorted(items, key=lambda item: -item[1])
     total = sum(size for _, size in items)
     target = max(MIN_BATCH_BYTES, min(BATCH_BYTES, total // max(jobs * TASKS_PER_JOB, 1)))
+    left = total
     out, current, filled = [], [], 0
     for key, size in items:
-        if current and filled + size > target:
+        if current and filled + size > max(MIN_BATCH_BYTES, min(target, left // (2 * jobs))):
             out.append(current)
+            left -= filled
             current, filled = [], 0
         current.append(key)
         filled += size

@@ -127,3 +127,13 @@ def test_few_small_files_are_still_shared_out():
     groups = batches([(i, 1_000) for i in range(40)], 2)
     assert len(groups) >= 2
     assert all(sum(1_000 for _ in g) <= max(MIN_BATCH_BYTES, 1_000) for g in groups)
+
+
+def test_the_last_batches_shrink_so_that_workers_finish_together():
+    sizes = [5_000] * 400  # 2 MB in files of 5 KB
+    groups = batches(list(enumerate(sizes)), 2)
+    filled = [5_000 * len(g) for g in groups]
+    assert max(filled) <= BATCH_BYTES and filled[0] > BATCH_BYTES - 5_000
+    assert filled[-1] <= MIN_BATCH_BYTES < filled[0] // 8
+    assert filled == sorted(filled, reverse=True)  # never a bigger batch after a smaller one
+    assert sum(len(g) for g in groups) == 400
