@@ -114,12 +114,7 @@ class Explained(Code):
 
     def __init__(self, code, name, summary, kind=RULE, default=True, selectable=True, explanation="",
                  bad="", good="", fixed="", fix_availability="never", fix_applicability=(), causes=""):
-        object.__setattr__(self, "code", code)
-        object.__setattr__(self, "name", name)
-        object.__setattr__(self, "summary", summary)
-        object.__setattr__(self, "kind", kind)
-        object.__setattr__(self, "default", default)
-        object.__setattr__(self, "selectable", selectable)
+        Code.__init__(self, code, name, summary, kind, default, selectable)
         object.__setattr__(self, "explanation", explanation)
         object.__setattr__(self, "bad", bad)
         object.__setattr__(self, "good", good)
