@@ -14,9 +14,8 @@ from __future__ import annotations
 import libcst as cst
 
 from ..data import record
-from ..interp.tree import code_children, kinds
+from ..interp.tree import BLOCK_PARTS, code_children, kinds
 
-_BLOCK_PARTS = kinds(cst.If, cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally, cst.MatchCase)
 _OWN_SITES = kinds(cst.IndentedBlock, cst.FunctionDef, cst.ClassDef)  # indexed with their own sites
 _FILLS = ("append", "extend")  # ``masks.append(img)``: what a list built in a loop is made of
 
@@ -132,7 +131,7 @@ class Assignments:
                 self._line(child, child.body, inner, inner_blocks + (id(child),))
             elif kind is cst.IndentedBlock:
                 self._walk(child.body, inner, inner_blocks + (id(child),))
-            elif kind in _BLOCK_PARTS:
+            elif kind in BLOCK_PARTS:
                 self._compound(child, scope, blocks, self._site(scope, blocks))
             else:
                 self._index_calls(child, site)

@@ -9,9 +9,8 @@ only when the file binds it exactly once, so a rule never guesses between two va
 from __future__ import annotations
 
 import libcst as cst
-from ..interp.tree import code_children, kinds
 
-_BLOCK_PARTS = kinds(cst.If, cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally, cst.MatchCase)
+from ..interp.tree import BLOCK_PARTS, code_children
 
 
 def _bodies(stmt):
@@ -21,7 +20,7 @@ def _bodies(stmt):
         kind = child.__class__
         if kind is cst.IndentedBlock or kind is cst.SimpleStatementSuite:
             yield child
-        elif kind in _BLOCK_PARTS:
+        elif kind in BLOCK_PARTS:
             yield from _bodies(child)
 
 

@@ -11,7 +11,7 @@ import libcst as cst
 
 from .hooks import NOT_HANDLED
 from .scope import Env
-from .tree import code_children, kinds
+from .tree import EXPRESSION_NODES, code_children, kinds
 from .objects import split_args
 from .values import (
     MAX_UNROLL,
@@ -37,7 +37,6 @@ _ARITHMETIC = {
     cst.Divide: lambda a, b: a / b,
 }
 _LIST_METHODS = ("append", "extend", "insert")
-_EXPRESSION_KINDS = kinds(cst.BaseExpression)
 _HOLDERS = kinds(cst.Arg, cst.Element, cst.DictElement, cst.ComparisonTarget)  # nodes that hold expressions
 
 
@@ -168,13 +167,13 @@ class Expressions:
         """Visit the sub-expressions of a node the interpreter does not model."""
         for child in code_children(node):
             kind = child.__class__
-            if kind in _EXPRESSION_KINDS:
+            if kind in EXPRESSION_NODES:
                 self.eval(child, env)
             elif kind is cst.FormattedStringExpression:
                 self.eval(child.expression, env)
             elif kind in _HOLDERS:
                 for sub in code_children(child):
-                    if sub.__class__ in _EXPRESSION_KINDS:
+                    if sub.__class__ in EXPRESSION_NODES:
                         self.eval(sub, env)
         return UNKNOWN
 

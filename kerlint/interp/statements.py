@@ -13,7 +13,7 @@ from collections.abc import Iterable
 import libcst as cst
 
 from .scope import Env, Return, merge
-from .tree import code_children, kinds
+from .tree import EXPRESSION_NODES, code_children, kinds
 from .values import MAX_UNROLL, UNKNOWN, Const, FunctionVal, Seq
 
 
@@ -208,7 +208,7 @@ class Statements:
 
     def exec_raise_or_assert(self, small, env: Env, stmt):
         for child in code_children(small):
-            if child.__class__ in _EXPRESSION_KINDS:
+            if child.__class__ in EXPRESSION_NODES:
                 self.eval(child, env)
 
     # -- binding ----------------------------------------------------------------------
@@ -279,7 +279,6 @@ def _builds_in_place(body, target=None) -> bool:
 
 _TRAINING = ("compile", "fit", "fit_generator", "train_on_batch", "evaluate")
 _LEAVES_EARLY_OR_DEFINES = kinds(cst.Break, cst.Continue, cst.FunctionDef, cst.ClassDef, cst.Lambda)
-_EXPRESSION_KINDS = kinds(cst.BaseExpression)
 
 
 _STATEMENTS = {

@@ -156,6 +156,11 @@ def kinds(*classes: type) -> frozenset:
     return frozenset(found)
 
 
+# Every expression node class; and the parts of a compound statement that hold a block of
+# their own (``elif``, ``else``, ``except``, ``finally``, a ``case``).
+EXPRESSION_NODES = kinds(cst.BaseExpression)
+BLOCK_PARTS = kinds(cst.If, cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally, cst.MatchCase)
+
 # The node classes layout fields hold.
 LAYOUT_NODES = (
     cst.BaseParenthesizableWhitespace, cst.TrailingWhitespace, cst.Newline, cst.EmptyLine, cst.Comment,

@@ -191,7 +191,7 @@ def _uses(ir, file_keras2):
     for site in ir.calls:
         ref = site.ref
         node = ref.node
-        if node.__class__ is not cst.Attribute and node.__class__ is not cst.Name:
+        if node.__class__ not in (cst.Attribute, cst.Name):
             continue
         split = _split(ref.path.raw)
         if split is None or keras2_object(ref.path, ir.resolver, file_keras2):
