@@ -95,11 +95,11 @@ def _syntax_report(exc, source: str) -> Report | None:
 
 
 class _Positions:
-    def __init__(self, module, source: str, pos=None, tree=None):
+    def __init__(self, module, source: str, pos=None, heads=None):
         # PositionProvider's ranges, regenerating only the statements that hold reported nodes
         from .positions import StatementPositions
 
-        self.pos = pos if pos is not None else StatementPositions(module, source, tree)
+        self.pos = pos if pos is not None else StatementPositions(module, source, heads)
         self.module = module
         self.line_starts = [0]
         for m in re.finditer(r"\r\n|\r|\n", source):
@@ -160,11 +160,15 @@ def nesting(source: str):
     from itertools import accumulate
     import warnings
 
+    from .positions import statement_heads
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # Python's SyntaxWarnings about the user's code
             tree = ast.parse(source)
-        _last_ast[:] = [source, tree]  # its statement lines serve the positions
+        # Its statements' lines serve the positions; the tree itself is dropped before LibCST
+        # parses (it is megabytes for a big file).
+        _last_heads[:] = [source, statement_heads(tree)]
     except SyntaxError as exc:
         if exc.msg.startswith("too many"):  # "too many nested parentheses" and the like
             row = exc.lineno or 1
@@ -209,15 +213,15 @@ def nesting(source: str):
     return best, line
 
 
-# [source, its ast module]: the parse nesting() made, kept for the positions of that text.
-_last_ast: list = [None, None]
+# [source, positions.statement_heads of it]: from the parse nesting() made, for the positions.
+_last_heads: list = [None, None]
 
 
-def _take_ast(source: str):
-    """The ast module nesting() parsed from this very text, or None; forgotten once taken."""
-    tree = _last_ast[1] if _last_ast[0] is source else None
-    _last_ast[:] = [None, None]
-    return tree
+def _take_heads(source: str):
+    """The statement heads nesting() found in this very text, or None; forgotten once taken."""
+    heads = _last_heads[1] if _last_heads[0] is source else None
+    _last_heads[:] = [None, None]
+    return heads
 
 
 def _string_pieces(lines, node) -> int:
@@ -395,7 +399,7 @@ def _lint(result: FileResult, source: str, select, noqa: bool, origin=None, chun
     from .noqa import apply as apply_noqa
     from .rules import all_rules
 
-    tree = _take_ast(source)
+    heads = _take_heads(source)
     parsed = chunks.parse(source) if chunks is not None else None
     module, chunk_positions = parsed if parsed is not None else (None, None)
     try:
@@ -443,7 +447,7 @@ def _lint(result: FileResult, source: str, select, noqa: bool, origin=None, chun
         except Exception as exc:  # noqa: BLE001 - report, and let the other rules run
             result.reports.append(_internal(code, exc))
     if found:
-        positions = _Positions(module, source, chunk_positions, tree)
+        positions = _Positions(module, source, chunk_positions, heads)
         failed = set()
         elsewhere = Elsewhere(ir.modules_read, ir.models, select, imports.project.text if imports is not None else None)
         for diag in found:

@@ -146,15 +146,15 @@ _INDENTING = kinds(cst.IndentedBlock, cst.Match)
 
 class StatementPositions:
     """``Positions`` of a module parsed from ``source``, regenerating only the top-level
-    statements that hold the nodes asked about. ``tree``: the ``ast`` module of ``source``,
-    when the caller has it.
+    statements that hold the nodes asked about. ``heads``: ``statement_heads`` of ``source``,
+    when the caller has them.
 
     The statement of a node is found by walking the statements (the last first: a script's
     models, compiles and fits come at its end) until one holds it. Each statement's code is
     checked against ``source`` where it should start; when the text is not one ``ast`` and
     LibCST read alike, the whole module is regenerated, as ``Positions`` does."""
 
-    def __init__(self, module, source: str, tree=None):
+    def __init__(self, module, source: str, heads=None):
         self.module = module
         self.source = source
         self._full: Positions | None = None
@@ -167,7 +167,7 @@ class StatementPositions:
         self._left = len(module.body)  # statements not walked yet: those before this index
         self._layout_walked = False
         self._generated: dict[int, tuple] = {}  # statement index -> (spans, line columns, first line)
-        self._starts = _statement_lines(module, source, tree)
+        self._starts = _statement_lines(module, source, heads)
         if self._starts is None:
             self._full = Positions(module)
         else:
@@ -300,24 +300,36 @@ def _text_at(source: str, offset: int, code: str) -> bool:
     return code.startswith(rest) and code[len(rest):] in ("\n", "\r\n", "\r")
 
 
-def _statement_lines(module, source: str, tree) -> list[int] | None:
+def statement_heads(tree) -> tuple:
+    """``(first line, line of its first token, last line)`` of each top-level statement of an
+    ``ast`` module, its decorators counted in the first line: all the positions need of a tree
+    that takes megabytes for a big file."""
+    heads = []
+    for stmt in tree.body:
+        decorators = getattr(stmt, "decorator_list", None)
+        heads.append((decorators[0].lineno if decorators else stmt.lineno, stmt.lineno, stmt.end_lineno))
+    return tuple(heads)
+
+
+def _statement_lines(module, source: str, heads) -> list[int] | None:
     """The first line of each of the module's top-level statements (its leading comment and
-    blank lines included), from ``ast``; None when the text is one to regenerate whole."""
+    blank lines included), from ``ast`` (``heads``: ``statement_heads`` of the text, when the
+    caller has them); None when the text is one to regenerate whole."""
     if not module.body or _LONE_BACKSLASH.search(source) or source.count("\r") != source.count("\r\n"):
         return None
-    if tree is None:
+    if heads is None:
         tree = _ast_module(source)
         if tree is None:
             return None
+        heads = statement_heads(tree)
     firsts: list[int] = []
     end = 0
-    for stmt in tree.body:
-        if firsts and stmt.lineno <= end:
-            end = stmt.end_lineno  # `a = 1; b = 2`: one line, one LibCST statement
+    for first, line, last in heads:
+        if firsts and line <= end:
+            end = last  # `a = 1; b = 2`: one line, one LibCST statement
             continue
-        decorators = getattr(stmt, "decorator_list", None)
-        firsts.append(decorators[0].lineno if decorators else stmt.lineno)
-        end = stmt.end_lineno
+        firsts.append(first)
+        end = last
     if len(firsts) != len(module.body):
         return None
     starts = []
