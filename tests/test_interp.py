@@ -6,7 +6,7 @@ from __future__ import annotations
 import libcst as cst
 
 from kerlint.interp import NOT_HANDLED, Interpreter, Semantics
-from kerlint.interp.values import UNKNOWN, Const, Seq
+from kerlint.interp.values import UNKNOWN, Const, Seq, literal
 
 
 class Thing:
@@ -229,3 +229,15 @@ def test_slices_of_a_known_list():
     assert [c.value for c in interp.globals.lookup("head")[0].items] == [1, 2, 3]
     assert [c.value for c in interp.globals.lookup("tail")[0].items] == [2, 4]
     assert interp.globals.lookup("odd")[0] is UNKNOWN
+
+
+def test_literal_values_are_what_python_reads():
+    # Plain strings and decimal integers are read without compiling them: every odd case must
+    # still give what Python (LibCST's evaluated_value) gives.
+    texts = ["''", '""', "''''''", '""""""', "'a'", '"it\'s"', "'''a'b''c'''", '"""x""y"""', "'é中'",
+             "'a\\nb'", "'\\\\'", "r'\\d'", "b'x'", "u'x'", "'''a\r\nb'''", "'''a\rb'''", "0", "7", "1_000",
+             "0x1f", "12345678901234567890123", "1.5", "1e3", '"""\\\nq"""']
+    for text in texts:
+        node = cst.parse_expression(text)
+        assert literal(node) == node.evaluated_value, text
+        assert type(literal(node)) is type(node.evaluated_value), text
