@@ -184,9 +184,9 @@ def nesting(source: str):
     stack = [(tree, 0, 1)]
     boolop, children = ast.BoolOp, ast.iter_child_nodes
     strings = (ast.Constant, ast.JoinedStr)
-    lines = None
     # The offset of each line's start in bytes: ast's columns count bytes.
-    starts = [0, *accumulate(map(len, source.encode("utf-8", "surrogatepass").splitlines(keepends=True)))]
+    data = source.encode("utf-8", "surrogatepass")
+    starts = [0, *accumulate(map(len, data.splitlines(keepends=True)))]
     while stack:
         node, depth, at = stack.pop()
         for child in children(node):
@@ -201,9 +201,8 @@ def nesting(source: str):
                 small = d + width <= MAX_NESTING
             if not small and isinstance(child, strings):
                 # Implicitly concatenated strings are one node here, nested pairs in LibCST.
-                if lines is None:
-                    lines = re.split(r"\r\n|\r|\n", source)
-                d += _string_pieces(lines, child) - 1
+                d += _string_pieces(data[starts[where - 1] + child.col_offset:
+                                         starts[child.end_lineno - 1] + child.end_col_offset]) - 1
             if d > best:
                 best, line = d, where
                 if d > MAX_NESTING:
@@ -224,20 +223,15 @@ def _take_heads(source: str):
     return heads
 
 
-def _string_pieces(lines, node) -> int:
-    """How many string literals make up a string node (``"a" "b"`` is two)."""
+def _string_pieces(code: bytes) -> int:
+    """How many string literals make up the code of a string node (``"a" "b"`` is two)."""
     import io
     import tokenize
 
-    if node.lineno == node.end_lineno:
-        text = lines[node.lineno - 1].encode()[node.col_offset : node.end_col_offset].decode(errors="replace")
-    else:
-        first = lines[node.lineno - 1].encode()[node.col_offset :].decode(errors="replace")
-        last = lines[node.end_lineno - 1].encode()[: node.end_col_offset].decode(errors="replace")
-        text = "\n".join([first, *lines[node.lineno : node.end_lineno - 1], last])
-    if text.count('"') + text.count("'") <= 2 * MAX_NESTING:
+    if code.count(b'"') + code.count(b"'") <= 2 * MAX_NESTING:
         return 1  # too few quotes for the pieces to matter
     try:
+        text = code.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
         tokens = tokenize.generate_tokens(io.StringIO("(" + text + ")").readline)
         starts = (tokenize.STRING, getattr(tokenize, "FSTRING_START", tokenize.STRING))
         return max(1, sum(1 for t in tokens if t.type in starts))

@@ -169,6 +169,19 @@ def test_a_20_megabyte_file_is_skipped_with_a_notice(tmp_path):
         "exclude it if it is generated")
 
 
+def test_implicitly_concatenated_strings_nest_as_in_libcst_whatever_the_line_endings():
+    # LibCST nests "a" "b" "c" as pairs: a long run is deep, however its lines end.
+    from kerlint.lint import nesting
+
+    for newline in ("\n", "\r\n", "\r"):
+        deep = "x = (" + newline + "".join(f"    'é{i}'{newline}" for i in range(400)) + ")" + newline
+        assert nesting("y = 1" + newline + deep)[0] > MAX_NESTING, repr(newline)
+        shallow = "x = (" + newline + "".join(f"    'é{i}'{newline}" for i in range(40)) + ")" + newline
+        assert nesting(shallow)[0] < MAX_NESTING, repr(newline)
+    one = "x = '" + '"é"' * 400 + "'\n"  # many quotes, one string
+    assert nesting(one)[0] < 5
+
+
 def test_deeply_nested_code_is_linted_and_fixed_in_full():
     chain = "x = f" + "(1)" * (MAX_NESTING - 20) + "\n"
     result = lint_source(chain + BAD, "m.py", ["KER106"])
