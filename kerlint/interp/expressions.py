@@ -194,15 +194,21 @@ class Expressions:
         return self.call_value(node, callee, args, statement)
 
     def call_method(self, node, receiver, method: str, args, statement):
-        result = self.call_member(node, receiver, method, args, statement)
-        if result is not NOT_HANDLED:
-            return result
-        if isinstance(receiver, Seq):
-            return _list_method(receiver, method, args, self.cond)
+        # Half the receivers are UNKNOWN: no object of the file's, no list; only the semantics
+        # may know the method (``model.fit`` on a model from elsewhere).
+        if receiver is not UNKNOWN:
+            result = self.call_member(node, receiver, method, args, statement)
+            if result is not NOT_HANDLED:
+                return result
+            if isinstance(receiver, Seq):
+                return _list_method(receiver, method, args, self.cond)
         result = self.semantics.call_method(receiver, method, node, args, statement)
         return UNKNOWN if result is NOT_HANDLED else result
 
     def call_value(self, node, callee, args, statement):
+        if callee is UNKNOWN:  # nothing the interpreter runs itself
+            result = self.semantics.call(callee, node, args, statement)
+            return UNKNOWN if result is NOT_HANDLED else result
         if isinstance(callee, (FunctionVal, BoundMethod)):
             pos, kw, star = split_args(args)
             if isinstance(callee, BoundMethod):
