@@ -405,11 +405,14 @@ class FileIR:
     project_names: set = field(default_factory=set)
     # Names that branches bind to different models (``model = a() if ... else b()`` as an if).
     chosen_at_run_time: set = field(default_factory=set)
+    # What the analyses worked out of this file, by their kind: made once, and freed with the
+    # file (a cache of "the last few files" kept their trees alive after their lint).
+    analyses: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __init__(self, module, resolver, models=FACTORY, layers=FACTORY, layer_calls=FACTORY, fits=FACTORY,
                  method_calls=FACTORY, calls=FACTORY, attributes=FACTORY, objects=FACTORY,
                  uses_keras=False, shuffle_evidence=False, object_calls=FACTORY, other_model_calls=FACTORY,
-                 modules_read=FACTORY, project_names=FACTORY, chosen_at_run_time=FACTORY):
+                 modules_read=FACTORY, project_names=FACTORY, chosen_at_run_time=FACTORY, analyses=FACTORY):
         self.module = module
         self.resolver = resolver
         self.models = [] if models is FACTORY else models
@@ -427,6 +430,7 @@ class FileIR:
         self.modules_read = {} if modules_read is FACTORY else modules_read
         self.project_names = set() if project_names is FACTORY else project_names
         self.chosen_at_run_time = set() if chosen_at_run_time is FACTORY else chosen_at_run_time
+        self.analyses = {} if analyses is FACTORY else analyses
 
     @cached_property
     def bound_names(self) -> set:

@@ -124,3 +124,20 @@ def test_one_sample_given_a_batch_axis():
         m.fit(np.expand_dims(images, -1), y, epochs=5)
         """)]
     assert found == [True, True, True, True, True, False, False, False]
+
+
+def test_a_files_flows_are_made_once_and_freed_with_it():
+    import gc
+    import sys
+
+    from kerlint.analysis.flow import assignments
+    from kerlint.analysis.labels import array_flow
+
+    module = cst.parse_module("import numpy as np\nx = np.zeros((4, 3))\ny = np.ones(4)\nmodel.fit(x, y)\n")
+    gc.collect()
+    held = sys.getrefcount(module)
+    ir = extract(module)
+    assert array_flow(ir) is array_flow(ir) and assignments(ir) is assignments(ir)
+    del ir
+    gc.collect()
+    assert sys.getrefcount(module) == held  # no cache outlives the file's analysis

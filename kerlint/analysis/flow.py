@@ -5,7 +5,7 @@ in the text, the blocks holding it), the statement each call is in, the lists fi
 ``append``/``extend``, the arrays written into element by element, the functions by name and
 the names declared ``global``. ``reaching(name, site)`` gives the bindings that may give a name
 its value at a call. The label analysis (``labels``) and the scaling analysis (``scaling``)
-follow arrays back through it; ``assignments(module)`` makes it once per module.
+follow arrays back through it; ``assignments(ir)`` makes it once per file.
 """
 
 from __future__ import annotations
@@ -243,16 +243,10 @@ def root_name(node) -> str | None:
     return node.value if isinstance(node, cst.Name) else None
 
 
-# The walk of the last few files: every rule that asks shares it.
-_FLOWS: dict = {}
-
-
-def assignments(module: cst.Module) -> Assignments:
-    """The ``Assignments`` of ``module``, made once."""
-    entry = _FLOWS.get(id(module))
-    if entry is None or entry[0] is not module:
-        if len(_FLOWS) >= 4:
-            _FLOWS.pop(next(iter(_FLOWS)))
-        entry = (module, Assignments(module))
-        _FLOWS[id(module)] = entry
-    return entry[1]
+def assignments(ir) -> Assignments:
+    """The ``Assignments`` of the module of ``ir`` (a ``FileIR``), made once per file: every
+    rule that asks shares it."""
+    flow = ir.analyses.get(Assignments)
+    if flow is None:
+        flow = ir.analyses[Assignments] = Assignments(ir.module)
+    return flow

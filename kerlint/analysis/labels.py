@@ -263,7 +263,7 @@ class ArrayFlow:
         self._resolver = ir.resolver
         self._one_hot = {id(site.node) for site in ir.calls
                          if site.ref.canonical.rsplit(".", 1)[-1] in _ONE_HOT}
-        self._flow = assignments(ir.module)
+        self._flow = assignments(ir)
         self._reaching = self._flow.reaching
 
     # -- facts -------------------------------------------------------------------------------------
@@ -825,17 +825,10 @@ def _batch_of_one(subscript: cst.Subscript) -> bool:
     return False
 
 
-# The flows of the last few files: FileAnalysis is made once per file and the rules that ask
-# (KER109/KER110 through the one-hot labels, KER301) share one walk.
-_FLOWS: dict = {}
-
-
 def array_flow(ir) -> ArrayFlow:
-    """The ``ArrayFlow`` of ``ir``'s module, made once."""
-    entry = _FLOWS.get(id(ir.module))
-    if entry is None or entry[0] is not ir.module:
-        if len(_FLOWS) >= 4:
-            _FLOWS.pop(next(iter(_FLOWS)))
-        entry = (ir.module, ArrayFlow(ir))
-        _FLOWS[id(ir.module)] = entry
-    return entry[1]
+    """The ``ArrayFlow`` of ``ir``'s module, made once per file: the rules that ask (KER109/KER110
+    through the one-hot labels, KER301) share one walk."""
+    flow = ir.analyses.get(ArrayFlow)
+    if flow is None:
+        flow = ir.analyses[ArrayFlow] = ArrayFlow(ir)
+    return flow

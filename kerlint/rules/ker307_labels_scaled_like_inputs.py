@@ -182,7 +182,7 @@ def check(file):
         classification = loss is not None and loss.name in CATEGORICAL_LOSSES | BINARY_LOSSES
         if not classification and not _accuracy_metric(fit.compile):
             continue
-        flow = flow or assignments(ir.module)
+        flow = flow or assignments(ir)
         x_lin, y_lin = lineage(flow, x.node.value, fit.node), lineage(flow, y.node.value, fit.node)
         if x_lin is None or y_lin is None or not y_lin.divisions:
             continue

@@ -302,7 +302,7 @@ def check(file):
             continue
         if _input_rank(file, model) is None:
             continue
-        flow = flow or assignments(ir.module)
+        flow = flow or assignments(ir)
         site = flow.site_of(call)
         if site is None:
             continue
