@@ -184,6 +184,7 @@ def nesting(source: str):
     stack = [(tree, 0, 1)]
     boolop, children = ast.BoolOp, ast.iter_child_nodes
     strings = (ast.Constant, ast.JoinedStr)
+    leaves = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)  # no children
     # The offset of each line's start in bytes: ast's columns count bytes.
     data = source.encode("utf-8", "surrogatepass")
     starts = [0, *accumulate(map(len, data.splitlines(keepends=True)))]
@@ -192,8 +193,8 @@ def nesting(source: str):
         for child in children(node):
             d = depth + (len(child.values) - 1 if child.__class__ is boolop else 1)
             where = getattr(child, "lineno", None)
-            if where is None:  # no place of its own (an operator, arguments): walked
-                where, small = at, False
+            if where is None:  # no place of its own: an operator or a context (a leaf), arguments
+                where, small = at, isinstance(child, leaves)
             else:
                 end = child.end_lineno
                 width = (child.end_col_offset - child.col_offset if where == end
