@@ -97,13 +97,11 @@ def _syntax_report(exc, source: str) -> Report | None:
 class _Positions:
     def __init__(self, module, source: str, pos=None, heads=None):
         # PositionProvider's ranges, regenerating only the statements that hold reported nodes
-        from .positions import StatementPositions
+        from .positions import StatementPositions, line_starts
 
         self.pos = pos if pos is not None else StatementPositions(module, source, heads)
         self.module = module
-        self.line_starts = [0]
-        for m in re.finditer(r"\r\n|\r|\n", source):
-            self.line_starts.append(m.end())
+        self.line_starts = self.pos.line_starts if isinstance(self.pos, StatementPositions) else line_starts(source)
         self.length = len(source)
 
     def range(self, node):

@@ -167,11 +167,10 @@ class StatementPositions:
         self._left = len(module.body)  # statements not walked yet: those before this index
         self._layout_walked = False
         self._generated: dict[int, tuple] = {}  # statement index -> (spans, line columns, first line)
+        self.line_starts = line_starts(source)  # the offset of each line's start in ``source``
         self._starts = _statement_lines(module, source, heads)
         if self._starts is None:
             self._full = Positions(module)
-        else:
-            self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(source)]
 
     def range(self, node):
         if self._full is None:
@@ -258,7 +257,7 @@ class StatementPositions:
         state.indent_tokens = list(indents)
         stmt._codegen(state)
         lines = _LineColumns(state.tokens)
-        code, starts, source = lines.code, self._line_starts, self.source
+        code, starts, source = lines.code, self.line_starts, self.source
         lo = starts[self._starts[index] - 1] if self._starts[index] - 1 < len(starts) else len(source)
         hi = (starts[self._starts[index + 1] - 1] if index + 1 < len(self._starts) else len(source))
         at = source.find(code, lo, hi)
@@ -284,7 +283,7 @@ class StatementPositions:
         if got is None:
             spans, lines = _codegen(self.module.body[index], self.module)
             first = self._starts[index]
-            offset = self._line_starts[first - 1] if first - 1 < len(self._line_starts) else -1
+            offset = self.line_starts[first - 1] if first - 1 < len(self.line_starts) else -1
             if offset < 0 or not _text_at(self.source, offset, lines.code):
                 return None
             got = self._generated[index] = (spans, lines, first - 1)
@@ -298,6 +297,11 @@ def _text_at(source: str, offset: int, code: str) -> bool:
         return True
     rest = source[offset:]
     return code.startswith(rest) and code[len(rest):] in ("\n", "\r\n", "\r")
+
+
+def line_starts(source: str) -> list[int]:
+    """The offset in ``source`` of each of its lines' start."""
+    return [0] + [m.end() for m in _NEWLINE.finditer(source)]
 
 
 def statement_heads(tree) -> tuple:
