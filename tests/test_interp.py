@@ -236,7 +236,7 @@ def test_literal_values_are_what_python_reads():
     # still give what Python (LibCST's evaluated_value) gives.
     texts = ["''", '""', "''''''", '""""""', "'a'", '"it\'s"', "'''a'b''c'''", '"""x""y"""', "'é中'",
              "'a\\nb'", "'\\\\'", "r'\\d'", "b'x'", "u'x'", "'''a\r\nb'''", "'''a\rb'''", "0", "7", "1_000",
-             "0x1f", "12345678901234567890123", "1.5", "1e3", '"""\\\nq"""']
+             "0x1f", "12345678901234567890123", "1.5", "1e3", "'a' \"b\"", "'x' r'\\d'", '"""\\\nq"""']
     for text in texts:
         node = cst.parse_expression(text)
         assert literal(node) == node.evaluated_value, text

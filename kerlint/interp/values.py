@@ -243,6 +243,7 @@ def literal(node: cst.BaseExpression):
 
 
 def _evaluated(node):
+    """The value of a string, integer or float literal (what ``literal`` keeps), or MISSING."""
     raw = node.value
     if raw.isdigit() and raw.isascii() and len(raw) < 20:
         return int(raw)  # a decimal integer: what literal_eval gives, without its compile
@@ -251,36 +252,30 @@ def _evaluated(node):
         # return in it would be read as a newline, an escape decoded: both take the slow path).
         quotes = 3 if len(raw) >= 6 and raw[1] == raw[2] == raw[0] else 1
         return raw[quotes:-quotes]
-    if type(node) is not cst.SimpleString:
-        try:
-            return node.evaluated_value
-        except (ValueError, SyntaxError):  # past Python's 4,300-digit limit for int()
-            return MISSING
+    if type(node) is cst.SimpleString:
+        return _string_value(node)
+    try:
+        return node.evaluated_value
+    except (ValueError, SyntaxError):  # past Python's 4,300-digit limit for int()
+        return MISSING
+
+
+def _string_value(node):
+    """A string literal's value (``"a" "b"`` too), or MISSING."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # Python's warning for "\d": not ours to print
-            return node.evaluated_value
+            value = node.evaluated_value
     except Exception:  # noqa: BLE001 - odd string prefixes: not a literal we use
         return MISSING
+    return value if value is not None else MISSING  # None: bytes and text concatenated
 
 
 def _literal(node: cst.BaseExpression):
+    """``literal`` of the kinds it does not keep (strings, integers and floats it does)."""
     kind = node.__class__
-    if kind is cst.Integer or kind is cst.Float:
-        try:
-            return node.evaluated_value
-        except (ValueError, SyntaxError):  # past Python's 4,300-digit limit for int()
-            return MISSING
-    if kind is cst.Imaginary:
-        return MISSING
-    if kind is cst.SimpleString or kind is cst.ConcatenatedString:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # Python's warning for "\d": not ours to print
-                value = node.evaluated_value
-        except Exception:  # noqa: BLE001 - odd string prefixes: not a literal we use
-            return MISSING
-        return value if value is not None else MISSING
+    if kind is cst.ConcatenatedString:
+        return _string_value(node)
     if kind is cst.Name and node.value in ("True", "False", "None"):
         return {"True": True, "False": False, "None": None}[node.value]
     return MISSING
