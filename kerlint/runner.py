@@ -92,11 +92,7 @@ def _prepass(path: Path, codes, fix, cache):
     if skipped is not None:
         log.info("%s: %s", source.name, skipped.error)
         return skipped, None
-    key = None
-    if cache is not None:
-        from .lint import keras_target_of
-
-        key = cache.key(codes, source.data, source.kind, keras_target_of(path))
+    key = _cache_key(cache, codes, source)
     if key is not None:
         hit = _from_cache(cache, key, source, fix)
         if hit is not None:
@@ -104,6 +100,21 @@ def _prepass(path: Path, codes, fix, cache):
             return hit, None
     log.info("%s: linted", source.name)
     return None, (source, key)
+
+
+def _cache_key(cache, codes, source: Source) -> str | None:
+    if cache is None or source.data is None:
+        return None
+    from .lint import keras_target_of
+
+    return cache.key(codes, source.data, source.kind, keras_target_of(source.path))
+
+
+def _lint_path(path: Path, codes, fix=None, cache=None, keyed=False) -> FileResult:
+    """Read and lint a file the pre-pass sent on. It is read again here, and its cache key made
+    from the bytes read here: what is linted is what is stored."""
+    source = read_file(path, _display(path))
+    return _run(source, codes, fix, cache, _cache_key(cache, codes, source) if keyed else None)
 
 
 def _too_big(source: Source) -> FileResult | None:
@@ -143,7 +154,7 @@ def _worker_start():
 
 
 def _lint_batch(batch, fix=None, cache=None):
-    return [_run(source, codes, fix, cache, key) for source, codes, key in batch]
+    return [_lint_path(path, codes, fix, cache, keyed) for path, codes, keyed in batch]
 
 
 def _skipper(resolver, top):
@@ -242,9 +253,16 @@ def available_cores() -> int:
 def lint_files(files, *, jobs=None, fix=None, cache=None) -> list[FileResult]:
     """Results for ``[(path, codes)]``, in the order given. The pre-scan and the cache are
     consulted in this process (neither imports LibCST); what is left is linted here or, when
-    there is enough of it, by a pool of worker processes."""
+    there is enough of it, by a pool of worker processes.
+
+    With workers possible, a file is not kept once pre-scanned: whoever lints it reads it
+    again (from the OS's cache), so that this process never holds a whole project's bytes
+    and the workers forked from it do not inherit them."""
     out: list = [None] * len(files)
-    todo = {}  # {index: (source, codes, key)}
+    jobs = jobs or available_cores()
+    keep = jobs == 1 or len(files) == 1  # no workers: lint the bytes the pre-pass read
+    kept = {}  # {index: (source, codes, key)}
+    tasks, sizes = {}, {}  # {index: (path, codes, keyed)}, {index: bytes}
     for i, (path, codes) in enumerate(files):
         try:
             result, job = _prepass(path, codes, fix, cache)
@@ -252,16 +270,21 @@ def lint_files(files, *, jobs=None, fix=None, cache=None) -> list[FileResult]:
             result, job = FileResult(_display(path), [internal_error(exc)]), None
         if result is not None:
             out[i] = result
+            continue
+        source, key = job
+        if keep:
+            kept[i] = (source, codes, key)
         else:
-            source, key = job
-            todo[i] = (source, codes, key)
-    jobs = jobs or available_cores()
-    if jobs > 1 and len(todo) > 1 and sum(len(source.data) for source, _, _ in todo.values()) >= PARALLEL_MIN_BYTES:
-        for i, result in _parallel(todo, jobs, fix, cache):
-            out[i] = result
+            tasks[i], sizes[i] = (path, codes, key is not None), len(source.data)
+    source = job = None  # nor the last file's bytes
+    for i, (source, codes, key) in kept.items():
+        out[i] = _run(source, codes, fix, cache, key)
+    if len(tasks) > 1 and sum(sizes.values()) >= PARALLEL_MIN_BYTES:
+        linted = _parallel(tasks, sizes, jobs, fix, cache)
     else:
-        for i, (source, codes, key) in todo.items():
-            out[i] = _run(source, codes, fix, cache, key)
+        linted = zip(tasks, _lint_batch(tasks.values(), fix, cache))
+    for i, result in linted:
+        out[i] = result
     return out
 
 
@@ -287,20 +310,21 @@ def batches(items, jobs: int):
     return out
 
 
-def _parallel(todo, jobs, fix=None, cache=None):
-    """[(index, result)] for ``{index: (source, codes, key)}``, linted by worker processes."""
+def _parallel(tasks, sizes, jobs, fix=None, cache=None):
+    """[(index, result)] for ``{index: (path, codes, keyed)}``, linted by worker processes."""
     from concurrent.futures import ProcessPoolExecutor
 
-    groups = batches([(i, len(source.data)) for i, (source, _, _) in todo.items()], jobs)
+    groups = batches(list(sizes.items()), jobs)
     out = []
     _load_linter()
     try:
         with ProcessPoolExecutor(max_workers=min(jobs, len(groups)), initializer=_worker_start) as pool:
-            futures = [(group, pool.submit(_lint_batch, [todo[i] for i in group], fix, cache)) for group in groups]
+            futures = [(group, pool.submit(_lint_batch, [tasks[i] for i in group], fix, cache)) for group in groups]
             for group, future in futures:
                 out.extend(zip(group, future.result()))
     except (OSError, RuntimeError):
         # No worker processes on this platform: lint in this one.
         done = {i for i, _ in out}
-        out.extend((i, _run(source, codes, fix, cache, key)) for i, (source, codes, key) in todo.items() if i not in done)
+        left = [i for i in tasks if i not in done]
+        out.extend(zip(left, _lint_batch([tasks[i] for i in left], fix, cache)))
     return out

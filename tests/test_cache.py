@@ -82,6 +82,32 @@ def test_a_changed_file_misses(tmp_path, counted):
     assert len(counted) == 2
 
 
+def test_a_file_changed_after_the_prepass_is_stored_under_the_bytes_linted(tmp_path, counted, monkeypatch):
+    # With workers in view the pre-pass keeps no bytes: the file is read again to be linted.
+    f, other = tmp_path / "m.py", tmp_path / "other.py"
+    f.write_text(BAD)
+    other.write_text(GOOD)
+    prepass = runner._prepass
+
+    def then_edited(path, *args):
+        found = prepass(path, *args)
+        if path == f:
+            f.write_text(GOOD)
+        return found
+
+    monkeypatch.setattr(runner, "_prepass", then_edited)
+    cache = Cache.open(tmp_path / "cache")
+    results = runner.lint_files([(f, CODES), (other, CODES)], jobs=2, cache=cache)
+    assert [r.reports for r in results] == [[], []]  # what was linted: the new bytes
+    assert len(counted) == 2
+    monkeypatch.setattr(runner, "_prepass", prepass)
+    assert lint([f], cache)[0].reports == []
+    assert len(counted) == 2  # a hit: the entry is the new bytes'
+    f.write_text(BAD)
+    assert lint([f], cache)[0].reports
+    assert len(counted) == 3  # the old bytes were never stored
+
+
 def test_another_selection_misses(tmp_path, counted):
     f = tmp_path / "m.py"
     f.write_text(BAD)

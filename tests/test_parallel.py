@@ -93,8 +93,34 @@ def test_workers_give_the_serial_fixes(tmp_path):
 
 def test_small_runs_stay_in_one_process(tmp_path):
     files = sorted((FIXTURES / "KER101").glob("*.py"))
-    data = _run(files, [2], min_bytes=10**9)
+    data = _run(files, [1, 2], min_bytes=10**9)
     assert not any(m.startswith("concurrent.futures.process") for m in data["modules"])
+    serial, two = data["runs"]
+    assert any(r[1] for r in serial)
+    assert two == serial  # read again after the pre-pass, as a worker would
+
+
+def test_the_prepass_keeps_no_bytes_for_the_workers(monkeypatch):
+    """Workers read their own files: the process that forks them holds none of them."""
+    import gc
+
+    from kerlint import runner
+    from kerlint.source import Source
+
+    held = []
+
+    def in_this_process(tasks, sizes, jobs, fix=None, cache=None):
+        gc.collect()
+        held.extend(o.name for o in gc.get_objects() if isinstance(o, Source) and o.data is not None)
+        return list(zip(tasks, runner._lint_batch(tasks.values(), fix, cache)))
+
+    monkeypatch.setattr(runner, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(runner, "_parallel", in_this_process)
+    files = sorted((FIXTURES / "KER101").glob("*.py"))
+    results = runner.lint_files([(f, ["KER101"]) for f in files], jobs=2)
+    assert [r.path for r in results] == [str(f) for f in files]
+    assert any(r.reports for r in results)
+    assert held == []
 
 
 def test_files_the_prescan_clears_start_no_workers_and_import_no_libcst(tmp_path):
