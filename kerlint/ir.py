@@ -436,3 +436,11 @@ class FileIR:
     def bound_names(self) -> set:
         """Every name the file binds, in any scope (a walk of the module, when first asked)."""
         return _bound_names.collect(self.module)
+
+    def analysis(self, kind, make):
+        """The analysis of this file of ``kind`` (its class), ``make()`` the first time: the
+        rules that ask share it, and it is freed with the file."""
+        found = self.analyses.get(kind)
+        if found is None:
+            found = self.analyses[kind] = make()
+        return found

@@ -246,7 +246,4 @@ def root_name(node) -> str | None:
 def assignments(ir) -> Assignments:
     """The ``Assignments`` of the module of ``ir`` (a ``FileIR``), made once per file: every
     rule that asks shares it."""
-    flow = ir.analyses.get(Assignments)
-    if flow is None:
-        flow = ir.analyses[Assignments] = Assignments(ir.module)
-    return flow
+    return ir.analysis(Assignments, lambda: Assignments(ir.module))

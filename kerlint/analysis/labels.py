@@ -828,7 +828,4 @@ def _batch_of_one(subscript: cst.Subscript) -> bool:
 def array_flow(ir) -> ArrayFlow:
     """The ``ArrayFlow`` of ``ir``'s module, made once per file: the rules that ask (KER109/KER110
     through the one-hot labels, KER301) share one walk."""
-    flow = ir.analyses.get(ArrayFlow)
-    if flow is None:
-        flow = ir.analyses[ArrayFlow] = ArrayFlow(ir)
-    return flow
+    return ir.analysis(ArrayFlow, lambda: ArrayFlow(ir))
