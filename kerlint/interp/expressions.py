@@ -206,21 +206,21 @@ class Expressions:
         return UNKNOWN if result is NOT_HANDLED else result
 
     def call_value(self, node, callee, args, statement):
-        if callee is UNKNOWN:  # nothing the interpreter runs itself
-            result = self.semantics.call(callee, node, args, statement)
-            return UNKNOWN if result is NOT_HANDLED else result
-        if isinstance(callee, (FunctionVal, BoundMethod)):
-            pos, kw, star = split_args(args)
-            if isinstance(callee, BoundMethod):
-                callee, pos = callee.function, [callee.receiver, *pos]
-            return self.call_function(callee, pos, kw, star=star, call=node)
-        if isinstance(callee, ClassVal):
-            return self.construct(node, callee, args)
-        if isinstance(callee, Instance):
-            call = callee.cls.lookup("__call__")
-            return self.call_value(node, self.bind_member(call, callee), args, statement) if call is not MISSING else UNKNOWN
-        if isinstance(callee, BuiltinVal):
-            return self.make_super() if callee.name == "super" else _BUILTINS[callee.name](node, args)
+        # A third of the callees are UNKNOWN: nothing the interpreter runs itself.
+        if callee is not UNKNOWN:
+            if isinstance(callee, (FunctionVal, BoundMethod)):
+                pos, kw, star = split_args(args)
+                if isinstance(callee, BoundMethod):
+                    callee, pos = callee.function, [callee.receiver, *pos]
+                return self.call_function(callee, pos, kw, star=star, call=node)
+            if isinstance(callee, ClassVal):
+                return self.construct(node, callee, args)
+            if isinstance(callee, Instance):
+                call = callee.cls.lookup("__call__")
+                return (self.call_value(node, self.bind_member(call, callee), args, statement)
+                        if call is not MISSING else UNKNOWN)
+            if isinstance(callee, BuiltinVal):
+                return self.make_super() if callee.name == "super" else _BUILTINS[callee.name](node, args)
         result = self.semantics.call(callee, node, args, statement)
         return UNKNOWN if result is NOT_HANDLED else result
 
